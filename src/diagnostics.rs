@@ -1,0 +1,197 @@
+//! Diagnostics are plain data: a rule's code and name, a severity, a message, the resource it is
+//! about, a primary label, related labels (possibly in other files) and a help line. Rendering is
+//! done elsewhere (`render`).
+
+use crate::source::Span;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `error|warning|info`, case-insensitively (istioctl's `Error|Warning|Info` too).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What area a rule belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// Input that could not be read or parsed as intended.
+    Syntax,
+    /// A reference to an object that does not exist or does not apply.
+    Reference,
+    /// Routing that will not behave as written.
+    Routing,
+    /// Values Istio's own validation rejects.
+    Schema,
+    /// Retries, timeouts and other resilience settings.
+    Resilience,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Reference => "reference",
+            Category::Routing => "routing",
+            Category::Schema => "schema",
+            Category::Resilience => "resilience",
+        }
+    }
+}
+
+/// Static metadata of one rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// `IST0101`, `ML101`, ...; Istio codes are shared by several rules when Istio shares them.
+    pub code: &'static str,
+    /// Unique kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// The istioctl analyzer (its `--analyzer` name) this rule mirrors, if any.
+    pub analyzer: Option<&'static str>,
+    /// One line: what the rule checks.
+    pub summary: &'static str,
+}
+
+/// The Kubernetes object a diagnostic is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ObjectRef {
+    pub fn new(kind: &str, namespace: Option<&str>, name: &str) -> ObjectRef {
+        ObjectRef {
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+
+    /// `default/reviews`, or `reviews` for cluster-scoped objects.
+    pub fn qualified_name(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}/{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    /// `VirtualService default/reviews` (istioctl's origin format).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.qualified_name())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub resource: Option<ObjectRef>,
+    /// The primary location; its message is the label drawn under the snippet.
+    pub primary: Option<Label>,
+    /// Secondary locations ("defined here"), possibly in other files.
+    pub related: Vec<Label>,
+}
+
+impl Diagnostic {
+    pub fn new(meta: &'static RuleMeta, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: meta.code,
+            rule: meta.name,
+            severity: meta.severity,
+            message: message.into(),
+            help: None,
+            resource: None,
+            primary: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.related.push(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn resource(mut self, r: Option<&ObjectRef>) -> Diagnostic {
+        self.resource = r.cloned();
+        self
+    }
+
+    pub fn severity(mut self, s: Severity) -> Diagnostic {
+        self.severity = s;
+        self
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
+    }
+}
+
+/// Joins names for messages: `a, b, c`; `(none)` when empty.
+pub fn list_or_none<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        "(none)".to_string()
+    } else {
+        items
+            .iter()
+            .map(|s| s.as_ref())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -1,0 +1,256 @@
+//! The pipeline, in memory: load → model → index → rules → select/suppress → sorted report.
+//! No filesystem or terminal access here; the CLI reads files and renders the report.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::index::{Index, MeshConfig};
+use crate::model::{read_document, ModelOptions, Resource};
+use crate::rules::{self, RuleCx, RuleEntry, RULES};
+use crate::source::{FileId, SourceDb, SourceFile, Span};
+use crate::yaml::{parse_file, Limits};
+use rayon::prelude::*;
+use std::collections::HashSet;
+
+/// One input: a path as given (or `-` for stdin) and its bytes, or the error reading it.
+pub struct Input {
+    pub path: String,
+    pub content: Result<Vec<u8>, String>,
+}
+
+impl Input {
+    pub fn text(path: impl Into<String>, text: impl Into<String>) -> Input {
+        Input {
+            path: path.into(),
+            content: Ok(text.into().into_bytes()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub model: ModelOptions,
+    pub mesh: MeshConfig,
+    pub limits: Limits,
+    /// Largest file read; larger files get an `input-limit` diagnostic.
+    pub max_file_bytes: usize,
+    /// Codes or names to run (empty: all).
+    pub select: Vec<String>,
+    /// Codes or names not to run.
+    pub ignore: Vec<String>,
+    /// istioctl analyzer names: run only the rules mirroring them.
+    pub analyzers: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            model: ModelOptions::default(),
+            mesh: MeshConfig::default(),
+            limits: Limits::default(),
+            max_file_bytes: 64 * 1024 * 1024,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            analyzers: Vec::new(),
+        }
+    }
+}
+
+pub struct Report {
+    pub sources: SourceDb,
+    /// Sorted by file, position, code.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub resources: usize,
+}
+
+impl Report {
+    pub fn count(&self, s: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == s).count()
+    }
+}
+
+/// Rules whose findings mean the input itself could not be read; they are kept even when
+/// `--analyzer` narrows the run.
+fn is_input_rule(code: &str) -> bool {
+    matches!(code, "ML001" | "ML005" | "ML006")
+}
+
+/// Decides which rule names are enabled.
+fn enabled_rules(opts: &Options) -> HashSet<&'static str> {
+    let matches = |e: &RuleEntry, sel: &str| {
+        sel.split(',')
+            .map(str::trim)
+            .any(|s| !s.is_empty() && (e.meta.code.eq_ignore_ascii_case(s) || e.meta.name == s))
+    };
+    RULES
+        .iter()
+        .filter(|e| {
+            if !opts.analyzers.is_empty()
+                && !opts.analyzers.iter().any(|a| e.meta.analyzer == Some(a.as_str()))
+                && !is_input_rule(e.meta.code)
+            {
+                return false;
+            }
+            if !opts.select.is_empty() && !opts.select.iter().any(|s| matches(e, s)) {
+                return false;
+            }
+            !opts.ignore.iter().any(|s| matches(e, s))
+        })
+        .map(|e| e.meta.name)
+        .collect()
+}
+
+struct Loaded {
+    file: SourceFile,
+    resources: Vec<Resource>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
+    let unreadable = |path: String, msg: String| {
+        let file = SourceFile::new(path, "");
+        Loaded {
+            file,
+            resources: Vec::new(),
+            diagnostics: vec![Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg)
+                .at(Span::new(id, 0, 0), "")],
+        }
+    };
+    let bytes = match input.content {
+        Ok(b) => b,
+        Err(e) => return unreadable(input.path, format!("cannot read file: {e}")),
+    };
+    if bytes.len() > opts.max_file_bytes {
+        let file = SourceFile::new(input.path, "");
+        return Loaded {
+            file,
+            resources: Vec::new(),
+            diagnostics: vec![Diagnostic::new(
+                &rules::meta::INPUT_LIMIT,
+                format!(
+                    "file is {} bytes, over the {} byte limit; it was skipped",
+                    bytes.len(),
+                    opts.max_file_bytes
+                ),
+            )
+            .at(Span::new(id, 0, 0), "")
+            .help("split the file, or raise the limit with --max-file-size")],
+        };
+    }
+    if bytes.contains(&0) {
+        return unreadable(
+            input.path,
+            "file contains NUL bytes; it looks binary and was skipped".to_string(),
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = SourceFile::new(input.path, text);
+            let d = Diagnostic::new(
+                &rules::meta::UNREADABLE_INPUT,
+                format!("file is not valid UTF-8 (first bad byte at offset {at}); it was skipped"),
+            )
+            .at(Span::new(id, at as u32, at as u32 + 1), "invalid UTF-8 here")
+            .help("Kubernetes manifests must be UTF-8; re-encode the file");
+            return Loaded {
+                file,
+                resources: Vec::new(),
+                diagnostics: vec![d],
+            };
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let parsed = parse_file(id, &text, &opts.limits);
+    let mut diagnostics = parsed.diagnostics;
+    let mut resources = Vec::new();
+    if input.path.ends_with(".json") || !parsed.documents.is_empty() {
+        for doc in &parsed.documents {
+            let (rs, ds) = read_document(doc, &opts.model);
+            resources.extend(rs);
+            diagnostics.extend(ds);
+        }
+    }
+    Loaded {
+        file: SourceFile::new(input.path, text),
+        resources,
+        diagnostics,
+    }
+}
+
+/// Runs the whole analysis over in-memory inputs.
+pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
+    let enabled = enabled_rules(opts);
+    let loaded: Vec<Loaded> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, input)| load_one(FileId(i as u32), input, opts))
+        .collect();
+    let mut sources = SourceDb::new();
+    let mut resources = Vec::new();
+    let mut diagnostics = Vec::new();
+    for l in loaded {
+        sources.add(l.file);
+        resources.extend(l.resources);
+        diagnostics.extend(l.diagnostics);
+    }
+    diagnostics.retain(|d| enabled.contains(d.rule));
+    let index = Index::build(&resources, opts.mesh.clone());
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .filter(|e| enabled.contains(e.meta.name))
+        .filter_map(|e| e.check)
+        .map(|check| {
+            let mut cx = RuleCx::new(&index);
+            check(&mut cx);
+            cx.diagnostics
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+    apply_suppression_annotations(&mut diagnostics, &resources);
+    sort_diagnostics(&mut diagnostics, &sources);
+    let files = sources.len();
+    let resources = resources.len();
+    Report {
+        sources,
+        diagnostics,
+        files,
+        resources,
+    }
+}
+
+/// istioctl's `galley.istio.io/analyze-suppress` annotation: a comma list of codes (or `*`)
+/// on the resource a finding is about.
+fn apply_suppression_annotations(diags: &mut Vec<Diagnostic>, resources: &[Resource]) {
+    let suppressed: Vec<(crate::diagnostics::ObjectRef, String)> = resources
+        .iter()
+        .filter_map(|r| {
+            r.annotation("galley.istio.io/analyze-suppress")
+                .map(|a| (r.object_ref(), a.value.clone()))
+        })
+        .collect();
+    if suppressed.is_empty() {
+        return;
+    }
+    diags.retain(|d| {
+        let Some(res) = &d.resource else { return true };
+        !suppressed.iter().any(|(r, codes)| {
+            r == res && codes.split(',').any(|c| c == "*" || c == d.code)
+        })
+    });
+}
+
+fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.span()
+                .map(|s| (sources.get(s.file).path.clone(), s.file.0, s.start, s.end))
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.rule.cmp(b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}

@@ -1,0 +1,443 @@
+//! The index: every lookup a rule needs, through hash maps built once (no pairwise scans).
+//!
+//! - resources by (kind, namespace, name) and by kind;
+//! - hosts: Kubernetes Services by FQDN, ServiceEntry hosts (exact and wildcard);
+//! - DestinationRules per namespace with istiod's lookup order and `exportTo`;
+//! - Gateways (Istio and Gateway API) by namespace/name;
+//! - workloads by namespace and label for selector matching;
+//! - a petgraph reference graph whose edges carry the span of the referring field.
+
+pub mod graph;
+pub mod host;
+pub mod mesh;
+
+use crate::model::istio::{DestinationRule, VirtualService};
+use crate::model::{Labels, Resource, Spec};
+use crate::source::Span;
+use host::{is_wildcard, resolve_short};
+pub use mesh::MeshConfig;
+use std::collections::{HashMap, HashSet};
+
+pub type ResourceId = usize;
+
+/// DestinationRules of one visibility pool, split like istiod's `consolidatedDestRules`.
+#[derive(Debug, Default)]
+struct DrTable {
+    specific: HashMap<String, Vec<ResourceId>>,
+    /// (wildcard host, rules), most specific (longest) first.
+    wildcard: Vec<(String, Vec<ResourceId>)>,
+}
+
+impl DrTable {
+    fn add(&mut self, host: &str, id: ResourceId) {
+        if is_wildcard(host) {
+            match self.wildcard.iter_mut().find(|(h, _)| h == host) {
+                Some((_, v)) => v.push(id),
+                None => self.wildcard.push((host.to_string(), vec![id])),
+            }
+        } else {
+            self.specific.entry(host.to_string()).or_default().push(id);
+        }
+    }
+
+    fn sort(&mut self) {
+        self.wildcard
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    }
+
+    /// istiod's `MostSpecificHostMatch`: the exact host, else the longest matching wildcard.
+    fn lookup(&self, host: &str) -> Option<&[ResourceId]> {
+        if let Some(v) = self.specific.get(host) {
+            return Some(v);
+        }
+        self.wildcard
+            .iter()
+            .find(|(w, _)| host::subset_of(host, w))
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+/// What a VirtualService `gateways[]` entry refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayTarget {
+    /// The reserved `mesh` (all sidecars).
+    Mesh,
+    /// An Istio Gateway in the input.
+    Istio(ResourceId),
+    /// A Gateway API Gateway in the input.
+    Kube(ResourceId),
+    /// A gateway istiod generates from a Gateway API Gateway; not to be referenced by users.
+    Internal,
+    /// Not in the input: (namespace, name) that was looked for.
+    Missing(String, String),
+}
+
+/// The DestinationRule(s) that apply to a host for clients in a namespace.
+#[derive(Debug, Clone)]
+pub struct AppliedRules {
+    pub rules: Vec<ResourceId>,
+    /// Which step of the lookup found them.
+    pub found_in: String,
+}
+
+pub struct Index<'r> {
+    pub resources: &'r [Resource],
+    pub mesh: MeshConfig,
+    by_key: HashMap<(&'r str, &'r str, &'r str), ResourceId>,
+    by_kind: HashMap<&'r str, Vec<ResourceId>>,
+    namespaces: HashSet<&'r str>,
+    services_by_host: HashMap<String, Vec<ResourceId>>,
+    se_by_host: HashMap<String, Vec<ResourceId>>,
+    se_wildcards: Vec<(String, ResourceId)>,
+    dr_local: HashMap<&'r str, DrTable>,
+    dr_exported: HashMap<&'r str, DrTable>,
+    dr_root_local: DrTable,
+    /// DestinationRule resolved hosts, by resource id.
+    dr_hosts: HashMap<ResourceId, String>,
+    dr_exported_to: HashMap<ResourceId, Vec<String>>,
+    gateways: HashMap<(&'r str, &'r str), ResourceId>,
+    kube_gateways: HashMap<(&'r str, &'r str), ResourceId>,
+    workloads_by_label: HashMap<(&'r str, &'r str, &'r str), Vec<ResourceId>>,
+    workloads_by_ns: HashMap<&'r str, Vec<ResourceId>>,
+    pub graph: graph::RefGraph,
+}
+
+impl<'r> Index<'r> {
+    pub fn build(resources: &'r [Resource], mesh: MeshConfig) -> Index<'r> {
+        let mut ix = Index {
+            resources,
+            mesh,
+            by_key: HashMap::with_capacity(resources.len()),
+            by_kind: HashMap::new(),
+            namespaces: HashSet::new(),
+            services_by_host: HashMap::new(),
+            se_by_host: HashMap::new(),
+            se_wildcards: Vec::new(),
+            dr_local: HashMap::new(),
+            dr_exported: HashMap::new(),
+            dr_root_local: DrTable::default(),
+            dr_hosts: HashMap::new(),
+            dr_exported_to: HashMap::new(),
+            gateways: HashMap::new(),
+            kube_gateways: HashMap::new(),
+            workloads_by_label: HashMap::new(),
+            workloads_by_ns: HashMap::new(),
+            graph: graph::RefGraph::default(),
+        };
+        for (id, r) in resources.iter().enumerate() {
+            ix.by_key
+                .entry((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()))
+                .or_insert(id);
+            ix.by_kind.entry(r.kind.as_str()).or_default().push(id);
+            if !r.cluster_scoped {
+                ix.namespaces.insert(r.namespace.as_str());
+            } else if matches!(r.spec, Spec::Namespace) {
+                ix.namespaces.insert(r.name.as_str());
+            }
+            match &r.spec {
+                Spec::Service(_) => {
+                    let fqdn = format!("{}.{}.svc.{}", r.name, r.namespace, ix.mesh.domain);
+                    ix.services_by_host.entry(fqdn).or_default().push(id);
+                }
+                Spec::ServiceEntry(se) => {
+                    for h in &se.hosts {
+                        let fqdn = resolve_short(&h.value, &r.namespace, &ix.mesh.domain);
+                        if is_wildcard(&fqdn) {
+                            ix.se_wildcards.push((fqdn, id));
+                        } else {
+                            ix.se_by_host.entry(fqdn).or_default().push(id);
+                        }
+                    }
+                }
+                Spec::Gateway(_) => {
+                    ix.gateways
+                        .insert((r.namespace.as_str(), r.name.as_str()), id);
+                }
+                Spec::KubeGateway(_) => {
+                    ix.kube_gateways
+                        .insert((r.namespace.as_str(), r.name.as_str()), id);
+                }
+                Spec::Workload(w) => {
+                    ix.workloads_by_ns
+                        .entry(r.namespace.as_str())
+                        .or_default()
+                        .push(id);
+                    for (k, v) in &w.pod_labels {
+                        ix.workloads_by_label
+                            .entry((r.namespace.as_str(), k.value.as_str(), v.value.as_str()))
+                            .or_default()
+                            .push(id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        ix.index_destination_rules();
+        ix.graph = graph::RefGraph::build(&ix);
+        ix
+    }
+
+    /// istiod's `setDestinationRules`: namespace-local pools, exported pools and the root
+    /// namespace's private pool.
+    fn index_destination_rules(&mut self) {
+        let resources = self.resources;
+        for (id, r) in resources.iter().enumerate() {
+            let Spec::DestinationRule(dr) = &r.spec else {
+                continue;
+            };
+            let Some(h) = &dr.host else { continue };
+            let fqdn = resolve_short(&h.value, &r.namespace, &self.mesh.domain);
+            let ns = r.namespace.as_str();
+            let export: Vec<String> = if dr.workload_selector.is_some() {
+                vec![".".to_string()]
+            } else {
+                dr.export_to.iter().map(|e| e.value.clone()).collect()
+            };
+            let has = |x: &str| export.iter().any(|e| e == x);
+            if export.is_empty() || has("*") || has(".") || has(ns) {
+                self.dr_local.entry(ns).or_default().add(&fqdn, id);
+            }
+            let private_only = export.len() == 1 && (has(".") || has(ns));
+            if !private_only {
+                self.dr_exported.entry(ns).or_default().add(&fqdn, id);
+            } else if ns == self.mesh.root_namespace {
+                self.dr_root_local.add(&fqdn, id);
+            }
+            self.dr_hosts.insert(id, fqdn);
+            self.dr_exported_to.insert(id, export);
+        }
+        for t in self.dr_local.values_mut() {
+            t.sort();
+        }
+        for t in self.dr_exported.values_mut() {
+            t.sort();
+        }
+        self.dr_root_local.sort();
+    }
+
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<ResourceId> {
+        self.by_key.get(&(kind, namespace, name)).copied()
+    }
+
+    pub fn of_kind(&self, kind: &str) -> &[ResourceId] {
+        self.by_kind.get(kind).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    pub fn resource(&self, id: ResourceId) -> &'r Resource {
+        &self.resources[id]
+    }
+
+    /// Whether any resource of the input lives in (or defines) this namespace.
+    pub fn namespace_known(&self, ns: &str) -> bool {
+        self.namespaces.contains(ns)
+    }
+
+    /// The FQDN of a host written in a resource of namespace `ns`.
+    pub fn fqdn(&self, host: &str, ns: &str) -> String {
+        resolve_short(host, ns, &self.mesh.domain)
+    }
+
+    /// The resolved host of a DestinationRule.
+    pub fn dr_host(&self, id: ResourceId) -> Option<&str> {
+        self.dr_hosts.get(&id).map(|s| s.as_str())
+    }
+
+    /// The DestinationRule(s) istiod applies to `host` (an FQDN) for a client in
+    /// `client_ns`, in istiod's order: the client's namespace, the service's namespace (rules
+    /// exported to the client), then the root namespace.
+    pub fn destination_rules_for(&self, host: &str, client_ns: &str) -> Option<AppliedRules> {
+        let root = self.mesh.root_namespace.as_str();
+        let local = if client_ns != root {
+            self.dr_local.get(client_ns).and_then(|t| t.lookup(host))
+        } else {
+            self.dr_root_local.lookup(host)
+        };
+        if let Some(rules) = local {
+            return Some(AppliedRules {
+                rules: rules.to_vec(),
+                found_in: format!("namespace `{client_ns}`"),
+            });
+        }
+        let svc_ns = self.service_namespace_of(host);
+        if let Some(svc_ns) = svc_ns {
+            if let Some(rules) = self.exported_from(svc_ns, host, client_ns) {
+                return Some(AppliedRules {
+                    rules,
+                    found_in: format!("namespace `{svc_ns}` (the service's)"),
+                });
+            }
+        }
+        self.exported_from(root, host, client_ns)
+            .map(|rules| AppliedRules {
+                rules,
+                found_in: format!("root namespace `{root}`"),
+            })
+    }
+
+    fn exported_from(&self, owner_ns: &str, host: &str, client_ns: &str) -> Option<Vec<ResourceId>> {
+        let rules = self.dr_exported.get(owner_ns)?.lookup(host)?;
+        let visible: Vec<ResourceId> = rules
+            .iter()
+            .copied()
+            .filter(|id| {
+                let e = &self.dr_exported_to[id];
+                e.is_empty() || e.iter().any(|x| x == "*" || x == client_ns)
+            })
+            .collect();
+        (!visible.is_empty()).then_some(visible)
+    }
+
+    /// The namespace of the service behind an FQDN: from `x.ns.svc.<domain>`, else from a
+    /// ServiceEntry declaring it.
+    pub fn service_namespace_of<'a>(&'a self, host: &'a str) -> Option<&'a str> {
+        if let Some(ns) = host::service_namespace(host, &self.mesh.domain) {
+            return Some(ns);
+        }
+        self.se_by_host
+            .get(host)
+            .and_then(|ids| ids.first())
+            .map(|&id| self.resources[id].namespace.as_str())
+    }
+
+    /// Defined subsets of the applied rules: (subset name, its span, the rule it is in).
+    pub fn subsets_of(&self, rules: &[ResourceId]) -> Vec<(&'r str, Span, ResourceId)> {
+        let mut out: Vec<(&str, Span, ResourceId)> = Vec::new();
+        for &id in rules {
+            if let Spec::DestinationRule(dr) = &self.resources[id].spec {
+                for s in &dr.subsets {
+                    if let Some(n) = &s.name {
+                        if !out.iter().any(|(x, _, _)| *x == n.value) {
+                            out.push((n.value.as_str(), n.span, id));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Kubernetes Services registered under an FQDN.
+    pub fn services_for_host(&self, fqdn: &str) -> &[ResourceId] {
+        self.services_by_host
+            .get(fqdn)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// ServiceEntries declaring a host (exactly, or by a wildcard that covers it).
+    pub fn service_entries_for_host(&self, fqdn: &str) -> Vec<ResourceId> {
+        let mut out: Vec<ResourceId> = self.se_by_host.get(fqdn).cloned().unwrap_or_default();
+        for (w, id) in &self.se_wildcards {
+            if host::subset_of(fqdn, w) && !out.contains(id) {
+                out.push(*id);
+            }
+        }
+        out
+    }
+
+    /// An Istio Gateway by namespace and name.
+    pub fn gateway(&self, ns: &str, name: &str) -> Option<ResourceId> {
+        self.gateways.get(&(ns, name)).copied()
+    }
+
+    /// Resolves a VirtualService `gateways[]` entry written in namespace `vs_ns`.
+    pub fn resolve_gateway(&self, reference: &str, vs_ns: &str) -> GatewayTarget {
+        if reference == "mesh" {
+            return GatewayTarget::Mesh;
+        }
+        if reference.contains("~istio-autogenerated-k8s-gateway~") {
+            return GatewayTarget::Internal;
+        }
+        let (ns, name) = host::resolve_gateway_ref(reference, vs_ns);
+        if let Some(id) = self.gateway(&ns, &name) {
+            return GatewayTarget::Istio(id);
+        }
+        if let Some(id) = self.kube_gateway(&ns, &name) {
+            return GatewayTarget::Kube(id);
+        }
+        GatewayTarget::Missing(ns, name)
+    }
+
+    /// A Gateway API Gateway by namespace and name.
+    pub fn kube_gateway(&self, ns: &str, name: &str) -> Option<ResourceId> {
+        self.kube_gateways.get(&(ns, name)).copied()
+    }
+
+    /// Every VirtualService with its spec.
+    pub fn virtual_services(&self) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r VirtualService)> + '_ {
+        self.of_kind("VirtualService").iter().filter_map(|&id| {
+            let r = &self.resources[id];
+            match &r.spec {
+                Spec::VirtualService(vs) => Some((id, r, vs)),
+                _ => None,
+            }
+        })
+    }
+
+    /// Every DestinationRule with its spec.
+    pub fn destination_rules(&self) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r DestinationRule)> + '_ {
+        self.of_kind("DestinationRule").iter().filter_map(|&id| {
+            let r = &self.resources[id];
+            match &r.spec {
+                Spec::DestinationRule(dr) => Some((id, r, dr)),
+                _ => None,
+            }
+        })
+    }
+
+    pub fn has_kind(&self, kind: &str) -> bool {
+        self.by_kind.contains_key(kind)
+    }
+
+    /// Whether the input holds any workload (Pod or pod template) at all.
+    pub fn has_workloads(&self) -> bool {
+        !self.workloads_by_ns.is_empty()
+    }
+
+    /// Workloads in `ns` (all namespaces when `None`) whose pod labels include `selector`.
+    /// Uses the label index: candidates come from the selector's rarest label.
+    pub fn workloads_selected(&self, ns: Option<&str>, selector: &Labels) -> Vec<ResourceId> {
+        let namespaces: Vec<&str> = match ns {
+            Some(ns) => vec![ns],
+            None => {
+                let mut v: Vec<&str> = self.workloads_by_ns.keys().copied().collect();
+                v.sort_unstable();
+                v
+            }
+        };
+        let mut out = Vec::new();
+        for ns in namespaces {
+            let candidates: &[ResourceId] = if selector.is_empty() {
+                self.workloads_by_ns.get(ns).map(|v| v.as_slice()).unwrap_or(&[])
+            } else {
+                selector
+                    .iter()
+                    .map(|(k, v)| {
+                        self.workloads_by_label
+                            .get(&(ns, k.value.as_str(), v.value.as_str()))
+                            .map(|v| v.as_slice())
+                            .unwrap_or(&[])
+                    })
+                    .min_by_key(|c| c.len())
+                    .unwrap_or(&[])
+            };
+            for &id in candidates {
+                if let Spec::Workload(w) = &self.resources[id].spec {
+                    if labels_subset(selector, &w.pod_labels) {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether every label of `selector` is in `labels` with the same value.
+pub fn labels_subset(selector: &Labels, labels: &Labels) -> bool {
+    selector.iter().all(|(k, v)| {
+        labels
+            .iter()
+            .any(|(lk, lv)| lk.value == k.value && lv.value == v.value)
+    })
+}

@@ -1,0 +1,846 @@
+//! Typed, lenient views of networking.istio.io kinds (v1alpha3, v1beta1, v1), with spans.
+
+use super::reader::{Cx, Obj};
+use super::Duration;
+use crate::source::{Span, Spanned};
+use crate::yaml::Value;
+
+// ---------------------------------------------------------------------------------------------
+// Field lists (from istio.io/api networking/v1alpha3/*.proto). Keys outside these lists are
+// reported as unknown fields.
+
+const VS_FIELDS: &[&str] = &["hosts", "gateways", "http", "tls", "tcp", "exportTo"];
+const HTTP_ROUTE_FIELDS: &[&str] = &[
+    "name",
+    "match",
+    "route",
+    "redirect",
+    "directResponse",
+    "delegate",
+    "rewrite",
+    "timeout",
+    "retries",
+    "fault",
+    "mirror",
+    "mirrors",
+    "mirrorPercent",
+    "mirrorPercentage",
+    "mirror_percent",
+    "corsPolicy",
+    "headers",
+];
+const HTTP_MATCH_FIELDS: &[&str] = &[
+    "name",
+    "uri",
+    "scheme",
+    "method",
+    "authority",
+    "headers",
+    "port",
+    "sourceLabels",
+    "gateways",
+    "queryParams",
+    "ignoreUriCase",
+    "withoutHeaders",
+    "sourceNamespace",
+    "statPrefix",
+];
+const STRING_MATCH_FIELDS: &[&str] = &["exact", "prefix", "regex"];
+const HTTP_ROUTE_DEST_FIELDS: &[&str] = &["destination", "weight", "headers", "fallback"];
+const HTTP_ROUTE_DEST_FIELDS_STRICT: &[&str] = &["destination", "weight", "headers"];
+const DESTINATION_FIELDS: &[&str] = &["host", "subset", "port"];
+const PORT_SELECTOR_FIELDS: &[&str] = &["number"];
+const FALLBACK_FIELDS: &[&str] = &["target"];
+const RETRY_FIELDS: &[&str] = &[
+    "attempts",
+    "perTryTimeout",
+    "retryOn",
+    "retryRemoteLocalities",
+    "retryIgnorePreviousHosts",
+    "backoff",
+];
+const FAULT_FIELDS: &[&str] = &["delay", "abort"];
+const DELAY_FIELDS: &[&str] = &["fixedDelay", "exponentialDelay", "percentage", "percent"];
+const ABORT_FIELDS: &[&str] = &["httpStatus", "grpcStatus", "http2Error", "percentage"];
+const PERCENT_FIELDS: &[&str] = &["value"];
+const MIRROR_POLICY_FIELDS: &[&str] = &["destination", "percentage"];
+const DELEGATE_FIELDS: &[&str] = &["name", "namespace"];
+const REDIRECT_FIELDS: &[&str] = &[
+    "uri",
+    "authority",
+    "port",
+    "derivePort",
+    "scheme",
+    "redirectCode",
+];
+const DIRECT_RESPONSE_FIELDS: &[&str] = &["status", "body"];
+const REWRITE_FIELDS: &[&str] = &["uri", "authority", "uriRegexRewrite"];
+const TCP_ROUTE_FIELDS: &[&str] = &["match", "route"];
+const TLS_ROUTE_FIELDS: &[&str] = &["match", "route"];
+const L4_MATCH_FIELDS: &[&str] = &[
+    "destinationSubnets",
+    "port",
+    "sourceLabels",
+    "gateways",
+    "sourceNamespace",
+    "sourceSubnet",
+];
+const TLS_MATCH_FIELDS: &[&str] = &[
+    "sniHosts",
+    "destinationSubnets",
+    "port",
+    "sourceLabels",
+    "gateways",
+    "sourceNamespace",
+];
+const ROUTE_DEST_FIELDS: &[&str] = &["destination", "weight"];
+
+const DR_FIELDS: &[&str] = &[
+    "host",
+    "trafficPolicy",
+    "subsets",
+    "exportTo",
+    "workloadSelector",
+];
+const SUBSET_FIELDS: &[&str] = &["name", "labels", "trafficPolicy"];
+const TRAFFIC_POLICY_FIELDS: &[&str] = &[
+    "loadBalancer",
+    "connectionPool",
+    "outlierDetection",
+    "tls",
+    "portLevelSettings",
+    "tunnel",
+    "proxyProtocol",
+    "retryBudget",
+];
+const WORKLOAD_SELECTOR_FIELDS: &[&str] = &["matchLabels", "labels"];
+
+const GATEWAY_FIELDS: &[&str] = &["selector", "servers"];
+const SERVER_FIELDS: &[&str] = &["port", "bind", "hosts", "tls", "defaultEndpoint", "name"];
+const PORT_FIELDS: &[&str] = &["number", "protocol", "name", "targetPort"];
+
+const SE_FIELDS: &[&str] = &[
+    "hosts",
+    "addresses",
+    "ports",
+    "location",
+    "resolution",
+    "endpoints",
+    "workloadSelector",
+    "exportTo",
+    "subjectAltNames",
+];
+const SIDECAR_FIELDS: &[&str] = &[
+    "workloadSelector",
+    "ingress",
+    "egress",
+    "outboundTrafficPolicy",
+    "inboundConnectionPool",
+];
+const EGRESS_FIELDS: &[&str] = &["port", "bind", "captureMode", "hosts"];
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default)]
+pub struct VirtualService {
+    pub hosts: Vec<Spanned<String>>,
+    pub gateways: Vec<Spanned<String>>,
+    /// Span of the `gateways` key (or `None` when absent: bound to `mesh`).
+    pub gateways_key: Option<Span>,
+    pub http: Vec<HttpRoute>,
+    pub tcp: Vec<L4Route>,
+    pub tls: Vec<L4Route>,
+    pub export_to: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpRoute {
+    pub span: Span,
+    pub index: usize,
+    pub name: Option<Spanned<String>>,
+    /// `None` when the rule has no `match` (a catch-all).
+    pub matches: Option<Vec<HttpMatch>>,
+    pub route: Vec<RouteDestination>,
+    pub route_key: Option<Span>,
+    pub redirect: Option<Span>,
+    pub direct_response: Option<Span>,
+    pub delegate: Option<Span>,
+    pub rewrite: Option<Span>,
+    pub timeout: Option<Spanned<Duration>>,
+    pub retries: Option<Retries>,
+    pub fault: Option<Fault>,
+    pub mirror: Option<Destination>,
+    pub mirrors: Vec<Destination>,
+    pub mirror_percentage: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpMatch {
+    pub span: Span,
+    pub index: usize,
+    pub name: Option<Spanned<String>>,
+    /// Canonical JSON-like text of the whole match without `name` (duplicate detection).
+    pub canonical: String,
+    pub uri: Option<StringMatch>,
+    pub scheme: Option<StringMatch>,
+    pub method: Option<StringMatch>,
+    pub authority: Option<StringMatch>,
+    pub headers: Vec<(Spanned<String>, Option<StringMatch>)>,
+    pub without_headers: Vec<(Spanned<String>, Option<StringMatch>)>,
+    pub query_params: Vec<(Spanned<String>, Option<StringMatch>)>,
+    pub port: Option<Spanned<i64>>,
+    pub source_labels: Vec<(Spanned<String>, Spanned<String>)>,
+    pub gateways: Vec<Spanned<String>>,
+    pub source_namespace: Option<Spanned<String>>,
+    pub ignore_uri_case: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    Exact,
+    Prefix,
+    Regex,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringMatch {
+    pub span: Span,
+    pub kind: MatchKind,
+    pub value: Spanned<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteDestination {
+    pub span: Span,
+    pub destination: Option<Destination>,
+    pub weight: Option<Spanned<i64>>,
+    /// Alibaba ASM `fallback.target`.
+    pub fallback: Option<Destination>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Destination {
+    pub span: Span,
+    pub host: Option<Spanned<String>>,
+    pub subset: Option<Spanned<String>>,
+    pub port: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Retries {
+    pub span: Span,
+    pub attempts: Option<Spanned<i64>>,
+    pub per_try_timeout: Option<Spanned<Duration>>,
+    pub retry_on: Option<Spanned<String>>,
+    pub backoff: Option<Spanned<Duration>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub span: Span,
+    pub delay_fixed: Option<Spanned<Duration>>,
+    pub delay_percentage: Option<Spanned<f64>>,
+    pub abort_status: Option<Spanned<i64>>,
+    pub abort_percentage: Option<Spanned<f64>>,
+}
+
+/// A TCP or TLS route.
+#[derive(Debug, Clone)]
+pub struct L4Route {
+    pub span: Span,
+    pub index: usize,
+    pub matches: Option<Vec<L4Match>>,
+    pub route: Vec<RouteDestination>,
+}
+
+#[derive(Debug, Clone)]
+pub struct L4Match {
+    pub span: Span,
+    pub canonical: String,
+    pub gateways: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DestinationRule {
+    pub host: Option<Spanned<String>>,
+    pub subsets: Vec<Subset>,
+    pub export_to: Vec<Spanned<String>>,
+    pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
+    pub has_outlier_detection: bool,
+    pub has_connection_pool: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subset {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub labels: Vec<(Spanned<String>, Spanned<String>)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Gateway {
+    pub selector: Vec<(Spanned<String>, Spanned<String>)>,
+    pub servers: Vec<Server>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub span: Span,
+    pub port_number: Option<Spanned<i64>>,
+    pub port_protocol: Option<Spanned<String>>,
+    pub hosts: Vec<Spanned<String>>,
+    pub tls_mode: Option<Spanned<String>>,
+    pub credential_name: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceEntry {
+    pub hosts: Vec<Spanned<String>>,
+    pub ports: Vec<SePort>,
+    pub export_to: Vec<Spanned<String>>,
+    pub resolution: Option<Spanned<String>>,
+    pub location: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SePort {
+    pub number: Option<Spanned<i64>>,
+    pub protocol: Option<Spanned<String>>,
+    pub name: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Sidecar {
+    pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
+    pub egress_hosts: Vec<Spanned<String>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn virtual_service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> VirtualService {
+    let mut vs = VirtualService::default();
+    let Some(mut o) = cx.obj(spec, "VirtualService spec", VS_FIELDS) else {
+        return vs;
+    };
+    vs.hosts = cx.string_list(o.take("hosts"), "hosts");
+    vs.gateways_key = o.key_span("gateways");
+    vs.gateways = cx.string_list(o.take("gateways"), "gateways");
+    vs.export_to = cx.string_list(o.take("exportTo"), "exportTo");
+    for (i, r) in cx.list(o.take("http"), "http").into_iter().enumerate() {
+        if let Some(r) = http_route(cx, r, i) {
+            vs.http.push(r);
+        }
+    }
+    for (i, r) in cx.list(o.take("tcp"), "tcp").into_iter().enumerate() {
+        if let Some(r) = l4_route(cx, r, i, false) {
+            vs.tcp.push(r);
+        }
+    }
+    for (i, r) in cx.list(o.take("tls"), "tls").into_iter().enumerate() {
+        if let Some(r) = l4_route(cx, r, i, true) {
+            vs.tls.push(r);
+        }
+    }
+    cx.finish(o);
+    vs
+}
+
+fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRoute> {
+    let mut o = cx.obj(Some(v), "HTTP route", HTTP_ROUTE_FIELDS)?;
+    let name = cx.string(o.take("name"), "name");
+    let matches = o.take("match").map(|m| {
+        cx.list(Some(m), "match")
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, m)| http_match(cx, m, i))
+            .collect()
+    });
+    let route_key = o.key_span("route");
+    let route = route_destinations(cx, o.take("route"), true);
+    let redirect = sub_object(cx, &mut o, "redirect", "HTTP redirect", REDIRECT_FIELDS);
+    let direct_response = sub_object(
+        cx,
+        &mut o,
+        "directResponse",
+        "HTTP direct response",
+        DIRECT_RESPONSE_FIELDS,
+    );
+    let delegate = sub_object(cx, &mut o, "delegate", "delegate", DELEGATE_FIELDS);
+    let rewrite = sub_object(cx, &mut o, "rewrite", "HTTP rewrite", REWRITE_FIELDS);
+    let timeout = duration(cx, o.take("timeout"), "timeout");
+    let retries = o.take("retries").and_then(|r| retries(cx, r));
+    let fault = o.take("fault").and_then(|f| fault(cx, f));
+    let mirror = o.take("mirror").and_then(|m| destination(cx, m, "mirror"));
+    let mut mirrors = Vec::new();
+    for m in cx.list(o.take("mirrors"), "mirrors") {
+        if let Some(mut mo) = cx.obj(Some(m), "mirror policy", MIRROR_POLICY_FIELDS) {
+            if let Some(d) = mo.take("destination").and_then(|d| destination(cx, d, "destination")) {
+                mirrors.push(d);
+            }
+            let _ = percent(cx, mo.take("percentage"), "percentage");
+            cx.finish(mo);
+        }
+    }
+    let mirror_percentage = percent(cx, o.take("mirrorPercentage"), "mirrorPercentage");
+    cx.finish(o);
+    Some(HttpRoute {
+        span: v.span(),
+        index,
+        name,
+        matches,
+        route,
+        route_key,
+        redirect,
+        direct_response,
+        delegate,
+        rewrite,
+        timeout,
+        retries,
+        fault,
+        mirror,
+        mirrors,
+        mirror_percentage,
+    })
+}
+
+/// Reads a sub-object only for its unknown-field check; returns its span.
+fn sub_object<'a>(
+    cx: &mut Cx<'a>,
+    o: &mut Obj<'a>,
+    key: &str,
+    ty: &'static str,
+    known: &'static [&'static str],
+) -> Option<Span> {
+    let v = o.take(key)?;
+    let so = cx.obj(Some(v), ty, known)?;
+    let span = so.span();
+    cx.finish(so);
+    Some(span)
+}
+
+fn string_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &str) -> Option<StringMatch> {
+    let mut o = cx.obj(Some(v), "string match", STRING_MATCH_FIELDS)?;
+    let mut out = None;
+    for (key, kind) in [
+        ("exact", MatchKind::Exact),
+        ("prefix", MatchKind::Prefix),
+        ("regex", MatchKind::Regex),
+    ] {
+        if let Some(val) = o.take(key) {
+            if let Some(s) = cx.string(Some(val), what) {
+                out.get_or_insert(StringMatch {
+                    span: v.span(),
+                    kind,
+                    value: s,
+                });
+            }
+        }
+    }
+    // `exact:` with no value (null) is an empty match of that kind
+    if out.is_none() {
+        for (key, kind) in [
+            ("exact", MatchKind::Exact),
+            ("prefix", MatchKind::Prefix),
+            ("regex", MatchKind::Regex),
+        ] {
+            if let Some(span) = o.key_span(key) {
+                out = Some(StringMatch {
+                    span: v.span(),
+                    kind,
+                    value: Spanned::new(String::new(), span),
+                });
+                break;
+            }
+        }
+    }
+    cx.finish(o);
+    out
+}
+
+fn match_map<'a>(
+    cx: &mut Cx<'a>,
+    v: Option<Value<'a>>,
+    what: &str,
+) -> Vec<(Spanned<String>, Option<StringMatch>)> {
+    let Some(v) = v else { return Vec::new() };
+    if !v.is_map() {
+        cx.invalid_type(v, what, "a mapping");
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (k, val) in v.entries() {
+        let Some((key, _)) = k.scalar() else { continue };
+        let m = if val.is_null() {
+            None
+        } else {
+            string_match(cx, val, what)
+        };
+        out.push((Spanned::new(key.to_string(), k.span()), m));
+    }
+    out
+}
+
+fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMatch> {
+    let mut o = cx.obj(Some(v), "HTTP match", HTTP_MATCH_FIELDS)?;
+    let name = cx.string(o.take("name"), "name");
+    let sm = |cx: &mut Cx<'a>, o: &mut Obj<'a>, k: &str| o.take(k).and_then(|x| string_match(cx, x, k));
+    let uri = sm(cx, &mut o, "uri");
+    let scheme = sm(cx, &mut o, "scheme");
+    let method = sm(cx, &mut o, "method");
+    let authority = sm(cx, &mut o, "authority");
+    let headers = match_map(cx, o.take("headers"), "headers");
+    let without_headers = match_map(cx, o.take("withoutHeaders"), "withoutHeaders");
+    let query_params = match_map(cx, o.take("queryParams"), "queryParams");
+    let port = cx.int(o.take("port"), "port", true);
+    let source_labels = cx.string_map(o.take("sourceLabels"), "sourceLabels");
+    let gateways = cx.string_list(o.take("gateways"), "gateways");
+    let source_namespace = cx.string(o.take("sourceNamespace"), "sourceNamespace");
+    let ignore_uri_case = cx
+        .boolean(o.take("ignoreUriCase"), "ignoreUriCase")
+        .is_some_and(|b| b.value);
+    let _ = cx.string(o.take("statPrefix"), "statPrefix");
+    cx.finish(o);
+    Some(HttpMatch {
+        span: v.span(),
+        index,
+        name,
+        canonical: v.canonical(&["name"]),
+        uri,
+        scheme,
+        method,
+        authority,
+        headers,
+        without_headers,
+        query_params,
+        port,
+        source_labels,
+        gateways,
+        source_namespace,
+        ignore_uri_case,
+    })
+}
+
+fn route_destinations<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>, http: bool) -> Vec<RouteDestination> {
+    let mut out = Vec::new();
+    let fields = if !http {
+        ROUTE_DEST_FIELDS
+    } else if cx.istio_strict {
+        HTTP_ROUTE_DEST_FIELDS_STRICT
+    } else {
+        HTTP_ROUTE_DEST_FIELDS
+    };
+    for d in cx.list(v, "route") {
+        let Some(mut o) = cx.obj(Some(d), "route destination", fields) else {
+            continue;
+        };
+        let dest = o.take("destination").and_then(|x| destination(cx, x, "destination"));
+        let weight = cx.int(o.take("weight"), "weight", true);
+        let fallback = if http && !cx.istio_strict {
+            o.take("fallback").and_then(|f| {
+                let mut fo = cx.obj(Some(f), "fallback", FALLBACK_FIELDS)?;
+                let t = fo.take("target").and_then(|t| destination(cx, t, "fallback target"));
+                cx.finish(fo);
+                t
+            })
+        } else {
+            None
+        };
+        cx.finish(o);
+        out.push(RouteDestination {
+            span: d.span(),
+            destination: dest,
+            weight,
+            fallback,
+        });
+    }
+    out
+}
+
+fn destination<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &'static str) -> Option<Destination> {
+    let mut o = cx.obj(Some(v), what, DESTINATION_FIELDS)?;
+    let host = cx.string(o.take("host"), "host");
+    let subset = cx.string(o.take("subset"), "subset");
+    let port = o.take("port").and_then(|p| {
+        let mut po = cx.obj(Some(p), "port selector", PORT_SELECTOR_FIELDS)?;
+        let n = cx.int(po.take("number"), "number", true);
+        cx.finish(po);
+        n
+    });
+    cx.finish(o);
+    Some(Destination {
+        span: v.span(),
+        host,
+        subset,
+        port,
+    })
+}
+
+pub fn duration<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>, what: &str) -> Option<Spanned<Duration>> {
+    let s = cx.string(v, what)?;
+    let d = Duration::parse(&s.value);
+    Some(Spanned::new(d, s.span))
+}
+
+/// A `Percent { value: double }`.
+fn percent<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>, what: &str) -> Option<Spanned<f64>> {
+    let mut o = cx.obj(v, "percentage", PERCENT_FIELDS)?;
+    let value = cx.float(o.take("value"), what);
+    cx.finish(o);
+    value.or_else(|| Some(Spanned::new(0.0, v?.span())))
+}
+
+fn retries<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Retries> {
+    let mut o = cx.obj(Some(v), "HTTP retry policy", RETRY_FIELDS)?;
+    let attempts = cx.int(o.take("attempts"), "attempts", true);
+    let per_try_timeout = duration(cx, o.take("perTryTimeout"), "perTryTimeout");
+    let retry_on = cx.string(o.take("retryOn"), "retryOn");
+    let backoff = duration(cx, o.take("backoff"), "backoff");
+    let _ = cx.boolean(o.take("retryRemoteLocalities"), "retryRemoteLocalities");
+    let _ = cx.boolean(o.take("retryIgnorePreviousHosts"), "retryIgnorePreviousHosts");
+    cx.finish(o);
+    Some(Retries {
+        span: v.span(),
+        attempts,
+        per_try_timeout,
+        retry_on,
+        backoff,
+    })
+}
+
+fn fault<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Fault> {
+    let mut o = cx.obj(Some(v), "HTTP fault injection", FAULT_FIELDS)?;
+    let mut f = Fault {
+        span: v.span(),
+        delay_fixed: None,
+        delay_percentage: None,
+        abort_status: None,
+        abort_percentage: None,
+    };
+    if let Some(mut d) = cx.obj(o.take("delay"), "fault delay", DELAY_FIELDS) {
+        f.delay_fixed = duration(cx, d.take("fixedDelay"), "fixedDelay");
+        f.delay_percentage = percent(cx, d.take("percentage"), "percentage");
+        cx.finish(d);
+    }
+    if let Some(mut a) = cx.obj(o.take("abort"), "fault abort", ABORT_FIELDS) {
+        f.abort_status = cx.int(a.take("httpStatus"), "httpStatus", true);
+        f.abort_percentage = percent(cx, a.take("percentage"), "percentage");
+        cx.finish(a);
+    }
+    cx.finish(o);
+    Some(f)
+}
+
+fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Option<L4Route> {
+    let (ty, fields, mfields, mty) = if tls {
+        ("TLS route", TLS_ROUTE_FIELDS, TLS_MATCH_FIELDS, "TLS match")
+    } else {
+        ("TCP route", TCP_ROUTE_FIELDS, L4_MATCH_FIELDS, "TCP match")
+    };
+    let mut o = cx.obj(Some(v), ty, fields)?;
+    let matches = o.take("match").map(|m| {
+        cx.list(Some(m), "match")
+            .into_iter()
+            .filter_map(|m| {
+                let mut mo = cx.obj(Some(m), mty, mfields)?;
+                let gateways = cx.string_list(mo.take("gateways"), "gateways");
+                let _ = cx.int(mo.take("port"), "port", true);
+                let _ = cx.string_list(mo.take("sniHosts"), "sniHosts");
+                let _ = cx.string_list(mo.take("destinationSubnets"), "destinationSubnets");
+                let _ = cx.string_map(mo.take("sourceLabels"), "sourceLabels");
+                let _ = cx.string(mo.take("sourceNamespace"), "sourceNamespace");
+                cx.finish(mo);
+                Some(L4Match {
+                    span: m.span(),
+                    canonical: m.canonical(&[]),
+                    gateways,
+                })
+            })
+            .collect()
+    });
+    let route = route_destinations(cx, o.take("route"), false);
+    cx.finish(o);
+    Some(L4Route {
+        span: v.span(),
+        index,
+        matches,
+        route,
+    })
+}
+
+pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> DestinationRule {
+    let mut dr = DestinationRule::default();
+    let Some(mut o) = cx.obj(spec, "DestinationRule spec", DR_FIELDS) else {
+        return dr;
+    };
+    dr.host = cx.string(o.take("host"), "host");
+    dr.export_to = cx.string_list(o.take("exportTo"), "exportTo");
+    dr.workload_selector = workload_selector(cx, o.take("workloadSelector"));
+    if let Some(mut tp) = cx.obj(o.take("trafficPolicy"), "traffic policy", TRAFFIC_POLICY_FIELDS) {
+        dr.has_outlier_detection = tp.take("outlierDetection").is_some();
+        dr.has_connection_pool = tp.take("connectionPool").is_some();
+        cx.finish(tp);
+    }
+    for s in cx.list(o.take("subsets"), "subsets") {
+        let Some(mut so) = cx.obj(Some(s), "subset", SUBSET_FIELDS) else {
+            continue;
+        };
+        let name = cx.string(so.take("name"), "name");
+        let labels = cx.string_map(so.take("labels"), "labels");
+        if let Some(tp) = cx.obj(so.take("trafficPolicy"), "traffic policy", TRAFFIC_POLICY_FIELDS) {
+            cx.finish(tp);
+        }
+        cx.finish(so);
+        dr.subsets.push(Subset {
+            span: s.span(),
+            name,
+            labels,
+        });
+    }
+    cx.finish(o);
+    dr
+}
+
+fn workload_selector<'a>(
+    cx: &mut Cx<'a>,
+    v: Option<Value<'a>>,
+) -> Option<Vec<(Spanned<String>, Spanned<String>)>> {
+    let mut o = cx.obj(v, "workload selector", WORKLOAD_SELECTOR_FIELDS)?;
+    let mut labels = cx.string_map(o.take("matchLabels"), "matchLabels");
+    labels.extend(cx.string_map(o.take("labels"), "labels"));
+    cx.finish(o);
+    Some(labels)
+}
+
+pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
+    let mut gw = Gateway::default();
+    let Some(mut o) = cx.obj(spec, "Gateway spec", GATEWAY_FIELDS) else {
+        return gw;
+    };
+    gw.selector = cx.string_map(o.take("selector"), "selector");
+    for s in cx.list(o.take("servers"), "servers") {
+        let Some(mut so) = cx.obj(Some(s), "server", SERVER_FIELDS) else {
+            continue;
+        };
+        let mut server = Server {
+            span: s.span(),
+            port_number: None,
+            port_protocol: None,
+            hosts: cx.string_list(so.take("hosts"), "hosts"),
+            tls_mode: None,
+            credential_name: None,
+        };
+        if let Some(mut po) = cx.obj(so.take("port"), "port", PORT_FIELDS) {
+            server.port_number = cx.int(po.take("number"), "number", true);
+            server.port_protocol = cx.string(po.take("protocol"), "protocol");
+            let _ = cx.string(po.take("name"), "name");
+            let _ = cx.int(po.take("targetPort"), "targetPort", true);
+            cx.finish(po);
+        }
+        if let Some(tls) = so.take("tls") {
+            if tls.is_map() {
+                server.tls_mode = cx.string(tls.get("mode"), "mode");
+                server.credential_name = cx.string(tls.get("credentialName"), "credentialName");
+            } else {
+                cx.invalid_type(tls, "tls", "a mapping");
+            }
+        }
+        let _ = cx.string(so.take("bind"), "bind");
+        let _ = cx.string(so.take("name"), "name");
+        let _ = cx.string(so.take("defaultEndpoint"), "defaultEndpoint");
+        cx.finish(so);
+        gw.servers.push(server);
+    }
+    cx.finish(o);
+    gw
+}
+
+pub fn service_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> ServiceEntry {
+    let mut se = ServiceEntry::default();
+    let Some(mut o) = cx.obj(spec, "ServiceEntry spec", SE_FIELDS) else {
+        return se;
+    };
+    se.hosts = cx.string_list(o.take("hosts"), "hosts");
+    se.export_to = cx.string_list(o.take("exportTo"), "exportTo");
+    se.resolution = cx.string(o.take("resolution"), "resolution");
+    se.location = cx.string(o.take("location"), "location");
+    for p in cx.list(o.take("ports"), "ports") {
+        let Some(mut po) = cx.obj(Some(p), "service entry port", PORT_FIELDS) else {
+            continue;
+        };
+        se.ports.push(SePort {
+            number: cx.int(po.take("number"), "number", true),
+            protocol: cx.string(po.take("protocol"), "protocol"),
+            name: cx.string(po.take("name"), "name"),
+        });
+        let _ = cx.int(po.take("targetPort"), "targetPort", true);
+        cx.finish(po);
+    }
+    cx.finish(o);
+    se
+}
+
+pub fn sidecar<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Sidecar {
+    let mut sc = Sidecar::default();
+    let Some(mut o) = cx.obj(spec, "Sidecar spec", SIDECAR_FIELDS) else {
+        return sc;
+    };
+    sc.workload_selector = workload_selector(cx, o.take("workloadSelector"));
+    for e in cx.list(o.take("egress"), "egress") {
+        let Some(mut eo) = cx.obj(Some(e), "egress listener", EGRESS_FIELDS) else {
+            continue;
+        };
+        sc.egress_hosts.extend(cx.string_list(eo.take("hosts"), "hosts"));
+        cx.finish(eo);
+    }
+    cx.finish(o);
+    sc
+}
+
+/// Where in a VirtualService a destination is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestRole {
+    Route,
+    Mirror,
+    Fallback,
+}
+
+impl DestRole {
+    /// How messages name the field.
+    pub fn field(self) -> &'static str {
+        match self {
+            DestRole::Route => "route destination",
+            DestRole::Mirror => "mirror",
+            DestRole::Fallback => "fallback target",
+        }
+    }
+}
+
+impl VirtualService {
+    /// Every destination of the VirtualService: HTTP route destinations, their ASM fallback
+    /// targets, mirrors, and TCP/TLS route destinations, in source order per rule.
+    pub fn destinations(&self) -> Vec<(DestRole, &Destination)> {
+        let mut out = Vec::new();
+        for h in &self.http {
+            for d in &h.route {
+                if let Some(x) = &d.destination {
+                    out.push((DestRole::Route, x));
+                }
+                if let Some(x) = &d.fallback {
+                    out.push((DestRole::Fallback, x));
+                }
+            }
+            if let Some(m) = &h.mirror {
+                out.push((DestRole::Mirror, m));
+            }
+            out.extend(h.mirrors.iter().map(|m| (DestRole::Mirror, m)));
+        }
+        for r in self.tcp.iter().chain(self.tls.iter()) {
+            out.extend(
+                r.route
+                    .iter()
+                    .filter_map(|d| d.destination.as_ref().map(|x| (DestRole::Route, x))),
+            );
+        }
+        out
+    }
+}

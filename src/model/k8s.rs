@@ -1,0 +1,125 @@
+//! Core Kubernetes kinds the mesh refers to: Services and workloads (Pods and pod templates).
+//! Their schemas are large and not ours; we read only what the analysis needs and never report
+//! unknown fields in them.
+
+use super::reader::Cx;
+use super::Labels;
+use crate::source::Spanned;
+use crate::yaml::Value;
+
+#[derive(Debug, Clone, Default)]
+pub struct Service {
+    pub selector: Labels,
+    pub ports: Vec<ServicePort>,
+    pub type_: Option<Spanned<String>>,
+    pub external_name: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicePort {
+    pub name: Option<Spanned<String>>,
+    pub port: Option<Spanned<i64>>,
+    /// A number or a named container port.
+    pub target_port: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<String>>,
+    pub app_protocol: Option<Spanned<String>>,
+}
+
+/// A Pod or a pod template of a controller.
+#[derive(Debug, Clone, Default)]
+pub struct Workload {
+    /// The pod's labels (the template's labels for controllers).
+    pub pod_labels: Labels,
+    pub replicas: Option<Spanned<i64>>,
+    pub container_ports: Vec<(Option<String>, i64)>,
+    pub containers: Vec<String>,
+}
+
+pub fn service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Service {
+    let mut s = Service::default();
+    let Some(spec) = spec.filter(|v| v.is_map()) else {
+        return s;
+    };
+    s.selector = cx.string_map(spec.get("selector"), "selector");
+    s.type_ = cx.string(spec.get("type"), "type");
+    s.external_name = cx.string(spec.get("externalName"), "externalName");
+    for p in cx.list(spec.get("ports"), "ports") {
+        if !p.is_map() {
+            continue;
+        }
+        let target_port = p.get("targetPort").and_then(|t| {
+            t.scalar()
+                .map(|(v, _)| Spanned::new(v.to_string(), t.span()))
+        });
+        s.ports.push(ServicePort {
+            name: cx.string(p.get("name"), "name"),
+            port: cx.int(p.get("port"), "port", false),
+            target_port,
+            protocol: cx.string(p.get("protocol"), "protocol"),
+            app_protocol: cx.string(p.get("appProtocol"), "appProtocol"),
+        });
+    }
+    s
+}
+
+fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
+    let Some(spec) = spec.filter(|v| v.is_map()) else {
+        return;
+    };
+    for c in cx.list(spec.get("containers"), "containers") {
+        if !c.is_map() {
+            continue;
+        }
+        if let Some(n) = c.get("name").and_then(|n| n.scalar()) {
+            w.containers.push(n.0.to_string());
+        }
+        for p in cx.list(c.get("ports"), "ports") {
+            if !p.is_map() {
+                continue;
+            }
+            if let Some(n) = cx.int(p.get("containerPort"), "containerPort", false) {
+                let name = p
+                    .get("name")
+                    .and_then(|n| n.scalar())
+                    .map(|s| s.0.to_string());
+                w.container_ports.push((name, n.value));
+            }
+        }
+    }
+}
+
+pub fn pod<'a>(cx: &mut Cx<'a>, labels: &Labels, spec: Option<Value<'a>>) -> Workload {
+    let mut w = Workload {
+        pod_labels: labels.clone(),
+        ..Workload::default()
+    };
+    pod_spec(cx, spec, &mut w);
+    w
+}
+
+pub fn pod_template<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Option<Workload> {
+    let spec = spec.filter(|v| v.is_map())?;
+    let template = spec.get("template").filter(|t| t.is_map())?;
+    let mut w = Workload {
+        pod_labels: cx.string_map(
+            template.get("metadata").and_then(|m| m.get("labels")),
+            "template.metadata.labels",
+        ),
+        replicas: cx.int(spec.get("replicas"), "replicas", false),
+        ..Workload::default()
+    };
+    pod_spec(cx, template.get("spec"), &mut w);
+    Some(w)
+}
+
+/// Listener hostnames of a Gateway API Gateway (`None`: a listener without hostname, all hosts).
+pub fn kube_gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Vec<Option<Spanned<String>>> {
+    let Some(spec) = spec.filter(|v| v.is_map()) else {
+        return Vec::new();
+    };
+    cx.list(spec.get("listeners"), "listeners")
+        .into_iter()
+        .filter(|l| l.is_map())
+        .map(|l| cx.string(l.get("hostname"), "hostname"))
+        .collect()
+}

@@ -1,0 +1,330 @@
+//! The typed model: Kubernetes objects read leniently out of YAML documents.
+
+pub mod istio;
+pub mod k8s;
+pub mod reader;
+
+use crate::diagnostics::{Diagnostic, ObjectRef};
+use crate::rules::meta;
+use crate::source::{FileId, Span, Spanned};
+use crate::yaml::{Document, Value};
+use reader::Cx;
+
+pub type Labels = Vec<(Spanned<String>, Spanned<String>)>;
+
+/// Options that change how documents are read.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    /// Namespace for namespaced resources that do not set one.
+    pub default_namespace: String,
+    /// Treat ASM extension fields (`fallback`) as unknown, as upstream Istio does.
+    pub istio_strict: bool,
+    pub max_expanded_nodes: usize,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            default_namespace: "default".to_string(),
+            istio_strict: false,
+            max_expanded_nodes: 4_000_000,
+        }
+    }
+}
+
+/// A duration as Istio reads it (Go `time.ParseDuration` syntax: `1.5s`, `100ms`, `1m30s`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Duration {
+    /// Nanoseconds, or `None` when the text does not parse.
+    pub nanos: Option<i128>,
+}
+
+impl Duration {
+    pub fn parse(s: &str) -> Duration {
+        Duration {
+            nanos: parse_go_duration(s.trim()),
+        }
+    }
+
+    pub fn seconds(&self) -> Option<f64> {
+        self.nanos.map(|n| n as f64 / 1e9)
+    }
+}
+
+fn parse_go_duration(s: &str) -> Option<i128> {
+    let (neg, mut rest) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let num: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let mult = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += num * mult;
+    }
+    if !total.is_finite() || total > 1e30 {
+        return None;
+    }
+    let n = total.round() as i128;
+    Some(if neg { -n } else { n })
+}
+
+/// The kinds meshlint models.
+#[derive(Debug, Clone)]
+pub enum Spec {
+    VirtualService(istio::VirtualService),
+    DestinationRule(istio::DestinationRule),
+    Gateway(istio::Gateway),
+    ServiceEntry(istio::ServiceEntry),
+    Sidecar(istio::Sidecar),
+    Service(k8s::Service),
+    Namespace,
+    /// A Gateway API `Gateway` (gateway.networking.k8s.io): its listener hostnames.
+    KubeGateway(Vec<Option<Spanned<String>>>),
+    /// A Pod, or a controller's pod template (Deployment, StatefulSet, ...).
+    Workload(k8s::Workload),
+    /// A kind meshlint does not model; counted only.
+    Other,
+}
+
+/// One Kubernetes object.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub file: FileId,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub name_span: Span,
+    /// The effective namespace (the default one when not written).
+    pub namespace: String,
+    pub namespace_written: bool,
+    pub cluster_scoped: bool,
+    pub labels: Labels,
+    pub annotations: Labels,
+    /// The whole object.
+    pub span: Span,
+    /// Byte offset of the first line of its YAML document.
+    pub doc_start: u32,
+    pub spec: Spec,
+}
+
+impl Resource {
+    pub fn object_ref(&self) -> ObjectRef {
+        ObjectRef::new(
+            &self.kind,
+            (!self.cluster_scoped).then_some(self.namespace.as_str()),
+            &self.name,
+        )
+    }
+
+    pub fn group(&self) -> &str {
+        self.api_version
+            .rsplit_once('/')
+            .map(|(g, _)| g)
+            .unwrap_or("")
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&Spanned<String>> {
+        self.annotations
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(_, v)| v)
+    }
+}
+
+const ISTIO_NETWORKING: &str = "networking.istio.io";
+
+/// Reads every object of a document (a `kind: List` yields its items).
+pub fn read_document(doc: &Document, opts: &ModelOptions) -> (Vec<Resource>, Vec<Diagnostic>) {
+    let mut cx = Cx::new(doc, opts.max_expanded_nodes);
+    cx.istio_strict = opts.istio_strict;
+    let mut out = Vec::new();
+    if let Some(root) = doc.root.and_then(|r| Value::new(doc, r)) {
+        read_object(&mut cx, root, doc, opts, &mut out, 0);
+    }
+    (out, cx.diags)
+}
+
+fn read_object<'a>(
+    cx: &mut Cx<'a>,
+    v: Value<'a>,
+    doc: &Document,
+    opts: &ModelOptions,
+    out: &mut Vec<Resource>,
+    depth: usize,
+) {
+    if !v.is_map() {
+        if !v.is_null() {
+            cx.diags.push(
+                Diagnostic::new(
+                    &meta::NOT_A_RESOURCE,
+                    format!("document is {}, not a Kubernetes object; skipped", v.type_name()),
+                )
+                .at(v.span(), "not an object"),
+            );
+        }
+        return;
+    }
+    let kind_v = v.get("kind");
+    let api_v = v.get("apiVersion");
+    let kind = kind_v.and_then(|k| k.scalar()).map(|s| s.0.to_string());
+    let api_version = api_v.and_then(|k| k.scalar()).map(|s| s.0.to_string());
+    let (Some(kind), Some(api_version)) = (kind, api_version) else {
+        cx.diags.push(
+            Diagnostic::new(
+                &meta::NOT_A_RESOURCE,
+                "document has no `apiVersion` and `kind`; it is not a Kubernetes object and was skipped",
+            )
+            .at(v.span(), "no apiVersion/kind")
+            .help("if this file is not a manifest, exclude it from the paths given to meshlint"),
+        );
+        return;
+    };
+    if kind == "List" || kind.ends_with("List") && api_version == "v1" {
+        if depth < 2 {
+            cx.check_unknown = false;
+            let items = cx.list(v.get("items"), "items");
+            for item in items {
+                read_object(cx, item, doc, opts, out, depth + 1);
+            }
+        }
+        return;
+    }
+    let group = api_version
+        .rsplit_once('/')
+        .map(|(g, _)| g.to_string())
+        .unwrap_or_default();
+    let meta_v = v.get("metadata");
+    cx.check_unknown = false;
+    let (name, ns, labels, annotations) = {
+        let name = meta_v.and_then(|m| cx.string(m.get("name"), "metadata.name"));
+        let name = name.or_else(|| {
+            meta_v
+                .and_then(|m| cx.string(m.get("generateName"), "metadata.generateName"))
+        });
+        let ns = meta_v.and_then(|m| cx.string(m.get("namespace"), "metadata.namespace"));
+        let labels = cx.string_map(meta_v.and_then(|m| m.get("labels")), "metadata.labels");
+        let annotations = cx.string_map(
+            meta_v.and_then(|m| m.get("annotations")),
+            "metadata.annotations",
+        );
+        (name, ns, labels, annotations)
+    };
+    let Some(name) = name else {
+        let at = meta_v.map(|m| m.span()).unwrap_or(v.span());
+        cx.diags.push(
+            Diagnostic::new(&meta::MISSING_NAME, format!("{kind} has no `metadata.name`"))
+                .at(at, "name missing")
+                .help("every Kubernetes object needs metadata.name; this one was not analyzed"),
+        );
+        return;
+    };
+    let cluster_scoped = matches!(
+        kind.as_str(),
+        "Namespace"
+            | "Node"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingWebhookConfiguration"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "IngressClass"
+    );
+    let (namespace, namespace_written) = match &ns {
+        Some(ns) if !cluster_scoped => (ns.value.clone(), true),
+        _ if cluster_scoped => (String::new(), false),
+        _ => (opts.default_namespace.clone(), false),
+    };
+    cx.resource = Some(ObjectRef::new(
+        &kind,
+        (!cluster_scoped).then_some(namespace.as_str()),
+        &name.value,
+    ));
+    let spec_v = v.get("spec");
+    cx.check_unknown = group == ISTIO_NETWORKING;
+    let spec = match (group.as_str(), kind.as_str()) {
+        (ISTIO_NETWORKING, "VirtualService") => {
+            Spec::VirtualService(istio::virtual_service(cx, spec_v))
+        }
+        (ISTIO_NETWORKING, "DestinationRule") => {
+            Spec::DestinationRule(istio::destination_rule(cx, spec_v))
+        }
+        (ISTIO_NETWORKING, "Gateway") => Spec::Gateway(istio::gateway(cx, spec_v)),
+        (ISTIO_NETWORKING, "ServiceEntry") => Spec::ServiceEntry(istio::service_entry(cx, spec_v)),
+        (ISTIO_NETWORKING, "Sidecar") => Spec::Sidecar(istio::sidecar(cx, spec_v)),
+        ("", "Service") => Spec::Service(k8s::service(cx, spec_v)),
+        ("", "Namespace") => Spec::Namespace,
+        ("gateway.networking.k8s.io", "Gateway") => Spec::KubeGateway(k8s::kube_gateway(cx, spec_v)),
+        ("", "Pod") => Spec::Workload(k8s::pod(cx, &labels, spec_v)),
+        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+            match k8s::pod_template(cx, spec_v) {
+                Some(w) => Spec::Workload(w),
+                None => Spec::Other,
+            }
+        }
+        _ => Spec::Other,
+    };
+    cx.check_unknown = true;
+    cx.resource = None;
+    out.push(Resource {
+        file: doc.file,
+        api_version,
+        kind,
+        name_span: name.span,
+        name: name.value,
+        namespace,
+        namespace_written,
+        cluster_scoped,
+        labels,
+        annotations,
+        span: v.span(),
+        doc_start: doc.start,
+        spec,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(Duration::parse("1s").nanos, Some(1_000_000_000));
+        assert_eq!(Duration::parse("1.5s").nanos, Some(1_500_000_000));
+        assert_eq!(Duration::parse("100ms").nanos, Some(100_000_000));
+        assert_eq!(Duration::parse("1m30s").nanos, Some(90_000_000_000));
+        assert_eq!(Duration::parse("0").nanos, Some(0));
+        assert_eq!(Duration::parse("10").nanos, None);
+        assert_eq!(Duration::parse("abc").nanos, None);
+        assert_eq!(Duration::parse("").nanos, None);
+    }
+}

@@ -1,0 +1,129 @@
+//! The rule registry and the context rules run in.
+//!
+//! A rule is one file with a `pub static META: RuleMeta` and, unless the loader emits it, a
+//! `pub fn check(cx: &mut RuleCx)`. Rules only read the [`Index`]; they report diagnostics and
+//! never decide severity overrides, suppression or output.
+
+use crate::diagnostics::{Diagnostic, RuleMeta};
+use crate::index::Index;
+use crate::model::Resource;
+
+// loader / model rules (no check function)
+pub mod duplicate_key;
+pub mod input_limit;
+pub mod invalid_type;
+pub mod missing_name;
+pub mod not_a_resource;
+pub mod unknown_field;
+pub mod unreadable_input;
+pub mod yaml_syntax_error;
+
+// analysis rules
+pub mod gateway_not_found;
+pub mod host_not_in_gateway;
+pub mod internal_gateway_reference;
+pub mod subset_not_found;
+pub mod two_part_host;
+
+/// Metadata of the rules the loader and model emit, by name.
+pub mod meta {
+    pub use super::duplicate_key::META as DUPLICATE_KEY;
+    pub use super::input_limit::META as INPUT_LIMIT;
+    pub use super::invalid_type::META as INVALID_TYPE;
+    pub use super::missing_name::META as MISSING_NAME;
+    pub use super::not_a_resource::META as NOT_A_RESOURCE;
+    pub use super::unknown_field::META as UNKNOWN_FIELD;
+    pub use super::unreadable_input::META as UNREADABLE_INPUT;
+    pub use super::yaml_syntax_error::META as YAML_SYNTAX_ERROR;
+}
+
+/// What rules see: the index, and a sink for diagnostics.
+pub struct RuleCx<'a, 'r> {
+    pub index: &'a Index<'r>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a, 'r> RuleCx<'a, 'r> {
+    pub fn new(index: &'a Index<'r>) -> Self {
+        RuleCx {
+            index,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Reports a diagnostic about `resource`.
+    pub fn report(&mut self, resource: &Resource, d: Diagnostic) {
+        let mut d = d;
+        if d.resource.is_none() {
+            d.resource = Some(resource.object_ref());
+        }
+        self.diagnostics.push(d);
+    }
+}
+
+pub type CheckFn = fn(&mut RuleCx);
+
+pub struct RuleEntry {
+    pub meta: &'static RuleMeta,
+    /// `None` for rules emitted by the loader or the model.
+    pub check: Option<CheckFn>,
+    /// The rule's documentation (rules/<name>.md).
+    pub doc: &'static str,
+}
+
+macro_rules! loader_rule {
+    ($m:ident, $doc:literal) => {
+        RuleEntry {
+            meta: &$m::META,
+            check: None,
+            doc: include_str!(concat!("../../rules/", $doc, ".md")),
+        }
+    };
+}
+
+macro_rules! rule {
+    ($m:ident, $doc:literal) => {
+        RuleEntry {
+            meta: &$m::META,
+            check: Some($m::check),
+            doc: include_str!(concat!("../../rules/", $doc, ".md")),
+        }
+    };
+}
+
+/// Every rule, in code order.
+pub static RULES: &[RuleEntry] = &[
+    loader_rule!(yaml_syntax_error, "yaml-syntax-error"),
+    loader_rule!(unknown_field, "unknown-field"),
+    loader_rule!(invalid_type, "invalid-type"),
+    loader_rule!(duplicate_key, "duplicate-key"),
+    loader_rule!(input_limit, "input-limit"),
+    loader_rule!(unreadable_input, "unreadable-input"),
+    loader_rule!(not_a_resource, "not-a-resource"),
+    loader_rule!(missing_name, "missing-name"),
+    rule!(two_part_host, "two-part-host"),
+    rule!(subset_not_found, "subset-not-found"),
+    rule!(gateway_not_found, "gateway-not-found"),
+    rule!(host_not_in_gateway, "host-not-in-gateway"),
+    rule!(internal_gateway_reference, "internal-gateway-reference"),
+];
+
+/// Istio message codes that Istio itself shares between several checks; only these may be
+/// used by more than one rule.
+pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002"];
+
+/// Finds rules by code (several for shared Istio codes) or by name.
+pub fn lookup(code_or_name: &str) -> Vec<&'static RuleEntry> {
+    RULES
+        .iter()
+        .filter(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name == code_or_name)
+        .collect()
+}
+
+/// Rules that mirror an istioctl analyzer, by its `--analyzer` name.
+pub fn by_analyzer(name: &str) -> Vec<&'static RuleEntry> {
+    RULES
+        .iter()
+        .filter(|r| r.meta.analyzer == Some(name))
+        .collect()
+}

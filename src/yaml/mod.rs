@@ -1,0 +1,737 @@
+//! YAML: saphyr-parser events (through [`events`]) into our own spanned node tree.
+//!
+//! A file is split at `---` document markers before parsing, so a syntax error costs only the
+//! document it is in: the other documents of the file are still loaded. Aliases are not expanded
+//! in the tree (an alias node points at its anchor's node); the typed model reads through them
+//! with an expansion budget. Limits on depth and node count turn into diagnostics.
+
+pub mod events;
+
+use crate::diagnostics::Diagnostic;
+use crate::rules::meta;
+use crate::source::{FileId, Span};
+use events::{EventStream, Style, YEvent};
+use std::collections::HashMap;
+
+pub type NodeId = u32;
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Scalar {
+        value: String,
+        style: Style,
+        tag: Option<String>,
+    },
+    Map(Vec<(NodeId, NodeId)>),
+    Seq(Vec<NodeId>),
+    /// An alias; the id of the anchored node, or `None` for an unknown anchor.
+    Alias(Option<NodeId>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub start: u32,
+    pub end: u32,
+    pub kind: NodeKind,
+}
+
+/// One YAML document of a file.
+#[derive(Debug)]
+pub struct Document {
+    pub file: FileId,
+    pub nodes: Vec<Node>,
+    pub root: Option<NodeId>,
+    /// Byte offset of the document's first content line (after `---`, blank lines skipped).
+    pub start: u32,
+}
+
+impl Document {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        let n = self.node(id);
+        Span::new(self.file, n.start, n.end)
+    }
+}
+
+/// Limits that protect the loader from hostile or accidental input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+    /// Nodes the typed model may visit per document, counting alias expansions.
+    pub max_expanded_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 200,
+            max_nodes: 2_000_000,
+            max_expanded_nodes: 4_000_000,
+        }
+    }
+}
+
+/// Splits `text` into chunks that each start at a `---` line (the first chunk at 0). Chunks
+/// holding only directives, comments and blank lines are merged into the following one.
+fn split_documents(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0usize];
+    let mut line_start = 0usize;
+    while line_start < bytes.len() {
+        let line_end = memchr_newline(bytes, line_start);
+        if line_start > 0 && is_doc_marker(&bytes[line_start..line_end]) {
+            starts.push(line_start);
+        }
+        line_start = line_end + 1;
+    }
+    let mut chunks: Vec<(usize, usize)> = Vec::with_capacity(starts.len());
+    let mut pending: Option<usize> = None;
+    for (i, &s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(text.len());
+        let begin = pending.take().unwrap_or(s);
+        if i + 1 < starts.len() && only_preamble(&text[s..e]) {
+            pending = Some(begin);
+            continue;
+        }
+        chunks.push((begin, e));
+    }
+    chunks
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| from + p)
+        .unwrap_or(bytes.len())
+}
+
+fn is_doc_marker(line: &[u8]) -> bool {
+    line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'))
+}
+
+fn only_preamble(chunk: &str) -> bool {
+    chunk.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t.starts_with('%')
+    })
+}
+
+/// Byte offset of the first line of a chunk that is not blank, not a `---` marker and not a
+/// directive. Comment lines count as content (istioctl reports them as the document's start).
+fn content_start(text: &str, begin: usize, end: usize) -> usize {
+    let mut off = begin;
+    for line in text[begin..end].split_inclusive('\n') {
+        let t = line.trim();
+        let is_marker = is_doc_marker(line.as_bytes()) && t.len() <= 3;
+        if !(t.is_empty() || is_marker || t.starts_with('%')) {
+            return off;
+        }
+        off += line.len();
+    }
+    begin
+}
+
+struct Builder {
+    file: FileId,
+    base: usize,
+    nodes: Vec<Node>,
+    /// open collections: (node id, pending key for maps)
+    stack: Vec<(NodeId, Option<NodeId>)>,
+    anchors: HashMap<usize, NodeId>,
+    root: Option<NodeId>,
+}
+
+impl Builder {
+    fn push(&mut self, node: Node, anchor: usize) -> NodeId {
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(node);
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        id
+    }
+
+    /// Attaches a finished node to its parent (or as the root).
+    fn attach(&mut self, id: NodeId) {
+        let Some(top) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(id);
+            }
+            return;
+        };
+        let parent = top.0 as usize;
+        match &mut self.nodes[parent].kind {
+            NodeKind::Seq(items) => items.push(id),
+            NodeKind::Map(entries) => match top.1.take() {
+                None => top.1 = Some(id),
+                Some(k) => entries.push((k, id)),
+            },
+            _ => {}
+        }
+    }
+}
+
+/// Result of parsing one file.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses every document of `text`. Never panics; errors become diagnostics.
+pub fn parse_file(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
+    let mut out = ParsedFile::default();
+    for (begin, end) in split_documents(text) {
+        parse_chunk(file, text, begin, end, limits, &mut out);
+    }
+    out
+}
+
+fn parse_chunk(
+    file: FileId,
+    text: &str,
+    begin: usize,
+    end: usize,
+    limits: &Limits,
+    out: &mut ParsedFile,
+) {
+    let chunk = &text[begin..end];
+    let mut b = Builder {
+        file,
+        base: begin,
+        nodes: Vec::new(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+    };
+    let mut doc_start = content_start(text, begin, end);
+    let mut failed = false;
+    for item in EventStream::new(chunk) {
+        let (ev, s, e) = match item {
+            Ok(x) => x,
+            Err(err) => {
+                let at = (begin + err.offset).min(text.len()) as u32;
+                let span = Span::new(file, at, (at + 1).min(end as u32).max(at));
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        &meta::YAML_SYNTAX_ERROR,
+                        format!("invalid YAML: {}", err.message),
+                    )
+                    .at(span, "the parser stopped here")
+                    .help("fix the syntax; the rest of this document was skipped, other documents were still checked"),
+                );
+                failed = true;
+                break;
+            }
+        };
+        let (s, e) = ((b.base + s) as u32, (b.base + e) as u32);
+        match ev {
+            YEvent::DocumentStart => {
+                b.nodes.clear();
+                b.anchors.clear();
+                b.stack.clear();
+                b.root = None;
+            }
+            YEvent::DocumentEnd => {
+                finish_document(&mut b, doc_start as u32, out);
+                doc_start = e as usize;
+            }
+            YEvent::Scalar(value, style, anchor, tag) => {
+                let id = b.push(
+                    Node {
+                        start: s,
+                        end: e,
+                        kind: NodeKind::Scalar { value, style, tag },
+                    },
+                    anchor,
+                );
+                b.attach(id);
+            }
+            YEvent::Alias(anchor) => {
+                let target = b.anchors.get(&anchor).copied();
+                let id = b.push(
+                    Node {
+                        start: s,
+                        end: e,
+                        kind: NodeKind::Alias(target),
+                    },
+                    0,
+                );
+                b.attach(id);
+            }
+            YEvent::SequenceStart(anchor, _) | YEvent::MappingStart(anchor, _) => {
+                if b.stack.len() >= limits.max_depth {
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            &meta::INPUT_LIMIT,
+                            format!(
+                                "document is nested deeper than {} levels; it was skipped",
+                                limits.max_depth
+                            ),
+                        )
+                        .at(Span::new(file, s, e.max(s + 1)), "too deep here"),
+                    );
+                    failed = true;
+                    break;
+                }
+                let kind = if matches!(ev, YEvent::SequenceStart(..)) {
+                    NodeKind::Seq(Vec::new())
+                } else {
+                    NodeKind::Map(Vec::new())
+                };
+                let id = b.push(
+                    Node {
+                        start: s,
+                        end: e,
+                        kind,
+                    },
+                    anchor,
+                );
+                b.stack.push((id, None));
+            }
+            YEvent::SequenceEnd | YEvent::MappingEnd => {
+                if let Some((id, pending)) = b.stack.pop() {
+                    close_collection(&mut b, id, pending, out);
+                    b.attach(id);
+                }
+            }
+        }
+        if b.nodes.len() > limits.max_nodes {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    &meta::INPUT_LIMIT,
+                    format!(
+                        "document has more than {} YAML nodes; it was skipped",
+                        limits.max_nodes
+                    ),
+                )
+                .at(Span::new(file, s, e.max(s + 1)), "limit reached here"),
+            );
+            failed = true;
+            break;
+        }
+    }
+    let _ = failed;
+}
+
+/// Fixes the end of a collection to its last child's end and reports duplicate keys.
+fn close_collection(b: &mut Builder, id: NodeId, pending: Option<NodeId>, out: &mut ParsedFile) {
+    let children: Vec<NodeId> = match &b.nodes[id as usize].kind {
+        NodeKind::Seq(items) => items.clone(),
+        NodeKind::Map(entries) => {
+            let mut v: Vec<NodeId> = entries.iter().flat_map(|&(k, v)| [k, v]).collect();
+            v.extend(pending);
+            v
+        }
+        _ => Vec::new(),
+    };
+    if let Some(&last) = children.last() {
+        let end = b.nodes[last as usize].end;
+        let node = &mut b.nodes[id as usize];
+        if end > node.start {
+            node.end = end;
+        }
+    }
+    if let NodeKind::Map(entries) = &b.nodes[id as usize].kind {
+        let mut seen: HashMap<&str, NodeId> = HashMap::new();
+        let mut dups = Vec::new();
+        for &(k, _) in entries {
+            if let NodeKind::Scalar { value, .. } = &b.nodes[k as usize].kind {
+                if let Some(&first) = seen.get(value.as_str()) {
+                    dups.push((value.clone(), first, k));
+                } else {
+                    seen.insert(value.as_str(), k);
+                }
+            }
+        }
+        for (key, first, dup) in dups {
+            let f = &b.nodes[first as usize];
+            let d = &b.nodes[dup as usize];
+            out.diagnostics.push(
+                Diagnostic::new(
+                    &meta::DUPLICATE_KEY,
+                    format!("mapping key `{key}` is defined twice"),
+                )
+                .at(Span::new(b.file, d.start, d.end), "defined again here")
+                .related(Span::new(b.file, f.start, f.end), "first defined here")
+                .help("remove one of the two; Kubernetes rejects a manifest with duplicate keys, and meshlint used the first value"),
+            );
+        }
+    }
+}
+
+fn finish_document(b: &mut Builder, start: u32, out: &mut ParsedFile) {
+    if let Some(root) = b.root.take() {
+        // an empty document (`---` followed by nothing) is a null scalar: nothing to keep
+        let n = &b.nodes[root as usize];
+        if matches!(&n.kind, NodeKind::Scalar { value, style: Style::Plain, .. } if value.is_empty()) {
+            b.nodes.clear();
+            b.anchors.clear();
+            return;
+        }
+        let nodes = std::mem::take(&mut b.nodes);
+        out.documents.push(Document {
+            file: b.file,
+            nodes,
+            root: Some(root),
+            start,
+        });
+    }
+    b.nodes.clear();
+    b.anchors.clear();
+}
+
+/// A view of a node that reads through aliases.
+#[derive(Clone, Copy)]
+pub struct Value<'a> {
+    pub doc: &'a Document,
+    pub id: NodeId,
+}
+
+impl<'a> Value<'a> {
+    /// Follows aliases (at most a few hops; alias cycles end as `None`).
+    pub fn new(doc: &'a Document, id: NodeId) -> Option<Value<'a>> {
+        let mut id = id;
+        for _ in 0..16 {
+            match &doc.node(id).kind {
+                NodeKind::Alias(Some(t)) => id = *t,
+                NodeKind::Alias(None) => return None,
+                _ => return Some(Value { doc, id }),
+            }
+        }
+        None
+    }
+
+    pub fn node(&self) -> &'a Node {
+        self.doc.node(self.id)
+    }
+
+    pub fn span(&self) -> Span {
+        self.doc.span(self.id)
+    }
+
+    /// The scalar's text, if this is a scalar.
+    pub fn scalar(&self) -> Option<(&'a str, Style)> {
+        match &self.node().kind {
+            NodeKind::Scalar { value, style, .. } => Some((value.as_str(), *style)),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.scalar(), Some((v, Style::Plain)) if is_null_plain(v))
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.node().kind, NodeKind::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.node().kind, NodeKind::Seq(_))
+    }
+
+    /// Map entries as (key, value), with `<<` merge keys applied (own keys win).
+    pub fn entries(&self) -> Vec<(Value<'a>, Value<'a>)> {
+        let NodeKind::Map(entries) = &self.node().kind else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        let mut merged = Vec::new();
+        for &(k, v) in entries {
+            let (Some(k), Some(v)) = (Value::new(self.doc, k), Value::new(self.doc, v)) else {
+                continue;
+            };
+            if matches!(k.scalar(), Some(("<<", Style::Plain))) {
+                if v.is_map() {
+                    merged.push(v);
+                } else {
+                    merged.extend(v.items().into_iter().filter(|i| i.is_map()));
+                }
+                continue;
+            }
+            out.push((k, v));
+        }
+        for m in merged {
+            for (k, v) in m.entries() {
+                let key = k.scalar().map(|s| s.0);
+                if !out.iter().any(|(ok, _)| ok.scalar().map(|s| s.0) == key) {
+                    out.push((k, v));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn get(&self, key: &str) -> Option<Value<'a>> {
+        let NodeKind::Map(entries) = &self.node().kind else {
+            return None;
+        };
+        for &(k, v) in entries {
+            if let NodeKind::Scalar { value, .. } = &self.doc.node(k).kind {
+                if value == key {
+                    return Value::new(self.doc, v);
+                }
+            }
+        }
+        None
+    }
+
+    pub fn items(&self) -> Vec<Value<'a>> {
+        match &self.node().kind {
+            NodeKind::Seq(items) => items
+                .iter()
+                .filter_map(|&i| Value::new(self.doc, i))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A plain-text rendering of the node's type for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.node().kind {
+            NodeKind::Map(_) => "a mapping",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Scalar { value, style, .. } => match scalar_type(value, *style) {
+                ScalarType::Null => "null",
+                ScalarType::Bool => "a boolean",
+                ScalarType::Int => "a number",
+                ScalarType::Float => "a number",
+                ScalarType::Str => "a string",
+            },
+            NodeKind::Alias(_) => "an alias",
+        }
+    }
+
+    /// A canonical text form (mapping keys sorted, scalars as typed), used to compare two
+    /// subtrees for equality the way Istio compares their JSON. Keys in `skip` are left out at
+    /// the top level.
+    pub fn canonical(&self, skip: &[&str]) -> String {
+        let mut s = String::new();
+        self.write_canonical(&mut s, skip, 0);
+        s
+    }
+
+    fn write_canonical(&self, out: &mut String, skip: &[&str], depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        match &self.node().kind {
+            NodeKind::Scalar { value, style, .. } => match scalar_type(value, *style) {
+                ScalarType::Null => out.push_str("null"),
+                ScalarType::Str => {
+                    out.push_str(&serde_json::Value::String(value.clone()).to_string())
+                }
+                _ => out.push_str(&value.to_ascii_lowercase()),
+            },
+            NodeKind::Seq(_) => {
+                out.push('[');
+                for (i, it) in self.items().iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    it.write_canonical(out, &[], depth + 1);
+                }
+                out.push(']');
+            }
+            NodeKind::Map(_) => {
+                let mut entries: Vec<(String, Value)> = self
+                    .entries()
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.scalar().map(|s| s.0.to_string()).unwrap_or_default(), v))
+                    .filter(|(k, _)| !skip.contains(&k.as_str()))
+                    .collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    out.push(':');
+                    v.write_canonical(out, &[], depth + 1);
+                }
+                out.push('}');
+            }
+            NodeKind::Alias(_) => out.push_str("null"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarType {
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+}
+
+pub fn is_null_plain(v: &str) -> bool {
+    matches!(v, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// How Kubernetes' YAML decoder (YAML 1.1 rules, as in sigs.k8s.io/yaml) types a scalar.
+pub fn scalar_type(value: &str, style: Style) -> ScalarType {
+    if style != Style::Plain {
+        return ScalarType::Str;
+    }
+    if is_null_plain(value) {
+        return ScalarType::Null;
+    }
+    if matches!(
+        value,
+        "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    ) {
+        return ScalarType::Bool;
+    }
+    if parse_int(value).is_some() {
+        return ScalarType::Int;
+    }
+    let f = value.trim_start_matches(['+', '-']);
+    if matches!(f, ".inf" | ".Inf" | ".INF") || matches!(value, ".nan" | ".NaN" | ".NAN") {
+        return ScalarType::Float;
+    }
+    if value.contains(['.', 'e', 'E'])
+        && value.parse::<f64>().is_ok()
+        && value.bytes().any(|c| c.is_ascii_digit())
+    {
+        return ScalarType::Float;
+    }
+    ScalarType::Str
+}
+
+/// Parses a YAML integer (decimal, `0x`, `0o`; underscores are not allowed in YAML 1.2 JSON).
+pub fn parse_int(v: &str) -> Option<i64> {
+    let (neg, digits) = match v.as_bytes().first()? {
+        b'-' => (true, &v[1..]),
+        b'+' => (false, &v[1..]),
+        _ => (false, v),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let n = if let Some(h) = digits.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        i64::from_str_radix(o, 8).ok()?
+    } else if digits.bytes().all(|c| c.is_ascii_digit()) {
+        digits.parse::<i64>().ok()?
+    } else {
+        return None;
+    };
+    Some(if neg { -n } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ParsedFile {
+        parse_file(FileId(0), text, &Limits::default())
+    }
+
+    #[test]
+    fn multi_document_stream() {
+        let p = parse("a: 1\n---\nb: 2\n---\n# only a comment\n---\nc: [1, 2]\n");
+        assert_eq!(p.documents.len(), 3);
+        assert!(p.diagnostics.is_empty());
+        let d = &p.documents[2];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        assert_eq!(root.get("c").unwrap().items().len(), 2);
+    }
+
+    #[test]
+    fn syntax_error_skips_only_its_document() {
+        let text = "a: 1\n---\nb: [1, 2\nc: 3\n---\nd: 4\n";
+        let p = parse(text);
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, "ML001");
+        let span = p.diagnostics[0].span().unwrap();
+        assert!(span.start as usize >= text.find("b:").unwrap());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_both_spans() {
+        let p = parse("a: 1\nb: 2\na: 3\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        let d = &p.diagnostics[0];
+        assert_eq!(d.code, "ML004");
+        assert_eq!(d.span().unwrap().start, 10);
+        assert_eq!(d.related[0].span.start, 0);
+    }
+
+    #[test]
+    fn scalar_spans_are_exact() {
+        let text = "metadata:\n  name: \"reviews\"\n";
+        let p = parse(text);
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let name = root.get("metadata").unwrap().get("name").unwrap();
+        let s = name.span();
+        assert_eq!(&text[s.start as usize..s.end as usize], "\"reviews\"");
+    }
+
+    #[test]
+    fn aliases_and_merge_keys() {
+        let p = parse("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n");
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let other = root.get("other").unwrap();
+        let e = other.entries();
+        let keys: Vec<_> = e.iter().map(|(k, _)| k.scalar().unwrap().0).collect();
+        assert_eq!(keys, vec!["y", "x"]);
+        assert_eq!(e[0].1.scalar().unwrap().0, "3");
+    }
+
+    #[test]
+    fn deep_nesting_is_a_diagnostic() {
+        let text = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        let p = parse(&text);
+        assert!(p.documents.is_empty());
+        assert_eq!(p.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn canonical_form_ignores_key_order_and_skipped_keys() {
+        let p = parse("a: {name: x, uri: {prefix: /a}, port: 80}\nb: {port: 80, uri: {prefix: \"/a\"}}\n");
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let a = root.get("a").unwrap().canonical(&["name"]);
+        let b = root.get("b").unwrap().canonical(&["name"]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn scalar_types_follow_kubernetes() {
+        assert_eq!(scalar_type("80", Style::Plain), ScalarType::Int);
+        assert_eq!(scalar_type("80", Style::DoubleQuoted), ScalarType::Str);
+        assert_eq!(scalar_type("yes", Style::Plain), ScalarType::Bool);
+        assert_eq!(scalar_type("1.5", Style::Plain), ScalarType::Float);
+        assert_eq!(scalar_type("v1", Style::Plain), ScalarType::Str);
+        assert_eq!(scalar_type("~", Style::Plain), ScalarType::Null);
+    }
+}
