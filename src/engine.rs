@@ -85,7 +85,10 @@ fn enabled_rules(opts: &Options) -> HashSet<&'static str> {
         .iter()
         .filter(|e| {
             if !opts.analyzers.is_empty()
-                && !opts.analyzers.iter().any(|a| e.meta.analyzer == Some(a.as_str()))
+                && !opts
+                    .analyzers
+                    .iter()
+                    .any(|a| e.meta.analyzer == Some(a.as_str()))
                 && !is_input_rule(e.meta.code)
             {
                 return false;
@@ -111,8 +114,9 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
         Loaded {
             file,
             resources: Vec::new(),
-            diagnostics: vec![Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg)
-                .at(Span::new(id, 0, 0), "")],
+            diagnostics: vec![
+                Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg).at(Span::new(id, 0, 0), "")
+            ],
         }
     };
     let bytes = match input.content {
@@ -152,7 +156,10 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
                 &rules::meta::UNREADABLE_INPUT,
                 format!("file is not valid UTF-8 (first bad byte at offset {at}); it was skipped"),
             )
-            .at(Span::new(id, at as u32, at as u32 + 1), "invalid UTF-8 here")
+            .at(
+                Span::new(id, at as u32, at as u32 + 1),
+                "invalid UTF-8 here",
+            )
             .help("Kubernetes manifests must be UTF-8; re-encode the file");
             return Loaded {
                 file,
@@ -161,7 +168,10 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
             };
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let parsed = parse_file(id, &text, &opts.limits);
     let mut diagnostics = parsed.diagnostics;
     let mut resources = Vec::new();
@@ -235,9 +245,9 @@ fn apply_suppression_annotations(diags: &mut Vec<Diagnostic>, resources: &[Resou
     }
     diags.retain(|d| {
         let Some(res) = &d.resource else { return true };
-        !suppressed.iter().any(|(r, codes)| {
-            r == res && codes.split(',').any(|c| c == "*" || c == d.code)
-        })
+        !suppressed
+            .iter()
+            .any(|(r, codes)| r == res && codes.split(',').any(|c| c == "*" || c == d.code))
     });
 }
 

@@ -279,7 +279,10 @@ fn check(args: CheckArgs) -> i32 {
     opts.model.default_namespace = args.namespace.clone();
     opts.model.istio_strict = args.istio_strict;
     opts.max_file_bytes = args.max_file_size.saturating_mul(1024 * 1024);
-    for (list, dst) in [(&args.select, &mut opts.select), (&args.ignore, &mut opts.ignore)] {
+    for (list, dst) in [
+        (&args.select, &mut opts.select),
+        (&args.ignore, &mut opts.ignore),
+    ] {
         for item in list.iter().flat_map(|s| s.split(',')).map(str::trim) {
             if item.is_empty() {
                 continue;

@@ -108,7 +108,12 @@ impl RefGraph {
                         }
                         if let Some(applied) = ix.destination_rules_for(&fqdn, &r.namespace) {
                             for dr in applied.rules {
-                                g.edge(id, GraphNode::Resource(dr), RefKind::DestinationRule, h.span);
+                                g.edge(
+                                    id,
+                                    GraphNode::Resource(dr),
+                                    RefKind::DestinationRule,
+                                    h.span,
+                                );
                             }
                         }
                     }
@@ -132,7 +137,10 @@ impl RefGraph {
                     if gw.selector.is_empty() {
                         continue;
                     }
-                    let span = gw.selector[0].0.span.to(gw.selector[gw.selector.len() - 1].1.span);
+                    let span = gw.selector[0]
+                        .0
+                        .span
+                        .to(gw.selector[gw.selector.len() - 1].1.span);
                     for w in ix.workloads_selected(None, &gw.selector) {
                         g.edge(id, GraphNode::Resource(w), RefKind::Selects, span);
                     }

@@ -56,8 +56,7 @@ pub fn looks_two_part(host: &str) -> Option<(&str, &str)> {
     }
     let dns_label = |s: &str| {
         s.len() <= 63
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
     };
     (dns_label(a) && dns_label(b)).then_some((a, b))
@@ -88,7 +87,10 @@ mod tests {
             resolve_short("reviews", "prod", "cluster.local"),
             "reviews.prod.svc.cluster.local"
         );
-        assert_eq!(resolve_short("reviews.prod", "x", "cluster.local"), "reviews.prod");
+        assert_eq!(
+            resolve_short("reviews.prod", "x", "cluster.local"),
+            "reviews.prod"
+        );
         assert_eq!(resolve_short("*", "x", "cluster.local"), "*");
         assert_eq!(
             resolve_short("*.example.com", "x", "cluster.local"),

@@ -77,7 +77,10 @@ impl MeshConfig {
         if let Some(sel) = s(root.get("ingressSelector")) {
             self.ingress_selector = Some(sel);
         }
-        if let Some(mode) = s(root.get("outboundTrafficPolicy").and_then(|o| o.get("mode"))) {
+        if let Some(mode) = s(root
+            .get("outboundTrafficPolicy")
+            .and_then(|o| o.get("mode")))
+        {
             self.registry_only = mode == "REGISTRY_ONLY";
         }
     }

@@ -274,7 +274,12 @@ impl<'r> Index<'r> {
             })
     }
 
-    fn exported_from(&self, owner_ns: &str, host: &str, client_ns: &str) -> Option<Vec<ResourceId>> {
+    fn exported_from(
+        &self,
+        owner_ns: &str,
+        host: &str,
+        client_ns: &str,
+    ) -> Option<Vec<ResourceId>> {
         let rules = self.dr_exported.get(owner_ns)?.lookup(host)?;
         let visible: Vec<ResourceId> = rules
             .iter()
@@ -364,7 +369,9 @@ impl<'r> Index<'r> {
     }
 
     /// Every VirtualService with its spec.
-    pub fn virtual_services(&self) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r VirtualService)> + '_ {
+    pub fn virtual_services(
+        &self,
+    ) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r VirtualService)> + '_ {
         self.of_kind("VirtualService").iter().filter_map(|&id| {
             let r = &self.resources[id];
             match &r.spec {
@@ -375,7 +382,9 @@ impl<'r> Index<'r> {
     }
 
     /// Every DestinationRule with its spec.
-    pub fn destination_rules(&self) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r DestinationRule)> + '_ {
+    pub fn destination_rules(
+        &self,
+    ) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r DestinationRule)> + '_ {
         self.of_kind("DestinationRule").iter().filter_map(|&id| {
             let r = &self.resources[id];
             match &r.spec {
@@ -408,7 +417,10 @@ impl<'r> Index<'r> {
         let mut out = Vec::new();
         for ns in namespaces {
             let candidates: &[ResourceId] = if selector.is_empty() {
-                self.workloads_by_ns.get(ns).map(|v| v.as_slice()).unwrap_or(&[])
+                self.workloads_by_ns
+                    .get(ns)
+                    .map(|v| v.as_slice())
+                    .unwrap_or(&[])
             } else {
                 selector
                     .iter()

@@ -374,7 +374,10 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     let mut mirrors = Vec::new();
     for m in cx.list(o.take("mirrors"), "mirrors") {
         if let Some(mut mo) = cx.obj(Some(m), "mirror policy", MIRROR_POLICY_FIELDS) {
-            if let Some(d) = mo.take("destination").and_then(|d| destination(cx, d, "destination")) {
+            if let Some(d) = mo
+                .take("destination")
+                .and_then(|d| destination(cx, d, "destination"))
+            {
                 mirrors.push(d);
             }
             let _ = percent(cx, mo.take("percentage"), "percentage");
@@ -483,7 +486,8 @@ fn match_map<'a>(
 fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMatch> {
     let mut o = cx.obj(Some(v), "HTTP match", HTTP_MATCH_FIELDS)?;
     let name = cx.string(o.take("name"), "name");
-    let sm = |cx: &mut Cx<'a>, o: &mut Obj<'a>, k: &str| o.take(k).and_then(|x| string_match(cx, x, k));
+    let sm =
+        |cx: &mut Cx<'a>, o: &mut Obj<'a>, k: &str| o.take(k).and_then(|x| string_match(cx, x, k));
     let uri = sm(cx, &mut o, "uri");
     let scheme = sm(cx, &mut o, "scheme");
     let method = sm(cx, &mut o, "method");
@@ -520,7 +524,11 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
     })
 }
 
-fn route_destinations<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>, http: bool) -> Vec<RouteDestination> {
+fn route_destinations<'a>(
+    cx: &mut Cx<'a>,
+    v: Option<Value<'a>>,
+    http: bool,
+) -> Vec<RouteDestination> {
     let mut out = Vec::new();
     let fields = if !http {
         ROUTE_DEST_FIELDS
@@ -533,12 +541,16 @@ fn route_destinations<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>, http: bool) -> 
         let Some(mut o) = cx.obj(Some(d), "route destination", fields) else {
             continue;
         };
-        let dest = o.take("destination").and_then(|x| destination(cx, x, "destination"));
+        let dest = o
+            .take("destination")
+            .and_then(|x| destination(cx, x, "destination"));
         let weight = cx.int(o.take("weight"), "weight", true);
         let fallback = if http && !cx.istio_strict {
             o.take("fallback").and_then(|f| {
                 let mut fo = cx.obj(Some(f), "fallback", FALLBACK_FIELDS)?;
-                let t = fo.take("target").and_then(|t| destination(cx, t, "fallback target"));
+                let t = fo
+                    .take("target")
+                    .and_then(|t| destination(cx, t, "fallback target"));
                 cx.finish(fo);
                 t
             })
@@ -575,7 +587,11 @@ fn destination<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &'static str) -> Option<
     })
 }
 
-pub fn duration<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>, what: &str) -> Option<Spanned<Duration>> {
+pub fn duration<'a>(
+    cx: &mut Cx<'a>,
+    v: Option<Value<'a>>,
+    what: &str,
+) -> Option<Spanned<Duration>> {
     let s = cx.string(v, what)?;
     let d = Duration::parse(&s.value);
     Some(Spanned::new(d, s.span))
@@ -596,7 +612,10 @@ fn retries<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Retries> {
     let retry_on = cx.string(o.take("retryOn"), "retryOn");
     let backoff = duration(cx, o.take("backoff"), "backoff");
     let _ = cx.boolean(o.take("retryRemoteLocalities"), "retryRemoteLocalities");
-    let _ = cx.boolean(o.take("retryIgnorePreviousHosts"), "retryIgnorePreviousHosts");
+    let _ = cx.boolean(
+        o.take("retryIgnorePreviousHosts"),
+        "retryIgnorePreviousHosts",
+    );
     cx.finish(o);
     Some(Retries {
         span: v.span(),
@@ -675,7 +694,11 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
     dr.host = cx.string(o.take("host"), "host");
     dr.export_to = cx.string_list(o.take("exportTo"), "exportTo");
     dr.workload_selector = workload_selector(cx, o.take("workloadSelector"));
-    if let Some(mut tp) = cx.obj(o.take("trafficPolicy"), "traffic policy", TRAFFIC_POLICY_FIELDS) {
+    if let Some(mut tp) = cx.obj(
+        o.take("trafficPolicy"),
+        "traffic policy",
+        TRAFFIC_POLICY_FIELDS,
+    ) {
         dr.has_outlier_detection = tp.take("outlierDetection").is_some();
         dr.has_connection_pool = tp.take("connectionPool").is_some();
         cx.finish(tp);
@@ -686,7 +709,11 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
         };
         let name = cx.string(so.take("name"), "name");
         let labels = cx.string_map(so.take("labels"), "labels");
-        if let Some(tp) = cx.obj(so.take("trafficPolicy"), "traffic policy", TRAFFIC_POLICY_FIELDS) {
+        if let Some(tp) = cx.obj(
+            so.take("trafficPolicy"),
+            "traffic policy",
+            TRAFFIC_POLICY_FIELDS,
+        ) {
             cx.finish(tp);
         }
         cx.finish(so);
@@ -789,7 +816,8 @@ pub fn sidecar<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Sidecar {
         let Some(mut eo) = cx.obj(Some(e), "egress listener", EGRESS_FIELDS) else {
             continue;
         };
-        sc.egress_hosts.extend(cx.string_list(eo.take("hosts"), "hosts"));
+        sc.egress_hosts
+            .extend(cx.string_list(eo.take("hosts"), "hosts"));
         cx.finish(eo);
     }
     cx.finish(o);

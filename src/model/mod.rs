@@ -184,7 +184,10 @@ fn read_object<'a>(
             cx.diags.push(
                 Diagnostic::new(
                     &meta::NOT_A_RESOURCE,
-                    format!("document is {}, not a Kubernetes object; skipped", v.type_name()),
+                    format!(
+                        "document is {}, not a Kubernetes object; skipped",
+                        v.type_name()
+                    ),
                 )
                 .at(v.span(), "not an object"),
             );
@@ -225,8 +228,7 @@ fn read_object<'a>(
     let (name, ns, labels, annotations) = {
         let name = meta_v.and_then(|m| cx.string(m.get("name"), "metadata.name"));
         let name = name.or_else(|| {
-            meta_v
-                .and_then(|m| cx.string(m.get("generateName"), "metadata.generateName"))
+            meta_v.and_then(|m| cx.string(m.get("generateName"), "metadata.generateName"))
         });
         let ns = meta_v.and_then(|m| cx.string(m.get("namespace"), "metadata.namespace"));
         let labels = cx.string_map(meta_v.and_then(|m| m.get("labels")), "metadata.labels");
@@ -239,9 +241,12 @@ fn read_object<'a>(
     let Some(name) = name else {
         let at = meta_v.map(|m| m.span()).unwrap_or(v.span());
         cx.diags.push(
-            Diagnostic::new(&meta::MISSING_NAME, format!("{kind} has no `metadata.name`"))
-                .at(at, "name missing")
-                .help("every Kubernetes object needs metadata.name; this one was not analyzed"),
+            Diagnostic::new(
+                &meta::MISSING_NAME,
+                format!("{kind} has no `metadata.name`"),
+            )
+            .at(at, "name missing")
+            .help("every Kubernetes object needs metadata.name; this one was not analyzed"),
         );
         return;
     };
@@ -283,7 +288,9 @@ fn read_object<'a>(
         (ISTIO_NETWORKING, "Sidecar") => Spec::Sidecar(istio::sidecar(cx, spec_v)),
         ("", "Service") => Spec::Service(k8s::service(cx, spec_v)),
         ("", "Namespace") => Spec::Namespace,
-        ("gateway.networking.k8s.io", "Gateway") => Spec::KubeGateway(k8s::kube_gateway(cx, spec_v)),
+        ("gateway.networking.k8s.io", "Gateway") => {
+            Spec::KubeGateway(k8s::kube_gateway(cx, spec_v))
+        }
         ("", "Pod") => Spec::Workload(k8s::pod(cx, &labels, spec_v)),
         ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
             match k8s::pod_template(cx, spec_v) {

@@ -90,7 +90,9 @@ impl<'a> Cx<'a> {
                 "alias expansion budget exceeded; the rest of this resource was not read",
             )
             .at(v.span(), "expanding this exceeded the budget")
-            .help("YAML aliases here expand to too many nodes (an alias bomb?); write the values out")
+            .help(
+                "YAML aliases here expand to too many nodes (an alias bomb?); write the values out",
+            )
             .resource(self.resource.as_ref());
             self.diags.push(d);
         }
@@ -215,7 +217,12 @@ impl<'a> Cx<'a> {
     }
 
     /// An integer; quoted numbers are accepted when `allow_quoted` (protobuf JSON does).
-    pub fn int(&mut self, v: Option<Value<'a>>, what: &str, allow_quoted: bool) -> Option<Spanned<i64>> {
+    pub fn int(
+        &mut self,
+        v: Option<Value<'a>>,
+        what: &str,
+        allow_quoted: bool,
+    ) -> Option<Spanned<i64>> {
         let v = v?;
         if let Some((s, style)) = v.scalar() {
             let t = scalar_type(s, style);
@@ -264,10 +271,7 @@ impl<'a> Cx<'a> {
             match scalar_type(s, style) {
                 ScalarType::Null => return None,
                 ScalarType::Bool => {
-                    let b = matches!(
-                        s.to_ascii_lowercase().as_str(),
-                        "true" | "yes" | "on"
-                    );
+                    let b = matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "on");
                     return Some(Spanned::new(b, v.span()));
                 }
                 _ => {}
@@ -358,8 +362,14 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("subet", &["host", "subset", "port"]), Some("subset"));
-        assert_eq!(did_you_mean("perTryTimeOut", &["perTryTimeout"]), Some("perTryTimeout"));
+        assert_eq!(
+            did_you_mean("subet", &["host", "subset", "port"]),
+            Some("subset")
+        );
+        assert_eq!(
+            did_you_mean("perTryTimeOut", &["perTryTimeout"]),
+            Some("perTryTimeout")
+        );
         assert_eq!(did_you_mean("zzz", &["host", "subset"]), None);
         assert_eq!(did_you_mean("hots", &["host", "hosts"]), Some("hosts"));
     }

@@ -77,7 +77,13 @@ pub fn summary_line(report: &Report, opts: &RenderOptions) -> String {
     .filter(|(s, _)| *s >= opts.output_threshold)
     .map(|(s, w)| (report.count(*s), *w))
     .filter(|(n, _)| *n > 0)
-    .map(|(n, w)| if w == "info" { format!("{n} info") } else { plural(n, w) })
+    .map(|(n, w)| {
+        if w == "info" {
+            format!("{n} info")
+        } else {
+            plural(n, w)
+        }
+    })
     .collect();
     let what = if counts.is_empty() {
         "no problems".to_string()

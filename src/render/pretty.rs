@@ -99,8 +99,15 @@ fn view(report: &Report, d: &Diagnostic) -> View {
     if let Some(p) = &d.primary {
         labels.push(labeled(report, p, true));
     }
+    let line_of = |sp: crate::source::Span| {
+        let f = report.sources.get(sp.file);
+        f.lines.line_of(sp.start)
+    };
+    let primary_line = d.primary.as_ref().map(|p| line_of(p.span));
     for r in &d.related {
-        if Some(r.span.file) == file {
+        // labels near the primary share its snippet; distant ones get their own
+        let near = primary_line.is_some_and(|pl| pl.abs_diff(line_of(r.span)) <= 6);
+        if Some(r.span.file) == file && near {
             labels.push(labeled(report, r, false));
         } else {
             related.push(View {
@@ -109,7 +116,14 @@ fn view(report: &Report, d: &Diagnostic) -> View {
                 severity: miette::Severity::Advice,
                 help: None,
                 source: source(report, r.span.file),
-                labels: vec![labeled(report, &Label { span: r.span, message: "defined here".into() }, true)],
+                labels: vec![labeled(
+                    report,
+                    &Label {
+                        span: r.span,
+                        message: "defined here".into(),
+                    },
+                    true,
+                )],
                 related: Vec::new(),
             });
         }
@@ -138,7 +152,8 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false)
-        .with_urls(false);
+        .with_urls(false)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     for d in report
         .diagnostics

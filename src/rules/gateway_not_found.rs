@@ -17,7 +17,8 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
         for gw in &vs.gateways {
-            let GatewayTarget::Missing(ns, name) = ix.resolve_gateway(&gw.value, &r.namespace) else {
+            let GatewayTarget::Missing(ns, name) = ix.resolve_gateway(&gw.value, &r.namespace)
+            else {
                 continue;
             };
             let mut same_name: Vec<String> = ix
@@ -39,7 +40,10 @@ pub fn check(cx: &mut RuleCx) {
             };
             let d = Diagnostic::new(
                 &META,
-                format!("gateway `{ns}/{name}` referenced by VirtualService `{}/{}` does not exist", r.namespace, r.name),
+                format!(
+                    "gateway `{ns}/{name}` referenced by VirtualService `{}/{}` does not exist",
+                    r.namespace, r.name
+                ),
             )
             .at(gw.span, "gateway not found")
             .help(help);

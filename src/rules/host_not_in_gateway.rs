@@ -29,7 +29,9 @@ pub fn check(cx: &mut RuleCx) {
                 GatewayTarget::Mesh | GatewayTarget::Internal => continue,
                 GatewayTarget::Istio(id) => {
                     let g = ix.resource(id);
-                    let Spec::Gateway(spec) = &g.spec else { continue };
+                    let Spec::Gateway(spec) = &g.spec else {
+                        continue;
+                    };
                     for s in &spec.servers {
                         for h in &s.hosts {
                             let (ns, name) = match h.value.split_once('/') {
@@ -48,7 +50,9 @@ pub fn check(cx: &mut RuleCx) {
                 }
                 GatewayTarget::Kube(id) => {
                     let g = ix.resource(id);
-                    let Spec::KubeGateway(listeners) = &g.spec else { continue };
+                    let Spec::KubeGateway(listeners) = &g.spec else {
+                        continue;
+                    };
                     for l in listeners {
                         match l {
                             Some(h) => {
@@ -75,11 +79,7 @@ pub fn check(cx: &mut RuleCx) {
                 continue;
             }
             let vs_hosts: Vec<&str> = vs.hosts.iter().map(|h| h.value.as_str()).collect();
-            let at = vs
-                .hosts
-                .first()
-                .map(|h| h.span)
-                .unwrap_or(gw.span);
+            let at = vs.hosts.first().map(|h| h.span).unwrap_or(gw.span);
             let message = if gw_span.is_none() {
                 format!(
                     "host(s) {} of VirtualService `{}/{}` cannot be served: {gw_label} does not exist",

@@ -48,10 +48,7 @@ pub fn check(cx: &mut RuleCx) {
                     let first = ix.resource(applied.rules[0]);
                     let mut diag = Diagnostic::new(
                         &META,
-                        format!(
-                            "subset `{}` is not defined for host `{fqdn}`",
-                            subset.value
-                        ),
+                        format!("subset `{}` is not defined for host `{fqdn}`", subset.value),
                     )
                     .at(subset.span, format!("{field} subset not found"));
                     for &id in &applied.rules {

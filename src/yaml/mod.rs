@@ -369,7 +369,8 @@ fn finish_document(b: &mut Builder, start: u32, out: &mut ParsedFile) {
     if let Some(root) = b.root.take() {
         // an empty document (`---` followed by nothing) is a null scalar: nothing to keep
         let n = &b.nodes[root as usize];
-        if matches!(&n.kind, NodeKind::Scalar { value, style: Style::Plain, .. } if value.is_empty()) {
+        if matches!(&n.kind, NodeKind::Scalar { value, style: Style::Plain, .. } if value.is_empty())
+        {
             b.nodes.clear();
             b.anchors.clear();
             return;
@@ -717,7 +718,9 @@ mod tests {
 
     #[test]
     fn canonical_form_ignores_key_order_and_skipped_keys() {
-        let p = parse("a: {name: x, uri: {prefix: /a}, port: 80}\nb: {port: 80, uri: {prefix: \"/a\"}}\n");
+        let p = parse(
+            "a: {name: x, uri: {prefix: /a}, port: 80}\nb: {port: 80, uri: {prefix: \"/a\"}}\n",
+        );
         let d = &p.documents[0];
         let root = Value::new(d, d.root.unwrap()).unwrap();
         let a = root.get("a").unwrap().canonical(&["name"]);
