@@ -198,11 +198,16 @@ fn read_object<'a>(
     let api_v = v.get("apiVersion");
     let kind = kind_v.and_then(|k| k.scalar()).map(|s| s.0.to_string());
     let api_version = api_v.and_then(|k| k.scalar()).map(|s| s.0.to_string());
-    let (Some(kind), Some(api_version)) = (kind, api_version) else {
+    let (Some(kind), Some(api_version)) = (kind.clone(), api_version.clone()) else {
+        let missing = match (kind, api_version) {
+            (None, None) => "`apiVersion` and `kind`",
+            (None, _) => "`kind`",
+            _ => "`apiVersion`",
+        };
         cx.diags.push(
             Diagnostic::new(
                 &meta::NOT_A_RESOURCE,
-                "document has no `apiVersion` and `kind`; it is not a Kubernetes object and was skipped",
+                format!("document has no {missing}; it is not a Kubernetes object and was skipped"),
             )
             .at(v.span(), "no apiVersion/kind")
             .help("if this file is not a manifest, exclude it from the paths given to meshlint"),
