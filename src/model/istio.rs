@@ -625,9 +625,7 @@ fn retries<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Retries> {
     let retry_on = cx.string(o.take("retryOn"), "retryOn");
     let backoff = duration(cx, o.take("backoff"), "backoff");
     let rrl = o.take("retryRemoteLocalities");
-    let retry_remote_localities = cx
-        .boolean(rrl, "retryRemoteLocalities")
-        .map(|b| b.span);
+    let retry_remote_localities = cx.boolean(rrl, "retryRemoteLocalities").map(|b| b.span);
     let _ = cx.boolean(
         o.take("retryIgnorePreviousHosts"),
         "retryIgnorePreviousHosts",

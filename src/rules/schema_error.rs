@@ -7,7 +7,8 @@
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::{
-    Gateway, HttpMatch, MatchKind, RouteDestination, ServiceEntry, StringMatch, VirtualService,
+    Destination, Gateway, HttpMatch, MatchKind, RouteDestination, ServiceEntry, StringMatch,
+    VirtualService,
 };
 use crate::model::{Duration, Spec};
 use crate::source::{Span, Spanned};
@@ -74,6 +75,11 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             for m in ms {
                 http_match(m, &format!("{at}.match[{}]", m.index), out);
             }
+        }
+        route_ports(out, &h.route, &at);
+        destination_port(out, h.mirror.as_ref(), &format!("{at}.mirror"));
+        for (k, m) in h.mirrors.iter().enumerate() {
+            destination_port(out, Some(m), &format!("{at}.mirrors[{k}].destination"));
         }
         weights(&h.route, &at, h.route_key, out);
         duration(
@@ -156,8 +162,16 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
                 &format!("{p}.delay.fixedDelay"),
                 "write the delay to inject, such as `5s`",
             );
-            fault_percentage(out, f.delay_percentage.as_ref(), &format!("{p}.delay.percentage.value"));
-            fault_percentage(out, f.abort_percentage.as_ref(), &format!("{p}.abort.percentage.value"));
+            fault_percentage(
+                out,
+                f.delay_percentage.as_ref(),
+                &format!("{p}.delay.percentage.value"),
+            );
+            fault_percentage(
+                out,
+                f.abort_percentage.as_ref(),
+                &format!("{p}.abort.percentage.value"),
+            );
             if let Some(s) = &f.abort_status {
                 if s.value < 200 || s.value > 600 {
                     err(
@@ -190,13 +204,30 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
+            route_ports(out, &r.route, &at);
             weights(&r.route, &at, None, out);
         }
     }
-    for (role, d) in vs.destinations() {
-        if let Some(p) = &d.port {
-            port(out, p, &format!("{} port.number", role.field()));
-        }
+}
+
+fn destination_port(out: &mut Vec<Diagnostic>, d: Option<&Destination>, field: &str) {
+    if let Some(p) = d.and_then(|d| d.port.as_ref()) {
+        port(out, p, &format!("{field}.port.number"));
+    }
+}
+
+fn route_ports(out: &mut Vec<Diagnostic>, dests: &[RouteDestination], at: &str) {
+    for (j, d) in dests.iter().enumerate() {
+        destination_port(
+            out,
+            d.destination.as_ref(),
+            &format!("{at}.route[{j}].destination"),
+        );
+        destination_port(
+            out,
+            d.fallback.as_ref(),
+            &format!("{at}.route[{j}].fallback.target"),
+        );
     }
 }
 
@@ -218,7 +249,13 @@ fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
     ] {
         for (name, sm) in map {
             if let Some(sm) = sm {
-                string_match(sm, &format!("{at}.{key}.{}", name.value), false, star_ok, out);
+                string_match(
+                    sm,
+                    &format!("{at}.{key}.{}", name.value),
+                    false,
+                    star_ok,
+                    out,
+                );
             }
         }
     }
@@ -290,15 +327,24 @@ fn string_match(
 }
 
 /// Negative weights, and a total of 0 with several destinations (`validateRouteDestinations`).
-fn weights(dests: &[RouteDestination], at: &str, route_key: Option<Span>, out: &mut Vec<Diagnostic>) {
+fn weights(
+    dests: &[RouteDestination],
+    at: &str,
+    route_key: Option<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut negative = false;
-    for w in dests.iter().filter_map(|d| d.weight.as_ref()) {
+    for (j, d) in dests.iter().enumerate() {
+        let Some(w) = &d.weight else { continue };
         if w.value < 0 {
             negative = true;
             err(
                 out,
                 w.span,
-                format!("`{at}` has a destination weight of {}; weights cannot be negative", w.value),
+                format!(
+                    "`{at}.route[{j}].weight` is {}; weights cannot be negative",
+                    w.value
+                ),
                 "negative weight",
                 "use 0 for a destination that should get no traffic",
             );
@@ -307,7 +353,11 @@ fn weights(dests: &[RouteDestination], at: &str, route_key: Option<Span>, out: &
     if dests.len() < 2 || negative {
         return;
     }
-    let total: i64 = dests.iter().filter_map(|d| d.weight.as_ref()).map(|w| w.value).sum();
+    let total: i64 = dests
+        .iter()
+        .filter_map(|d| d.weight.as_ref())
+        .map(|w| w.value)
+        .sum();
     if total != 0 {
         return;
     }
@@ -367,7 +417,10 @@ fn port(out: &mut Vec<Diagnostic>, p: &Spanned<i64>, field: &str) {
     err(
         out,
         p.span,
-        format!("`{field}` is {}; port numbers must be in the range 1..65535", p.value),
+        format!(
+            "`{field}` is {}; port numbers must be in the range 1..65535",
+            p.value
+        ),
         "not a valid port",
         "use the port number the service listens on (1..65535)",
     );
@@ -415,7 +468,7 @@ fn duration(out: &mut Vec<Diagnostic>, d: Option<&Spanned<Duration>>, field: &st
 fn fault_percentage(out: &mut Vec<Diagnostic>, p: Option<&Spanned<f64>>, field: &str) {
     let Some(p) = p else { return };
     let v = p.value;
-    if v < 0.0 || v > 100.0 || (v > 0.0 && v < 0.0001) {
+    if !(0.0..=100.0).contains(&v) || (v > 0.0 && v < 0.0001) {
         err(
             out,
             p.span,
@@ -442,16 +495,14 @@ fn mirror_percentage(out: &mut Vec<Diagnostic>, p: &Spanned<f64>, field: &str) {
 /// `retryOn` is split on `,` without trimming; each token must be a retry condition Istio
 /// knows or an HTTP status code Go's `net/http` knows.
 fn retry_on(ro: &Spanned<String>, field: &str, out: &mut Vec<Diagnostic>) {
-    let bad: Vec<&str> = ro
-        .value
-        .split(',')
-        .filter(|t| !retry_token_ok(t))
-        .collect();
+    let bad: Vec<&str> = ro.value.split(',').filter(|t| !retry_token_ok(t)).collect();
     if bad.is_empty() {
         return;
     }
     let shown: Vec<String> = bad.iter().map(|t| format!("{t:?}")).collect();
-    let spaces = bad.iter().any(|t| t.trim() != *t && retry_token_ok(t.trim()));
+    let spaces = bad
+        .iter()
+        .any(|t| t.trim() != *t && retry_token_ok(t.trim()));
     let mut help = String::from(
         "use comma-separated Envoy retry conditions (5xx, gateway-error, reset, connect-failure, retriable-4xx, refused-stream, retriable-status-codes, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable, ...) or HTTP status codes such as 503",
     );
@@ -468,7 +519,11 @@ fn retry_on(ro: &Spanned<String>, field: &str, out: &mut Vec<Diagnostic>) {
         ro.span,
         format!(
             "`{field}` has {} Istio does not accept: {}",
-            if bad.len() == 1 { "a condition" } else { "conditions" },
+            if bad.len() == 1 {
+                "a condition"
+            } else {
+                "conditions"
+            },
             shown.join(", ")
         ),
         "unknown retry condition",
@@ -635,10 +690,14 @@ mod re2 {
                         if !named {
                             let flags: String =
                                 rest.chars().take_while(|&x| x != ')' && x != ':').collect();
-                            if flags.is_empty() || flags.chars().any(|f| !"imsU-".contains(f)) {
+                            if let Some(bad) = flags.chars().position(|f| !"imsU-".contains(f)) {
+                                let shown: String = flags.chars().take(bad + 1).collect();
                                 return Err(format!(
-                                    "invalid or unsupported Perl syntax: `(?{flags}`"
+                                    "invalid or unsupported Perl syntax: `(?{shown}`"
                                 ));
+                            }
+                            if flags.is_empty() {
+                                return Err("missing argument to repetition operator: `?`".into());
                             }
                         }
                     }
@@ -731,17 +790,8 @@ mod re2 {
                 assert!(check(ok).is_ok(), "{ok}: {:?}", check(ok));
             }
             for bad in [
-                "(?=a)",
-                "a**",
-                "a++",
-                "a{2}{3}",
-                "a{1001}",
-                "(?x)a",
-                r"\u0041",
-                "(a",
-                r"\8",
-                r"\Z",
-                "x{2,1}",
+                "(?=a)", "a**", "a++", "a{2}{3}", "a{1001}", "(?x)a", r"\u0041", "(a", r"\8",
+                r"\Z", "x{2,1}",
             ] {
                 assert!(check(bad).is_err(), "{bad} should fail");
             }

@@ -22,11 +22,25 @@ pub fn check(cx: &mut RuleCx) {
         let routes = vs
             .http
             .iter()
-            .map(|h| ("http", h.index, h.route_key, &h.route))
-            .chain(vs.tcp.iter().map(|t| ("tcp", t.index, None, &t.route)))
-            .chain(vs.tls.iter().map(|t| ("tls", t.index, None, &t.route)));
-        for (section, index, route_key, dests) in routes {
-            if let Some(d) = check_route(section, index, route_key, dests) {
+            .map(|h| {
+                let route = match &h.name {
+                    Some(n) => format!("http[{}] (`{}`)", h.index, n.value),
+                    None => format!("http[{}]", h.index),
+                };
+                (route, h.route_key, &h.route)
+            })
+            .chain(
+                vs.tcp
+                    .iter()
+                    .map(|t| (format!("tcp[{}]", t.index), None, &t.route)),
+            )
+            .chain(
+                vs.tls
+                    .iter()
+                    .map(|t| (format!("tls[{}]", t.index), None, &t.route)),
+            );
+        for (route, route_key, dests) in routes {
+            if let Some(d) = check_route(&route, route_key, dests) {
                 cx.report(r, d);
             }
         }
@@ -34,8 +48,7 @@ pub fn check(cx: &mut RuleCx) {
 }
 
 fn check_route(
-    section: &str,
-    index: usize,
+    route: &str,
     route_key: Option<Span>,
     dests: &[RouteDestination],
 ) -> Option<Diagnostic> {
@@ -67,7 +80,6 @@ fn check_route(
         .filter(|(d, _)| d.weight.is_none())
         .map(|(_, n)| n.as_str())
         .collect();
-    let route = format!("{section}[{index}]");
     let mut diag = Diagnostic::new(
         &META,
         format!(
@@ -88,7 +100,13 @@ fn check_route(
                     format!("{n}: weight {} → {}", w.value, percent(w.value, total)),
                 )
             }
-            None => diag = diag.related(d.span, format!("{n}: no weight, counts as 0 → no traffic")),
+            None => {
+                let dest = d.destination.as_ref();
+                let span = dest
+                    .and_then(|x| x.subset.as_ref().or(x.host.as_ref()))
+                    .map_or(d.span, |s| s.span);
+                diag = diag.related(span, format!("{n}: no weight, counts as 0 → no traffic"))
+            }
         }
     }
     let mut help = "make the weights add up to 100 to state the split you mean".to_string();
