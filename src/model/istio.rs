@@ -171,6 +171,8 @@ pub struct HttpRoute {
     pub fault: Option<Fault>,
     pub mirror: Option<Destination>,
     pub mirrors: Vec<Destination>,
+    /// `mirrors[].percentage.value`, for the mirror policies that set one.
+    pub mirrors_percentage: Vec<Spanned<f64>>,
     pub mirror_percentage: Option<Spanned<f64>>,
 }
 
@@ -207,6 +209,8 @@ pub struct StringMatch {
     pub span: Span,
     pub kind: MatchKind,
     pub value: Spanned<String>,
+    /// The match type was written with a null value (`exact:`); Istio reads that as unset.
+    pub null: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +237,8 @@ pub struct Retries {
     pub per_try_timeout: Option<Spanned<Duration>>,
     pub retry_on: Option<Spanned<String>>,
     pub backoff: Option<Spanned<Duration>>,
+    /// Span of `retryRemoteLocalities` when it is set.
+    pub retry_remote_localities: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -258,6 +264,7 @@ pub struct L4Match {
     pub span: Span,
     pub canonical: String,
     pub gateways: Vec<Spanned<String>>,
+    pub port: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -288,6 +295,7 @@ pub struct Server {
     pub span: Span,
     pub port_number: Option<Spanned<i64>>,
     pub port_protocol: Option<Spanned<String>>,
+    pub bind: Option<Spanned<String>>,
     pub hosts: Vec<Spanned<String>>,
     pub tls_mode: Option<Spanned<String>>,
     pub credential_name: Option<Spanned<String>>,
@@ -305,6 +313,7 @@ pub struct ServiceEntry {
 #[derive(Debug, Clone)]
 pub struct SePort {
     pub number: Option<Spanned<i64>>,
+    pub target_port: Option<Spanned<i64>>,
     pub protocol: Option<Spanned<String>>,
     pub name: Option<Spanned<String>>,
 }
@@ -372,6 +381,7 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     let fault = o.take("fault").and_then(|f| fault(cx, f));
     let mirror = o.take("mirror").and_then(|m| destination(cx, m, "mirror"));
     let mut mirrors = Vec::new();
+    let mut mirrors_percentage = Vec::new();
     for m in cx.list(o.take("mirrors"), "mirrors") {
         if let Some(mut mo) = cx.obj(Some(m), "mirror policy", MIRROR_POLICY_FIELDS) {
             if let Some(d) = mo
@@ -380,7 +390,7 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
             {
                 mirrors.push(d);
             }
-            let _ = percent(cx, mo.take("percentage"), "percentage");
+            mirrors_percentage.extend(percent(cx, mo.take("percentage"), "percentage"));
             cx.finish(mo);
         }
     }
@@ -402,6 +412,7 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         fault,
         mirror,
         mirrors,
+        mirrors_percentage,
         mirror_percentage,
     })
 }
@@ -435,6 +446,7 @@ fn string_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &str) -> Option<StringM
                     span: v.span(),
                     kind,
                     value: s,
+                    null: false,
                 });
             }
         }
@@ -451,6 +463,7 @@ fn string_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &str) -> Option<StringM
                     span: v.span(),
                     kind,
                     value: Spanned::new(String::new(), span),
+                    null: true,
                 });
                 break;
             }
@@ -611,7 +624,8 @@ fn retries<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Retries> {
     let per_try_timeout = duration(cx, o.take("perTryTimeout"), "perTryTimeout");
     let retry_on = cx.string(o.take("retryOn"), "retryOn");
     let backoff = duration(cx, o.take("backoff"), "backoff");
-    let _ = cx.boolean(o.take("retryRemoteLocalities"), "retryRemoteLocalities");
+    let rrl = o.take("retryRemoteLocalities");
+    let retry_remote_localities = cx.boolean(rrl, "retryRemoteLocalities").map(|b| b.span);
     let _ = cx.boolean(
         o.take("retryIgnorePreviousHosts"),
         "retryIgnorePreviousHosts",
@@ -623,6 +637,7 @@ fn retries<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Retries> {
         per_try_timeout,
         retry_on,
         backoff,
+        retry_remote_localities,
     })
 }
 
@@ -662,7 +677,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
             .filter_map(|m| {
                 let mut mo = cx.obj(Some(m), mty, mfields)?;
                 let gateways = cx.string_list(mo.take("gateways"), "gateways");
-                let _ = cx.int(mo.take("port"), "port", true);
+                let port = cx.int(mo.take("port"), "port", true);
                 let _ = cx.string_list(mo.take("sniHosts"), "sniHosts");
                 let _ = cx.string_list(mo.take("destinationSubnets"), "destinationSubnets");
                 let _ = cx.string_map(mo.take("sourceLabels"), "sourceLabels");
@@ -672,6 +687,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                     span: m.span(),
                     canonical: m.canonical(&[]),
                     gateways,
+                    port,
                 })
             })
             .collect()
@@ -752,6 +768,7 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
             span: s.span(),
             port_number: None,
             port_protocol: None,
+            bind: None,
             hosts: cx.string_list(so.take("hosts"), "hosts"),
             tls_mode: None,
             credential_name: None,
@@ -771,7 +788,7 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
                 cx.invalid_type(tls, "tls", "a mapping");
             }
         }
-        let _ = cx.string(so.take("bind"), "bind");
+        server.bind = cx.string(so.take("bind"), "bind");
         let _ = cx.string(so.take("name"), "name");
         let _ = cx.string(so.take("defaultEndpoint"), "defaultEndpoint");
         cx.finish(so);
@@ -796,10 +813,10 @@ pub fn service_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> ServiceEnt
         };
         se.ports.push(SePort {
             number: cx.int(po.take("number"), "number", true),
+            target_port: cx.int(po.take("targetPort"), "targetPort", true),
             protocol: cx.string(po.take("protocol"), "protocol"),
             name: cx.string(po.take("name"), "name"),
         });
-        let _ = cx.int(po.take("targetPort"), "targetPort", true);
         cx.finish(po);
     }
     cx.finish(o);

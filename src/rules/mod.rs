@@ -22,8 +22,11 @@ pub mod yaml_syntax_error;
 pub mod gateway_not_found;
 pub mod host_not_in_gateway;
 pub mod internal_gateway_reference;
+pub mod retry_budget_exceeds_timeout;
+pub mod schema_error;
 pub mod subset_not_found;
 pub mod two_part_host;
+pub mod weights_not_100;
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
@@ -106,6 +109,9 @@ pub static RULES: &[RuleEntry] = &[
     rule!(gateway_not_found, "gateway-not-found"),
     rule!(host_not_in_gateway, "host-not-in-gateway"),
     rule!(internal_gateway_reference, "internal-gateway-reference"),
+    rule!(schema_error, "schema-error"),
+    rule!(weights_not_100, "weights-not-100"),
+    rule!(retry_budget_exceeds_timeout, "retry-budget-exceeds-timeout"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
