@@ -21,9 +21,11 @@ pub mod yaml_syntax_error;
 // analysis rules
 pub mod gateway_not_found;
 pub mod host_not_in_gateway;
+pub mod ineffective_match;
 pub mod internal_gateway_reference;
 pub mod subset_not_found;
 pub mod two_part_host;
+pub mod unreachable_rule;
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
@@ -106,6 +108,8 @@ pub static RULES: &[RuleEntry] = &[
     rule!(gateway_not_found, "gateway-not-found"),
     rule!(host_not_in_gateway, "host-not-in-gateway"),
     rule!(internal_gateway_reference, "internal-gateway-reference"),
+    rule!(unreachable_rule, "unreachable-rule"),
+    rule!(ineffective_match, "ineffective-match"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
