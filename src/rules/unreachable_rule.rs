@@ -224,9 +224,7 @@ pub(crate) fn analyze(vs: &VirtualService) -> Vec<Finding> {
     let mut seen_unreachable = HashSet::new();
     let mut seen_ineffective = HashSet::new();
     out.retain(|f| match f {
-        Finding::Unreachable(u) => {
-            seen_unreachable.insert((u.rule.istio_name(), u.reason.istio()))
-        }
+        Finding::Unreachable(u) => seen_unreachable.insert((u.rule.istio_name(), u.reason.istio())),
         Finding::Ineffective(i) => seen_ineffective.insert(i.istio_key()),
     });
     out
@@ -472,8 +470,7 @@ fn covers(a: &PrefixMatch, b: &PrefixMatch) -> bool {
     let compatible = |x: &str, y: &str| x == y || x.starts_with(y);
     let maps = |x: &BTreeMap<String, String>, y: &BTreeMap<String, String>| {
         x.len() == y.len()
-            && x
-                .iter()
+            && x.iter()
                 .all(|(k, v)| y.get(k).is_some_and(|w| compatible(v, w)))
     };
     b.prefix.prefix.starts_with(&a.prefix.prefix)
@@ -618,5 +615,71 @@ mod tests {
         assert!(covers(&a, &b));
         b.port = 8080;
         assert!(!covers(&a, &b));
+    }
+
+    fn run(yaml: &str) -> Vec<(&'static str, String)> {
+        let opts = crate::engine::Options {
+            select: vec!["IST0130".into(), "IST0131".into()],
+            ..crate::engine::Options::default()
+        };
+        let report =
+            crate::engine::analyze(vec![crate::engine::Input::text("t.yaml", yaml)], &opts);
+        report
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.message.clone()))
+            .collect()
+    }
+
+    const HEAD: &str = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: default}\nspec:\n  hosts: [r]\n";
+
+    #[test]
+    fn a_rule_after_a_catch_all_is_reported_once() {
+        let got = run(&format!(
+            "{HEAD}  http:\n  - route: [{{destination: {{host: r}}}}]\n  - match: [{{uri: {{prefix: /a}}}}, {{uri: {{prefix: /b}}}}]\n    route: [{{destination: {{host: r}}}}]\n  - route: [{{destination: {{host: r}}}}]\n  - route: [{{destination: {{host: r}}}}]\n"
+        ));
+        let codes: Vec<_> = got.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, ["IST0130", "IST0130", "IST0130"], "{got:#?}");
+        assert!(got[0]
+            .1
+            .starts_with("http rule #1 is unreachable: http rule #0 has no"));
+        // both later catch-alls are shadowed by the first one
+        assert!(got[2]
+            .1
+            .starts_with("http rule #3 is unreachable: http rule #0 has no"));
+    }
+
+    #[test]
+    fn match_with_empty_list_is_a_catch_all() {
+        let got = run(&format!(
+            "{HEAD}  tcp:\n  - match: []\n    route: [{{destination: {{host: r}}}}]\n  - match: [{{port: 1}}]\n    route: [{{destination: {{host: r}}}}]\n"
+        ));
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(got[0].1.starts_with("tcp rule #1 is unreachable"));
+    }
+
+    #[test]
+    fn duplicate_within_one_rule_and_regex_prefixes() {
+        let got = run(&format!(
+            "{HEAD}  http:\n  - match: [{{uri: {{prefix: /a}}}}, {{uri: {{prefix: /a}}, ignoreUriCase: false}}]\n    route: [{{destination: {{host: r}}}}]\n  - match: [{{uri: {{regex: /a.*}}}}, {{uri: {{exact: /ab}}}}]\n    route: [{{destination: {{host: r}}}}]\n"
+        ));
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!(got[0].0, "IST0131");
+        assert!(got[0].1.contains("identical to match #0 of the same rule"));
+    }
+
+    #[test]
+    fn names_are_ignored_and_quoted() {
+        let got = run(&format!(
+            "{HEAD}  http:\n  - name: first\n    match: [{{name: x, uri: {{prefix: /a}}}}]\n    route: [{{destination: {{host: r}}}}]\n  - name: second\n    match: [{{name: y, uri: {{prefix: /a}}}}]\n    route: [{{destination: {{host: r}}}}]\n"
+        ));
+        let msgs: Vec<_> = got.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:#?}");
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with(r#"http rule "second" is unreachable"#)));
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with(r#"match "y" of http rule "second" never applies"#)));
     }
 }
