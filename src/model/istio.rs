@@ -160,6 +160,8 @@ pub struct HttpRoute {
     pub name: Option<Spanned<String>>,
     /// `None` when the rule has no `match` (a catch-all).
     pub matches: Option<Vec<HttpMatch>>,
+    /// Span of the `match` key.
+    pub match_key: Option<Span>,
     pub route: Vec<RouteDestination>,
     pub route_key: Option<Span>,
     pub redirect: Option<Span>,
@@ -256,6 +258,9 @@ pub struct L4Route {
     pub span: Span,
     pub index: usize,
     pub matches: Option<Vec<L4Match>>,
+    /// Spans of the `match` and `route` keys.
+    pub match_key: Option<Span>,
+    pub route_key: Option<Span>,
     pub route: Vec<RouteDestination>,
 }
 
@@ -357,6 +362,7 @@ pub fn virtual_service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> VirtualS
 fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRoute> {
     let mut o = cx.obj(Some(v), "HTTP route", HTTP_ROUTE_FIELDS)?;
     let name = cx.string(o.take("name"), "name");
+    let match_key = o.key_span("match");
     let matches = o.take("match").map(|m| {
         cx.list(Some(m), "match")
             .into_iter()
@@ -401,6 +407,7 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         index,
         name,
         matches,
+        match_key,
         route,
         route_key,
         redirect,
@@ -671,6 +678,8 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
         ("TCP route", TCP_ROUTE_FIELDS, L4_MATCH_FIELDS, "TCP match")
     };
     let mut o = cx.obj(Some(v), ty, fields)?;
+    let match_key = o.key_span("match");
+    let route_key = o.key_span("route");
     let matches = o.take("match").map(|m| {
         cx.list(Some(m), "match")
             .into_iter()
@@ -698,6 +707,8 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
         span: v.span(),
         index,
         matches,
+        match_key,
+        route_key,
         route,
     })
 }

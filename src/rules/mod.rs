@@ -21,12 +21,14 @@ pub mod yaml_syntax_error;
 // analysis rules
 pub mod gateway_not_found;
 pub mod host_not_in_gateway;
+pub mod ineffective_match;
 pub mod internal_gateway_reference;
 pub mod retry_budget_exceeds_timeout;
 pub mod schema_error;
 pub mod subset_not_found;
 pub mod two_part_host;
 pub mod weights_not_100;
+pub mod unreachable_rule;
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
@@ -112,6 +114,8 @@ pub static RULES: &[RuleEntry] = &[
     rule!(schema_error, "schema-error"),
     rule!(weights_not_100, "weights-not-100"),
     rule!(retry_budget_exceeds_timeout, "retry-budget-exceeds-timeout"),
+    rule!(unreachable_rule, "unreachable-rule"),
+    rule!(ineffective_match, "ineffective-match"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
