@@ -470,8 +470,11 @@ fn match_map<'a>(
         cx.invalid_type(v, what, "a mapping");
         return Vec::new();
     }
+    let Some(entries) = cx.entries(v) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    for (k, val) in v.entries() {
+    for (k, val) in entries {
         let Some((key, _)) = k.scalar() else { continue };
         let m = if val.is_null() {
             None
@@ -508,7 +511,7 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
         span: v.span(),
         index,
         name,
-        canonical: v.canonical(&["name"]),
+        canonical: cx.canonical(v, &["name"]),
         uri,
         scheme,
         method,
@@ -670,7 +673,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                 cx.finish(mo);
                 Some(L4Match {
                     span: m.span(),
-                    canonical: m.canonical(&[]),
+                    canonical: cx.canonical(m, &[]),
                     gateways,
                 })
             })
