@@ -520,3 +520,52 @@ fn many_aliases_of_a_big_list() {
     assert!(c.contains(&"ML005"), "{c:?}");
     assert!(t < Duration::from_secs(30), "took {t:?}");
 }
+
+/// A syntax error in document 2 costs only document 2: the DestinationRule of document 1 and
+/// the VirtualService of document 3 are still linked, and the VirtualService's bad subset found.
+#[test]
+fn syntax_error_in_one_document_keeps_the_others() {
+    let text = "\
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: default}
+spec:
+  host: reviews
+  subsets:
+  - {name: v1, labels: {version: v1}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: broken, namespace: default}
+spec:
+  hosts: [ratings
+  http: []
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v2}
+";
+    let (r, _) = run(vec![Input::text("three.yaml", text)]);
+    assert_eq!(r.resources, 2);
+    let found: Vec<(&str, usize)> = r
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let line = text[..d.span().unwrap().start as usize].lines().count();
+            (d.code, line)
+        })
+        .collect();
+    // ML001 in document 2 (line 14, where the parser gave up), IST0101 in document 3 (line 23)
+    assert_eq!(found, vec![("ML001", 14), ("IST0101", 23)], "{found:?}");
+    let subset = &r.diagnostics[1];
+    assert_eq!(subset.rule, "subset-not-found");
+    assert_eq!(
+        subset.resource.as_ref().unwrap().to_string(),
+        "VirtualService default/reviews"
+    );
+}
