@@ -157,7 +157,8 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
                 format!("file is not valid UTF-8 (first bad byte at offset {at}); it was skipped"),
             )
             .at(
-                Span::new(id, at as u32, at as u32 + 1),
+                // the shown text is decoded lossily: the bad byte became U+FFFD (3 bytes)
+                Span::new(id, at as u32, (at + '\u{fffd}'.len_utf8()) as u32),
                 "invalid UTF-8 here",
             )
             .help("Kubernetes manifests must be UTF-8; re-encode the file");

@@ -31,7 +31,11 @@ fn fixture_inputs(path: &Path) -> Vec<Input> {
                 .unwrap_or(&f)
                 .display()
                 .to_string();
-            Input::text(shown, std::fs::read_to_string(&f).unwrap())
+            // bytes, not text: the unreadable-input fixtures are not valid UTF-8
+            Input {
+                path: shown,
+                content: Ok(std::fs::read(&f).unwrap()),
+            }
         })
         .collect()
 }

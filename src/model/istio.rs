@@ -490,8 +490,11 @@ fn match_map<'a>(
         cx.invalid_type(v, what, "a mapping");
         return Vec::new();
     }
+    let Some(entries) = cx.entries(v) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    for (k, val) in v.entries() {
+    for (k, val) in entries {
         let Some((key, _)) = k.scalar() else { continue };
         let m = if val.is_null() {
             None
@@ -528,7 +531,7 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
         span: v.span(),
         index,
         name,
-        canonical: v.canonical(&["name"]),
+        canonical: cx.canonical(v, &["name"]),
         uri,
         scheme,
         method,
@@ -694,7 +697,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                 cx.finish(mo);
                 Some(L4Match {
                     span: m.span(),
-                    canonical: m.canonical(&[]),
+                    canonical: cx.canonical(m, &[]),
                     gateways,
                     port,
                 })

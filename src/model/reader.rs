@@ -99,6 +99,27 @@ impl<'a> Cx<'a> {
         false
     }
 
+    /// A mapping's entries (merge keys applied), charged to the budget; `None` when it ran out.
+    pub fn entries(&mut self, v: Value<'a>) -> Option<Vec<(Value<'a>, Value<'a>)>> {
+        let (entries, work) = v.entries_counted();
+        self.spend(v, work.max(entries.len()) + 1)
+            .then_some(entries)
+    }
+
+    /// The canonical form of `v` ([`Value::canonical`]), its nodes charged to the budget.
+    pub fn canonical(&mut self, v: Value<'a>, skip: &[&str]) -> String {
+        let allowed = self.budget.min(crate::yaml::CANONICAL_BUDGET);
+        let mut left = allowed;
+        let s = v.canonical_with_budget(skip, &mut left);
+        if left == 0 {
+            // over budget: report it (once) and leave nothing for the rest of the document
+            self.spend(v, usize::MAX);
+        } else {
+            self.budget -= allowed - left;
+        }
+        s
+    }
+
     pub fn invalid_type(&mut self, v: Value<'a>, what: &str, expected: &str) {
         let d = Diagnostic::new(
             &meta::INVALID_TYPE,
@@ -125,10 +146,7 @@ impl<'a> Cx<'a> {
             self.invalid_type(v, ty, "a mapping");
             return None;
         }
-        let entries = v.entries();
-        if !self.spend(v, entries.len() + 1) {
-            return None;
-        }
+        let entries = self.entries(v)?;
         let used = vec![false; entries.len()];
         Some(Obj {
             value: v,
@@ -302,8 +320,11 @@ impl<'a> Cx<'a> {
             self.invalid_type(v, what, "a mapping");
             return Vec::new();
         }
+        let Some(entries) = self.entries(v) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
-        for (k, val) in v.entries() {
+        for (k, val) in entries {
             let Some((key, _)) = k.scalar() else { continue };
             let key = Spanned::new(key.to_string(), k.span());
             let value = match val.scalar() {

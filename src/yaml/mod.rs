@@ -11,7 +11,10 @@ use crate::diagnostics::Diagnostic;
 use crate::rules::meta;
 use crate::source::{FileId, Span};
 use events::{EventStream, Style, YEvent};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// How deep `<<` merge keys are followed (a mapping merging one that merges another ...).
+pub const MAX_MERGE_DEPTH: usize = 32;
 
 pub type NodeId = u32;
 
@@ -217,6 +220,23 @@ fn parse_chunk(
             Err(err) => {
                 let at = (begin + err.offset).min(text.len()) as u32;
                 let span = Span::new(file, at, (at + 1).min(end as u32).max(at));
+                // saphyr's scanner counts flow nesting in a u8 and reads a flow collection
+                // ahead before emitting its events, so `[[[[...` deeper than 255 fails there
+                // before our own depth check sees it: it is the same limit, not a syntax error
+                if err.message.contains("recursion limit exceeded") {
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            &meta::INPUT_LIMIT,
+                            format!(
+                                "document is nested deeper than {} levels; it was skipped",
+                                limits.max_depth.min(255)
+                            ),
+                        )
+                        .at(span, "too deep here"),
+                    );
+                    failed = true;
+                    break;
+                }
                 out.diagnostics.push(
                     Diagnostic::new(
                         &meta::YAML_SYNTAX_ERROR,
@@ -438,34 +458,97 @@ impl<'a> Value<'a> {
 
     /// Map entries as (key, value), with `<<` merge keys applied (own keys win).
     pub fn entries(&self) -> Vec<(Value<'a>, Value<'a>)> {
+        self.entries_counted().0
+    }
+
+    /// [`Value::entries`], and the work it took (entries and merged mappings visited), so that
+    /// callers can charge it to an expansion budget.
+    ///
+    /// Each merged mapping is expanded once per call, however often it is merged (merge keys
+    /// that merge the previous level ten times, ten levels deep, would otherwise be 10^10
+    /// merges), merge cycles (`&m {<<: *m}`) end, and chains of merges are followed at most
+    /// [`MAX_MERGE_DEPTH`] deep (no recursion per link).
+    pub fn entries_counted(&self) -> (Vec<(Value<'a>, Value<'a>)>, usize) {
         let NodeKind::Map(entries) = &self.node().kind else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
-        let mut out = Vec::with_capacity(entries.len());
-        let mut merged = Vec::new();
+        let mut out: Vec<(Value<'a>, Value<'a>)> = Vec::with_capacity(entries.len());
+        let mut keys: HashSet<&'a str> = HashSet::new();
+        let mut nonscalar_key = false;
+        let mut visited: HashSet<NodeId> = HashSet::from([self.id]);
+        let mut work = 0usize;
+        // merged mappings still to expand, in order, with their merge depth
+        let mut queue: Vec<(Value<'a>, usize)> = Vec::new();
+        let mut own = Vec::new();
+        self.split_merges(&mut own, &mut queue, 1);
+        for (k, v) in own {
+            match k.scalar() {
+                Some((key, _)) => {
+                    keys.insert(key);
+                }
+                None => nonscalar_key = true,
+            }
+            out.push((k, v));
+        }
+        work += out.len() + queue.len();
+        // depth-first, in document order: reverse so that `pop` takes the first merge
+        queue.reverse();
+        while let Some((m, depth)) = queue.pop() {
+            work += 1;
+            if !visited.insert(m.id) {
+                continue;
+            }
+            let mut m_own = Vec::new();
+            let mut m_merges = Vec::new();
+            if depth < MAX_MERGE_DEPTH {
+                m.split_merges(&mut m_own, &mut m_merges, depth + 1);
+            } else {
+                m.split_merges(&mut m_own, &mut Vec::new(), depth + 1);
+            }
+            work += m_own.len() + m_merges.len();
+            for (k, v) in m_own {
+                let fresh = match k.scalar() {
+                    Some((key, _)) => keys.insert(key),
+                    None => !std::mem::replace(&mut nonscalar_key, true),
+                };
+                if fresh {
+                    out.push((k, v));
+                }
+            }
+            queue.extend(m_merges.into_iter().rev());
+        }
+        (out, work)
+    }
+
+    /// A mapping's own entries, and the mappings its `<<` keys merge (tagged with `depth`).
+    fn split_merges(
+        &self,
+        own: &mut Vec<(Value<'a>, Value<'a>)>,
+        merges: &mut Vec<(Value<'a>, usize)>,
+        depth: usize,
+    ) {
+        let NodeKind::Map(entries) = &self.node().kind else {
+            return;
+        };
         for &(k, v) in entries {
             let (Some(k), Some(v)) = (Value::new(self.doc, k), Value::new(self.doc, v)) else {
                 continue;
             };
             if matches!(k.scalar(), Some(("<<", Style::Plain))) {
                 if v.is_map() {
-                    merged.push(v);
+                    merges.push((v, depth));
                 } else {
-                    merged.extend(v.items().into_iter().filter(|i| i.is_map()));
+                    merges.extend(
+                        v.items()
+                            .into_iter()
+                            .filter(|i| i.is_map())
+                            .map(|i| (i, depth)),
+                    );
                 }
                 continue;
             }
-            out.push((k, v));
+            own.push((k, v));
         }
-        for m in merged {
-            for (k, v) in m.entries() {
-                let key = k.scalar().map(|s| s.0);
-                if !out.iter().any(|(ok, _)| ok.scalar().map(|s| s.0) == key) {
-                    out.push((k, v));
-                }
-            }
-        }
-        out
     }
 
     pub fn get(&self, key: &str) -> Option<Value<'a>> {
@@ -512,14 +595,36 @@ impl<'a> Value<'a> {
     /// subtrees for equality the way Istio compares their JSON. Keys in `skip` are left out at
     /// the top level.
     pub fn canonical(&self, skip: &[&str]) -> String {
+        let mut budget = CANONICAL_BUDGET;
+        self.canonical_with_budget(skip, &mut budget)
+    }
+
+    /// [`Value::canonical`], visiting at most `budget` nodes (aliases are expanded, so an alias
+    /// bomb under the node would otherwise be walked, and written out, in full). `budget` is
+    /// decreased by the nodes visited; when it runs out, the text ends with a marker unique to
+    /// this node, so a truncated form never compares equal to another node's.
+    pub fn canonical_with_budget(&self, skip: &[&str], budget: &mut usize) -> String {
         let mut s = String::new();
-        self.write_canonical(&mut s, skip, 0);
+        if !self.write_canonical(&mut s, skip, 0, budget) {
+            s.push_str(&format!("\u{0}truncated#{}", self.id));
+        }
         s
     }
 
-    fn write_canonical(&self, out: &mut String, skip: &[&str], depth: usize) {
+    /// Returns `false` when the budget ran out.
+    fn write_canonical(
+        &self,
+        out: &mut String,
+        skip: &[&str],
+        depth: usize,
+        budget: &mut usize,
+    ) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
         if depth > 64 {
-            return;
+            return true;
         }
         match &self.node().kind {
             NodeKind::Scalar { value, style, .. } => match scalar_type(value, *style) {
@@ -535,13 +640,20 @@ impl<'a> Value<'a> {
                     if i > 0 {
                         out.push(',');
                     }
-                    it.write_canonical(out, &[], depth + 1);
+                    if !it.write_canonical(out, &[], depth + 1, budget) {
+                        return false;
+                    }
                 }
                 out.push(']');
             }
             NodeKind::Map(_) => {
-                let mut entries: Vec<(String, Value)> = self
-                    .entries()
+                let (entries, work) = self.entries_counted();
+                if *budget < work {
+                    *budget = 0;
+                    return false;
+                }
+                *budget -= work;
+                let mut entries: Vec<(String, Value)> = entries
                     .into_iter()
                     .filter(|(_, v)| !v.is_null())
                     .map(|(k, v)| (k.scalar().map(|s| s.0.to_string()).unwrap_or_default(), v))
@@ -555,14 +667,20 @@ impl<'a> Value<'a> {
                     }
                     out.push_str(&serde_json::Value::String(k.clone()).to_string());
                     out.push(':');
-                    v.write_canonical(out, &[], depth + 1);
+                    if !v.write_canonical(out, &[], depth + 1, budget) {
+                        return false;
+                    }
                 }
                 out.push('}');
             }
             NodeKind::Alias(_) => out.push_str("null"),
         }
+        true
     }
 }
+
+/// Nodes [`Value::canonical`] visits at most.
+pub const CANONICAL_BUDGET: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarType {
@@ -706,6 +824,51 @@ mod tests {
         let keys: Vec<_> = e.iter().map(|(k, _)| k.scalar().unwrap().0).collect();
         assert_eq!(keys, vec!["y", "x"]);
         assert_eq!(e[0].1.scalar().unwrap().0, "3");
+    }
+
+    #[test]
+    fn nested_merge_keys_keep_order_and_end_on_cycles() {
+        let p = parse(
+            "a: &a {x: 1, w: 0}\nb: &b {<<: *a, y: 2}\nc: {<<: [*b, *a], z: 3, y: 9}\nd: &d {<<: *d, k: v}\n",
+        );
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let keys = |v: Value| {
+            v.entries()
+                .iter()
+                .map(|(k, v)| format!("{}={}", k.scalar().unwrap().0, v.scalar().unwrap().0))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(root.get("c").unwrap()), ["z=3", "y=9", "x=1", "w=0"]);
+        assert_eq!(keys(root.get("d").unwrap()), ["k=v"]);
+    }
+
+    #[test]
+    fn flow_nesting_past_the_scanner_limit_is_an_input_limit() {
+        let text = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        let p = parse(&text);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, "ML005");
+    }
+
+    #[test]
+    fn canonical_form_of_an_alias_bomb_is_truncated() {
+        let mut text = String::from("x0: &x0 [a, a, a, a, a, a, a, a, a, a]\n");
+        for i in 1..8 {
+            let items = vec![format!("*x{}", i - 1); 10].join(", ");
+            text.push_str(&format!("x{i}: &x{i} [{items}]\n"));
+        }
+        let p = parse(&text);
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let mut budget = 1000;
+        let c = root
+            .get("x7")
+            .unwrap()
+            .canonical_with_budget(&[], &mut budget);
+        assert_eq!(budget, 0);
+        assert!(c.len() < 10_000);
+        assert!(c.contains("truncated#"));
     }
 
     #[test]
