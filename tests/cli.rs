@@ -44,8 +44,9 @@ spec:
   http:
   - route:
     - destination: {host: ratings, subset: v2}
-  - route:
+      weight: 50
     - destination: {host: ratings, subet: v1}
+      weight: 50
 ";
 
 /// Only a warning (ML002).
