@@ -27,8 +27,8 @@ pub mod retry_budget_exceeds_timeout;
 pub mod schema_error;
 pub mod subset_not_found;
 pub mod two_part_host;
-pub mod weights_not_100;
 pub mod unreachable_rule;
+pub mod weights_not_100;
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
