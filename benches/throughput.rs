@@ -11,7 +11,8 @@
 //! Corpus: `MESHLINT_BENCH_CORPUS=/some/dir` uses an existing directory. Otherwise
 //! `python3 ../shared/bench/gen_corpus.py $MESHLINT_BENCH_DOCS --seed 42` (default 10000
 //! documents, ~21 MB) writes one into `target/bench-corpus/`, reused on later runs; without the
-//! generator a small built-in generator writes similar documents instead.
+//! generator (or with `MESHLINT_BENCH_GENERATOR=builtin`) a small built-in generator writes
+//! similar documents instead.
 //!
 //! Run: `cargo bench --bench throughput` (add `-- saphyr_events` etc. to filter).
 
@@ -56,6 +57,13 @@ fn corpus_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest_dir().join("target"));
     let generator = manifest_dir().join("../shared/bench/gen_corpus.py");
+    // MESHLINT_BENCH_GENERATOR=builtin forces the built-in generator
+    let force_builtin = std::env::var("MESHLINT_BENCH_GENERATOR").as_deref() == Ok("builtin");
+    let generator = if force_builtin {
+        PathBuf::from("/nonexistent/gen_corpus.py")
+    } else {
+        generator
+    };
     let flavour = if generator.is_file() {
         "gen_corpus"
     } else {
