@@ -5,6 +5,7 @@
 //! the same and no table is built.
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -16,11 +17,13 @@ pub enum Style {
 }
 
 #[derive(Debug)]
-pub enum YEvent {
+pub enum YEvent<'a> {
     DocumentStart,
     DocumentEnd,
-    /// value, style, anchor id (0 = none), tag (`!foo`, `!!str`)
-    Scalar(String, Style, usize, Option<String>),
+    /// value, style, anchor id (0 = none), tag (`!foo`, `!!str`). The value borrows from the
+    /// input whenever saphyr-parser could (plain scalars without folding, most keys), so no
+    /// allocation is made per scalar here.
+    Scalar(Cow<'a, str>, Style, usize, Option<String>),
     SequenceStart(usize, Option<String>),
     SequenceEnd,
     MappingStart(usize, Option<String>),
@@ -77,8 +80,8 @@ fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<S
     tag.map(|t| format!("{}{}", t.handle, t.suffix))
 }
 
-impl Iterator for EventStream<'_> {
-    type Item = Result<(YEvent, usize, usize), YError>;
+impl<'a> Iterator for EventStream<'a> {
+    type Item = Result<(YEvent<'a>, usize, usize), YError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -114,7 +117,7 @@ impl Iterator for EventStream<'_> {
                         ScalarStyle::Literal => Style::Literal,
                         _ => Style::Folded,
                     };
-                    YEvent::Scalar(v.into_owned(), style, anchor, tag_string(tag))
+                    YEvent::Scalar(v, style, anchor, tag_string(tag))
                 }
                 Event::SequenceStart(anchor, tag) => YEvent::SequenceStart(anchor, tag_string(tag)),
                 Event::SequenceEnd => YEvent::SequenceEnd,
