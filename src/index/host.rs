@@ -135,3 +135,104 @@ mod tests {
         assert_eq!(looks_two_part("a.b.c"), None);
     }
 }
+
+/// Wildcard hosts (`*.example.com`, `*`) with values, looked up by suffix in O(labels) instead
+/// of scanning every wildcard. Partial wildcards (`*foo.example.com`) are rare and kept in a
+/// small list.
+#[derive(Debug, Clone)]
+pub struct WildcardTable<T> {
+    /// key: the wildcard host itself (`*.example.com`, `*`)
+    dotted: std::collections::HashMap<String, T>,
+    partial: Vec<(String, T)>,
+}
+
+impl<T> Default for WildcardTable<T> {
+    fn default() -> Self {
+        WildcardTable {
+            dotted: std::collections::HashMap::new(),
+            partial: Vec::new(),
+        }
+    }
+}
+
+impl<T> WildcardTable<T> {
+    pub fn is_empty(&self) -> bool {
+        self.dotted.is_empty() && self.partial.is_empty()
+    }
+
+    /// The entry for wildcard host `w` (created with `make` when absent).
+    pub fn entry(&mut self, w: &str, make: impl FnOnce() -> T) -> &mut T {
+        if w == "*" || w.starts_with("*.") {
+            return self.dotted.entry(w.to_string()).or_insert_with(make);
+        }
+        let i = match self.partial.iter().position(|(h, _)| h == w) {
+            Some(i) => i,
+            None => {
+                self.partial.push((w.to_string(), make()));
+                self.partial.len() - 1
+            }
+        };
+        &mut self.partial[i].1
+    }
+
+    /// Every wildcard that covers `host` (`subset_of(host, w)`), most specific (longest) first.
+    pub fn covering<'a>(&'a self, host: &str) -> Vec<(&'a str, &'a T)> {
+        let mut out: Vec<(&str, &T)> = Vec::new();
+        if !self.dotted.is_empty() {
+            // `*.b.c` covers `a.b.c` and `*.a.b.c`: try every suffix that starts at a dot
+            let bare = host.strip_prefix('*').unwrap_or(host);
+            let mut key = String::with_capacity(bare.len() + 1);
+            for (i, _) in bare.match_indices('.') {
+                key.clear();
+                key.push('*');
+                key.push_str(&bare[i..]);
+                if let Some((k, v)) = self.dotted.get_key_value(key.as_str()) {
+                    out.push((k.as_str(), v));
+                }
+            }
+            if let Some((k, v)) = self.dotted.get_key_value("*") {
+                out.push((k.as_str(), v));
+            }
+        }
+        for (w, v) in &self.partial {
+            if subset_of(host, w) {
+                out.push((w.as_str(), v));
+            }
+        }
+        out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod wildcard_tests {
+    use super::*;
+
+    #[test]
+    fn covering_finds_most_specific_first() {
+        let mut t: WildcardTable<u32> = WildcardTable::default();
+        *t.entry("*", || 0) = 1;
+        *t.entry("*.example.com", || 0) = 2;
+        *t.entry("*.b.example.com", || 0) = 3;
+        *t.entry("*ample.com", || 0) = 4;
+        let got: Vec<u32> = t
+            .covering("a.b.example.com")
+            .iter()
+            .map(|(_, v)| **v)
+            .collect();
+        assert_eq!(got, vec![3, 2, 4, 1]);
+        let got: Vec<u32> = t
+            .covering("*.b.example.com")
+            .iter()
+            .map(|(_, v)| **v)
+            .collect();
+        assert_eq!(got, vec![3, 2, 4, 1]);
+        assert_eq!(t.covering("other.org").len(), 1);
+        // brute force agrees with subset_of
+        for h in ["x.example.com", "example.com", "*.example.com", "a.org"] {
+            for (w, _) in t.covering(h) {
+                assert!(subset_of(h, w), "{h} {w}");
+            }
+        }
+    }
+}

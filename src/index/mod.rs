@@ -24,25 +24,16 @@ pub type ResourceId = usize;
 #[derive(Debug, Default)]
 struct DrTable {
     specific: HashMap<String, Vec<ResourceId>>,
-    /// (wildcard host, rules), most specific (longest) first.
-    wildcard: Vec<(String, Vec<ResourceId>)>,
+    wildcard: host::WildcardTable<Vec<ResourceId>>,
 }
 
 impl DrTable {
     fn add(&mut self, host: &str, id: ResourceId) {
         if is_wildcard(host) {
-            match self.wildcard.iter_mut().find(|(h, _)| h == host) {
-                Some((_, v)) => v.push(id),
-                None => self.wildcard.push((host.to_string(), vec![id])),
-            }
+            self.wildcard.entry(host, Vec::new).push(id);
         } else {
             self.specific.entry(host.to_string()).or_default().push(id);
         }
-    }
-
-    fn sort(&mut self) {
-        self.wildcard
-            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     }
 
     /// istiod's `MostSpecificHostMatch`: the exact host, else the longest matching wildcard.
@@ -51,8 +42,8 @@ impl DrTable {
             return Some(v);
         }
         self.wildcard
-            .iter()
-            .find(|(w, _)| host::subset_of(host, w))
+            .covering(host)
+            .first()
             .map(|(_, v)| v.as_slice())
     }
 }
@@ -88,7 +79,7 @@ pub struct Index<'r> {
     namespaces: HashSet<&'r str>,
     services_by_host: HashMap<String, Vec<ResourceId>>,
     se_by_host: HashMap<String, Vec<ResourceId>>,
-    se_wildcards: Vec<(String, ResourceId)>,
+    se_wildcards: host::WildcardTable<Vec<ResourceId>>,
     dr_local: HashMap<&'r str, DrTable>,
     dr_exported: HashMap<&'r str, DrTable>,
     dr_root_local: DrTable,
@@ -96,9 +87,11 @@ pub struct Index<'r> {
     dr_hosts: HashMap<ResourceId, String>,
     dr_exported_to: HashMap<ResourceId, Vec<String>>,
     gateways: HashMap<(&'r str, &'r str), ResourceId>,
+    gateways_by_name: HashMap<&'r str, Vec<ResourceId>>,
     kube_gateways: HashMap<(&'r str, &'r str), ResourceId>,
     workloads_by_label: HashMap<(&'r str, &'r str, &'r str), Vec<ResourceId>>,
     workloads_by_ns: HashMap<&'r str, Vec<ResourceId>>,
+    workloads_by_label_any_ns: HashMap<(&'r str, &'r str), Vec<ResourceId>>,
     pub graph: graph::RefGraph,
 }
 
@@ -112,16 +105,18 @@ impl<'r> Index<'r> {
             namespaces: HashSet::new(),
             services_by_host: HashMap::new(),
             se_by_host: HashMap::new(),
-            se_wildcards: Vec::new(),
+            se_wildcards: host::WildcardTable::default(),
             dr_local: HashMap::new(),
             dr_exported: HashMap::new(),
             dr_root_local: DrTable::default(),
             dr_hosts: HashMap::new(),
             dr_exported_to: HashMap::new(),
             gateways: HashMap::new(),
+            gateways_by_name: HashMap::new(),
             kube_gateways: HashMap::new(),
             workloads_by_label: HashMap::new(),
             workloads_by_ns: HashMap::new(),
+            workloads_by_label_any_ns: HashMap::new(),
             graph: graph::RefGraph::default(),
         };
         for (id, r) in resources.iter().enumerate() {
@@ -143,7 +138,7 @@ impl<'r> Index<'r> {
                     for h in &se.hosts {
                         let fqdn = resolve_short(&h.value, &r.namespace, &ix.mesh.domain);
                         if is_wildcard(&fqdn) {
-                            ix.se_wildcards.push((fqdn, id));
+                            ix.se_wildcards.entry(&fqdn, Vec::new).push(id);
                         } else {
                             ix.se_by_host.entry(fqdn).or_default().push(id);
                         }
@@ -152,6 +147,10 @@ impl<'r> Index<'r> {
                 Spec::Gateway(_) => {
                     ix.gateways
                         .insert((r.namespace.as_str(), r.name.as_str()), id);
+                    ix.gateways_by_name
+                        .entry(r.name.as_str())
+                        .or_default()
+                        .push(id);
                 }
                 Spec::KubeGateway(_) => {
                     ix.kube_gateways
@@ -165,6 +164,10 @@ impl<'r> Index<'r> {
                     for (k, v) in &w.pod_labels {
                         ix.workloads_by_label
                             .entry((r.namespace.as_str(), k.value.as_str(), v.value.as_str()))
+                            .or_default()
+                            .push(id);
+                        ix.workloads_by_label_any_ns
+                            .entry((k.value.as_str(), v.value.as_str()))
                             .or_default()
                             .push(id);
                     }
@@ -206,13 +209,6 @@ impl<'r> Index<'r> {
             self.dr_hosts.insert(id, fqdn);
             self.dr_exported_to.insert(id, export);
         }
-        for t in self.dr_local.values_mut() {
-            t.sort();
-        }
-        for t in self.dr_exported.values_mut() {
-            t.sort();
-        }
-        self.dr_root_local.sort();
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<ResourceId> {
@@ -332,9 +328,11 @@ impl<'r> Index<'r> {
     /// ServiceEntries declaring a host (exactly, or by a wildcard that covers it).
     pub fn service_entries_for_host(&self, fqdn: &str) -> Vec<ResourceId> {
         let mut out: Vec<ResourceId> = self.se_by_host.get(fqdn).cloned().unwrap_or_default();
-        for (w, id) in &self.se_wildcards {
-            if host::subset_of(fqdn, w) && !out.contains(id) {
-                out.push(*id);
+        for (_, ids) in self.se_wildcards.covering(fqdn) {
+            for id in ids {
+                if !out.contains(id) {
+                    out.push(*id);
+                }
             }
         }
         out
@@ -361,6 +359,14 @@ impl<'r> Index<'r> {
             return GatewayTarget::Kube(id);
         }
         GatewayTarget::Missing(ns, name)
+    }
+
+    /// Istio Gateways with this name, in any namespace.
+    pub fn gateways_named(&self, name: &str) -> &[ResourceId] {
+        self.gateways_by_name
+            .get(name)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     /// A Gateway API Gateway by namespace and name.
@@ -406,42 +412,44 @@ impl<'r> Index<'r> {
     /// Workloads in `ns` (all namespaces when `None`) whose pod labels include `selector`.
     /// Uses the label index: candidates come from the selector's rarest label.
     pub fn workloads_selected(&self, ns: Option<&str>, selector: &Labels) -> Vec<ResourceId> {
-        let namespaces: Vec<&str> = match ns {
-            Some(ns) => vec![ns],
-            None => {
-                let mut v: Vec<&str> = self.workloads_by_ns.keys().copied().collect();
+        let candidates: Vec<ResourceId> = match (ns, selector.is_empty()) {
+            (Some(ns), true) => self.workloads_by_ns.get(ns).cloned().unwrap_or_default(),
+            (None, true) => {
+                let mut v: Vec<ResourceId> =
+                    self.workloads_by_ns.values().flatten().copied().collect();
                 v.sort_unstable();
                 v
             }
+            (Some(ns), false) => selector
+                .iter()
+                .map(|(k, v)| {
+                    self.workloads_by_label
+                        .get(&(ns, k.value.as_str(), v.value.as_str()))
+                        .map(|v| v.as_slice())
+                        .unwrap_or(&[])
+                })
+                .min_by_key(|c| c.len())
+                .unwrap_or(&[])
+                .to_vec(),
+            (None, false) => selector
+                .iter()
+                .map(|(k, v)| {
+                    self.workloads_by_label_any_ns
+                        .get(&(k.value.as_str(), v.value.as_str()))
+                        .map(|v| v.as_slice())
+                        .unwrap_or(&[])
+                })
+                .min_by_key(|c| c.len())
+                .unwrap_or(&[])
+                .to_vec(),
         };
-        let mut out = Vec::new();
-        for ns in namespaces {
-            let candidates: &[ResourceId] = if selector.is_empty() {
-                self.workloads_by_ns
-                    .get(ns)
-                    .map(|v| v.as_slice())
-                    .unwrap_or(&[])
-            } else {
-                selector
-                    .iter()
-                    .map(|(k, v)| {
-                        self.workloads_by_label
-                            .get(&(ns, k.value.as_str(), v.value.as_str()))
-                            .map(|v| v.as_slice())
-                            .unwrap_or(&[])
-                    })
-                    .min_by_key(|c| c.len())
-                    .unwrap_or(&[])
-            };
-            for &id in candidates {
-                if let Spec::Workload(w) = &self.resources[id].spec {
-                    if labels_subset(selector, &w.pod_labels) {
-                        out.push(id);
-                    }
-                }
-            }
-        }
-        out
+        candidates
+            .into_iter()
+            .filter(|&id| match &self.resources[id].spec {
+                Spec::Workload(w) => labels_subset(selector, &w.pod_labels),
+                _ => false,
+            })
+            .collect()
     }
 }
 

@@ -22,10 +22,9 @@ pub fn check(cx: &mut RuleCx) {
                 continue;
             };
             let mut same_name: Vec<String> = ix
-                .of_kind("Gateway")
+                .gateways_named(&name)
                 .iter()
                 .map(|&id| ix.resource(id))
-                .filter(|g| g.name == name)
                 .map(|g| format!("{}/{}", g.namespace, g.name))
                 .collect();
             same_name.sort();
