@@ -214,49 +214,6 @@ fn cidr_list(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values() {
-        assert!(validate(
-            "readiness.status.sidecar.istio.io/initialDelaySeconds",
-            "bar"
-        )
-        .is_some());
-        assert!(validate("readiness.status.sidecar.istio.io/periodSeconds", "10").is_none());
-        assert!(validate("traffic.sidecar.istio.io/includeOutboundIPRanges", "*").is_none());
-        assert!(validate(
-            "traffic.sidecar.istio.io/excludeOutboundIPRanges",
-            "10.0.0.0/8,::1/128"
-        )
-        .is_none());
-        assert!(validate(
-            "traffic.sidecar.istio.io/excludeOutboundIPRanges",
-            "10.0.0.0"
-        )
-        .is_some());
-        assert!(validate("traffic.sidecar.istio.io/excludeInboundPorts", "15020, 80").is_none());
-        assert!(validate("traffic.sidecar.istio.io/excludeInboundPorts", "http").is_some());
-        assert!(validate("sidecar.istio.io/interceptionMode", "REDIRECT").is_none());
-        assert!(validate("sidecar.istio.io/interceptionMode", "redirect").is_some());
-    }
-
-    #[test]
-    fn registry() {
-        assert!(is_istio_annotation("networking.istio.io/exportThree"));
-        assert!(is_istio_annotation("kubernetes.io/ingress.class"));
-        assert!(!is_istio_annotation("kubernetes.io/psp"));
-        assert!(lookup("networking.istio.io/exportThree").is_none());
-        assert!(
-            lookup("sidecar.istio.io/statsInclusionPrefixes")
-                .unwrap()
-                .deprecated
-        );
-    }
-}
-
 /// One Istio annotation written on an object the annotation rules check.
 pub struct Written<'r> {
     pub resource: &'r crate::model::Resource,
@@ -322,5 +279,48 @@ impl Written<'_> {
     pub fn placed_right(&self) -> bool {
         self.def
             .is_some_and(|d| d.resources.contains(&ANY) || d.resources.contains(&self.placed_on))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        assert!(validate(
+            "readiness.status.sidecar.istio.io/initialDelaySeconds",
+            "bar"
+        )
+        .is_some());
+        assert!(validate("readiness.status.sidecar.istio.io/periodSeconds", "10").is_none());
+        assert!(validate("traffic.sidecar.istio.io/includeOutboundIPRanges", "*").is_none());
+        assert!(validate(
+            "traffic.sidecar.istio.io/excludeOutboundIPRanges",
+            "10.0.0.0/8,::1/128"
+        )
+        .is_none());
+        assert!(validate(
+            "traffic.sidecar.istio.io/excludeOutboundIPRanges",
+            "10.0.0.0"
+        )
+        .is_some());
+        assert!(validate("traffic.sidecar.istio.io/excludeInboundPorts", "15020, 80").is_none());
+        assert!(validate("traffic.sidecar.istio.io/excludeInboundPorts", "http").is_some());
+        assert!(validate("sidecar.istio.io/interceptionMode", "REDIRECT").is_none());
+        assert!(validate("sidecar.istio.io/interceptionMode", "redirect").is_some());
+    }
+
+    #[test]
+    fn registry() {
+        assert!(is_istio_annotation("networking.istio.io/exportThree"));
+        assert!(is_istio_annotation("kubernetes.io/ingress.class"));
+        assert!(!is_istio_annotation("kubernetes.io/psp"));
+        assert!(lookup("networking.istio.io/exportThree").is_none());
+        assert!(
+            lookup("sidecar.istio.io/statsInclusionPrefixes")
+                .unwrap()
+                .deprecated
+        );
     }
 }

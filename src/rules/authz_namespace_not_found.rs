@@ -66,8 +66,9 @@ pub fn check(cx: &mut RuleCx) {
             )
             .at(s.value.span, "no such namespace")
             .help(format!(
-                "fix the namespace name (known: {}); `*`, `prefix*` and `*suffix` globs are allowed",
-                known.iter().copied().collect::<Vec<_>>().join(", ")
+                "fix the namespace name (known: {}{}); `*`, `prefix*` and `*suffix` globs are allowed",
+                known.iter().take(10).copied().collect::<Vec<_>>().join(", "),
+                if known.len() > 10 { ", ..." } else { "" }
             ));
             cx.report(r, d);
         }

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     category: Category::Routing,
     analyzer: Some("virtualservice.JWTClaimRouteAnalyzer"),
-    summary: "JWT claim based routing at a gateway without a RequestAuthentication",
+    summary: "routing on JWT claims at a gateway without a RequestAuthentication",
 };
 
 const CLAIM_PREFIX: &str = "@request.auth.claims.";
@@ -74,10 +74,14 @@ pub fn check(cx: &mut RuleCx) {
                 .at(claim.span, "JWT claim match")
                 .related(gw_ref.span, "bound to this gateway")
                 .related(pr.name_span, "gateway workload without RequestAuthentication")
-                .help(format!(
-                    "add a RequestAuthentication in namespace `{}` (or `{root}`) whose selector matches the gateway pods",
-                    pr.namespace
-                ));
+                .help(if pr.namespace == root {
+                    format!("add a RequestAuthentication in namespace `{root}` whose selector matches the gateway pods")
+                } else {
+                    format!(
+                        "add a RequestAuthentication in namespace `{}` (or `{root}`) whose selector matches the gateway pods",
+                        pr.namespace
+                    )
+                });
                 cx.report(r, d);
             }
         }
