@@ -15,6 +15,10 @@ pub struct MeshConfig {
     pub ingress_selector: Option<String>,
     /// `outboundTrafficPolicy.mode: REGISTRY_ONLY`.
     pub registry_only: bool,
+    /// `defaultProviders.accessLogging`.
+    pub default_access_logging: Vec<String>,
+    /// `extensionProviders[]`: (name, provider type such as `lightstep` or `opentelemetry`).
+    pub extension_providers: Vec<(String, String)>,
 }
 
 impl Default for MeshConfig {
@@ -26,6 +30,8 @@ impl Default for MeshConfig {
             ingress_service: "istio-ingressgateway".to_string(),
             ingress_selector: None,
             registry_only: false,
+            default_access_logging: Vec::new(),
+            extension_providers: Vec::new(),
         }
     }
 }
@@ -82,6 +88,30 @@ impl MeshConfig {
             .and_then(|o| o.get("mode")))
         {
             self.registry_only = mode == "REGISTRY_ONLY";
+        }
+        if let Some(al) = root
+            .get("defaultProviders")
+            .and_then(|d| d.get("accessLogging"))
+        {
+            self.default_access_logging =
+                al.items().into_iter().filter_map(|i| s(Some(i))).collect();
+        }
+        if let Some(eps) = root.get("extensionProviders").filter(|v| v.is_seq()) {
+            self.extension_providers = eps
+                .items()
+                .into_iter()
+                .filter(|p| p.is_map())
+                .filter_map(|p| {
+                    let name = s(p.get("name"))?;
+                    let ty = p
+                        .entries()
+                        .into_iter()
+                        .filter_map(|(k, _)| k.scalar().map(|k| k.0.to_string()))
+                        .find(|k| k != "name")
+                        .unwrap_or_default();
+                    Some((name, ty))
+                })
+                .collect();
         }
     }
 }

@@ -250,6 +250,8 @@ pub struct Fault {
     pub delay_percentage: Option<Spanned<f64>>,
     pub abort_status: Option<Spanned<i64>>,
     pub abort_percentage: Option<Spanned<f64>>,
+    /// The deprecated integer `delay.percent`.
+    pub delay_percent: Option<Spanned<i64>>,
 }
 
 /// A TCP or TLS route.
@@ -327,6 +329,8 @@ pub struct SePort {
 pub struct Sidecar {
     pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
     pub egress_hosts: Vec<Spanned<String>>,
+    /// The span of `outboundTrafficPolicy.egressProxy` (ignored by Istio) when set.
+    pub egress_proxy: Option<Span>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -659,8 +663,10 @@ fn fault<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Fault> {
         delay_percentage: None,
         abort_status: None,
         abort_percentage: None,
+        delay_percent: None,
     };
     if let Some(mut d) = cx.obj(o.take("delay"), "fault delay", DELAY_FIELDS) {
+        f.delay_percent = cx.int(d.take("percent"), "percent", false);
         f.delay_fixed = duration(cx, d.take("fixedDelay"), "fixedDelay");
         f.delay_percentage = percent(cx, d.take("percentage"), "percentage");
         cx.finish(d);
@@ -850,6 +856,13 @@ pub fn sidecar<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Sidecar {
         sc.egress_hosts
             .extend(cx.string_list(eo.take("hosts"), "hosts"));
         cx.finish(eo);
+    }
+    if let Some(otp) = o.take("outboundTrafficPolicy").filter(|v| v.is_map()) {
+        sc.egress_proxy = otp
+            .entries()
+            .into_iter()
+            .find(|(k, v)| k.scalar().map(|s| s.0) == Some("egressProxy") && !v.is_null())
+            .map(|(k, _)| k.span());
     }
     cx.finish(o);
     sc

@@ -33,6 +33,10 @@ pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
     pub container_ports: Vec<(Option<String>, i64)>,
     pub containers: Vec<String>,
+    /// The pod template's annotations (a Pod's own are on the resource).
+    pub template_annotations: Labels,
+    /// An `istio-proxy` container (or init container) with an image: an injected sidecar.
+    pub has_istio_proxy: bool,
 }
 
 pub fn service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Service {
@@ -66,10 +70,14 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return;
     };
+    for c in cx.list(spec.get("initContainers"), "initContainers") {
+        w.has_istio_proxy |= is_istio_proxy(c);
+    }
     for c in cx.list(spec.get("containers"), "containers") {
         if !c.is_map() {
             continue;
         }
+        w.has_istio_proxy |= is_istio_proxy(c);
         if let Some(n) = c.get("name").and_then(|n| n.scalar()) {
             w.containers.push(n.0.to_string());
         }
@@ -86,6 +94,14 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
             }
         }
     }
+}
+
+/// Istio's `hasIstioProxy`: a container named `istio-proxy` with a non-empty image.
+fn is_istio_proxy(c: Value) -> bool {
+    let s = |k: &str| c.get(k).and_then(|v| v.scalar()).map(|s| s.0.to_string());
+    c.is_map()
+        && s("name").as_deref() == Some("istio-proxy")
+        && s("image").is_some_and(|i| !i.is_empty())
 }
 
 pub fn pod<'a>(cx: &mut Cx<'a>, labels: &Labels, spec: Option<Value<'a>>) -> Workload {
@@ -106,6 +122,10 @@ pub fn pod_template<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Option<Work
             "template.metadata.labels",
         ),
         replicas: cx.int(spec.get("replicas"), "replicas", false),
+        template_annotations: cx.string_map(
+            template.get("metadata").and_then(|m| m.get("annotations")),
+            "template.metadata.annotations",
+        ),
         ..Workload::default()
     };
     pod_spec(cx, template.get("spec"), &mut w);

@@ -2,6 +2,7 @@
 
 pub mod istio;
 pub mod k8s;
+pub mod policy;
 pub mod reader;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
@@ -111,6 +112,13 @@ pub enum Spec {
     Workload(k8s::Workload),
     /// A kind meshlint does not model; counted only.
     Other,
+    Telemetry(policy::Telemetry),
+    AuthorizationPolicy(policy::AuthorizationPolicy),
+    /// RequestAuthentication, PeerAuthentication and WasmPlugin: how they attach to workloads.
+    RequestAuthentication(policy::Attachment),
+    PeerAuthentication(policy::Attachment),
+    WasmPlugin(policy::Attachment),
+    CustomResourceDefinition(policy::Crd),
 }
 
 /// One Kubernetes object.
@@ -302,6 +310,30 @@ fn read_object<'a>(
                 Some(w) => Spec::Workload(w),
                 None => Spec::Other,
             }
+        }
+        ("telemetry.istio.io", "Telemetry") => {
+            cx.check_unknown = false;
+            Spec::Telemetry(policy::telemetry(cx, spec_v))
+        }
+        ("security.istio.io", "AuthorizationPolicy") => {
+            cx.check_unknown = false;
+            Spec::AuthorizationPolicy(policy::authorization_policy(cx, spec_v))
+        }
+        ("security.istio.io", "RequestAuthentication") => {
+            cx.check_unknown = false;
+            Spec::RequestAuthentication(policy::attachment(cx, spec_v))
+        }
+        ("security.istio.io", "PeerAuthentication") => {
+            cx.check_unknown = false;
+            Spec::PeerAuthentication(policy::attachment(cx, spec_v))
+        }
+        ("extensions.istio.io", "WasmPlugin") => {
+            cx.check_unknown = false;
+            Spec::WasmPlugin(policy::attachment(cx, spec_v))
+        }
+        ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+            cx.check_unknown = false;
+            Spec::CustomResourceDefinition(policy::crd(cx, spec_v))
         }
         _ => Spec::Other,
     };

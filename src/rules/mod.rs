@@ -30,6 +30,28 @@ pub mod two_part_host;
 pub mod unreachable_rule;
 pub mod weights_not_100;
 
+// policies and selectors
+pub mod annotation_registry;
+pub mod authz_namespace_not_found;
+pub mod authz_no_matching_workloads;
+pub mod conflicting_sidecar_selectors;
+pub mod conflicting_telemetry_selectors;
+pub mod deprecated_annotation;
+pub mod deprecated_field;
+pub mod ineffective_gateway_selector;
+pub mod ineffective_sidecar_ambient;
+pub mod invalid_annotation;
+pub mod jwt_claim_route_without_authn;
+pub mod lightstep_deprecated;
+pub mod misplaced_annotation;
+pub mod multiple_default_sidecars;
+pub mod multiple_default_telemetries;
+pub mod sidecar_selector_no_workload;
+pub mod telemetry_provider_missing;
+pub mod telemetry_selector_no_workload;
+pub mod unknown_annotation;
+pub mod workload_util;
+
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
     pub use super::duplicate_key::META as DUPLICATE_KEY;
@@ -116,6 +138,36 @@ pub static RULES: &[RuleEntry] = &[
     rule!(retry_budget_exceeds_timeout, "retry-budget-exceeds-timeout"),
     rule!(unreachable_rule, "unreachable-rule"),
     rule!(ineffective_match, "ineffective-match"),
+    rule!(sidecar_selector_no_workload, "sidecar-selector-no-workload"),
+    rule!(
+        conflicting_sidecar_selectors,
+        "conflicting-sidecar-selectors"
+    ),
+    rule!(multiple_default_sidecars, "multiple-default-sidecars"),
+    rule!(ineffective_sidecar_ambient, "ineffective-sidecar-ambient"),
+    rule!(
+        telemetry_selector_no_workload,
+        "telemetry-selector-no-workload"
+    ),
+    rule!(
+        conflicting_telemetry_selectors,
+        "conflicting-telemetry-selectors"
+    ),
+    rule!(multiple_default_telemetries, "multiple-default-telemetries"),
+    rule!(telemetry_provider_missing, "telemetry-provider-missing"),
+    rule!(lightstep_deprecated, "lightstep-deprecated"),
+    rule!(ineffective_gateway_selector, "ineffective-gateway-selector"),
+    rule!(
+        jwt_claim_route_without_authn,
+        "jwt-claim-route-without-authn"
+    ),
+    rule!(authz_no_matching_workloads, "authz-no-matching-workloads"),
+    rule!(authz_namespace_not_found, "authz-namespace-not-found"),
+    rule!(unknown_annotation, "unknown-annotation"),
+    rule!(misplaced_annotation, "misplaced-annotation"),
+    rule!(invalid_annotation, "invalid-annotation"),
+    rule!(deprecated_annotation, "deprecated-annotation"),
+    rule!(deprecated_field, "deprecated-field"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
