@@ -15,6 +15,8 @@ pub struct MeshConfig {
     pub ingress_selector: Option<String>,
     /// `outboundTrafficPolicy.mode: REGISTRY_ONLY`.
     pub registry_only: bool,
+    /// `defaultConfig.proxyMetadata` (environment of every proxy), in file order.
+    pub proxy_metadata: Vec<(String, String)>,
 }
 
 impl Default for MeshConfig {
@@ -26,11 +28,20 @@ impl Default for MeshConfig {
             ingress_service: "istio-ingressgateway".to_string(),
             ingress_selector: None,
             registry_only: false,
+            proxy_metadata: Vec::new(),
         }
     }
 }
 
 impl MeshConfig {
+    /// A `defaultConfig.proxyMetadata` value.
+    pub fn proxy_metadata(&self, key: &str) -> Option<&str> {
+        self.proxy_metadata
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Reads a MeshConfig YAML (the mesh config itself, or a ConfigMap holding it under
     /// `data.mesh`) over Istio's defaults.
     pub fn parse(file: FileId, text: &str) -> (MeshConfig, Vec<Diagnostic>) {
@@ -82,6 +93,18 @@ impl MeshConfig {
             .and_then(|o| o.get("mode")))
         {
             self.registry_only = mode == "REGISTRY_ONLY";
+        }
+        if let Some(pm) = root
+            .get("defaultConfig")
+            .and_then(|d| d.get("proxyMetadata"))
+            .filter(|m| m.is_map())
+        {
+            for (k, v) in pm.entries() {
+                if let (Some(k), Some(v)) = (s(Some(k)), s(Some(v))) {
+                    self.proxy_metadata.retain(|(x, _)| *x != k);
+                    self.proxy_metadata.push((k, v));
+                }
+            }
         }
     }
 }

@@ -33,6 +33,14 @@ pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
     pub container_ports: Vec<(Option<String>, i64)>,
     pub containers: Vec<String>,
+    /// The pod template's annotations (for a Pod, its own are on the Resource).
+    pub pod_annotations: Labels,
+    /// Pod-level `securityContext.runAsUser`.
+    pub run_as_user: Option<Spanned<i64>>,
+    /// Container-level `securityContext.runAsUser`, with the container name.
+    pub container_run_as_user: Vec<(String, Spanned<i64>)>,
+    /// An `istio-proxy` container with a non-empty image (the sidecar is already injected).
+    pub has_istio_proxy: bool,
 }
 
 pub fn service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Service {
@@ -66,12 +74,25 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return;
     };
+    w.run_as_user = run_as_user(cx, spec);
     for c in cx.list(spec.get("containers"), "containers") {
         if !c.is_map() {
             continue;
         }
-        if let Some(n) = c.get("name").and_then(|n| n.scalar()) {
-            w.containers.push(n.0.to_string());
+        let name = c
+            .get("name")
+            .and_then(|n| n.scalar())
+            .map(|n| n.0.to_string());
+        if let Some(n) = &name {
+            w.containers.push(n.clone());
+        }
+        if let Some(uid) = run_as_user(cx, c) {
+            w.container_run_as_user
+                .push((name.clone().unwrap_or_default(), uid));
+        }
+        let image = c.get("image").and_then(|i| i.scalar()).map(|i| i.0);
+        if name.as_deref() == Some("istio-proxy") && image.is_some_and(|i| !i.is_empty()) {
+            w.has_istio_proxy = true;
         }
         for p in cx.list(c.get("ports"), "ports") {
             if !p.is_map() {
@@ -86,6 +107,12 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
             }
         }
     }
+}
+
+/// `securityContext.runAsUser` of a pod spec or a container.
+fn run_as_user<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Spanned<i64>> {
+    let sc = v.get("securityContext").filter(|s| s.is_map())?;
+    cx.int(sc.get("runAsUser"), "securityContext.runAsUser", false)
 }
 
 pub fn pod<'a>(cx: &mut Cx<'a>, labels: &Labels, spec: Option<Value<'a>>) -> Workload {
@@ -106,6 +133,10 @@ pub fn pod_template<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Option<Work
             "template.metadata.labels",
         ),
         replicas: cx.int(spec.get("replicas"), "replicas", false),
+        pod_annotations: cx.string_map(
+            template.get("metadata").and_then(|m| m.get("annotations")),
+            "template.metadata.annotations",
+        ),
         ..Workload::default()
     };
     pod_spec(cx, template.get("spec"), &mut w);

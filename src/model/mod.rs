@@ -1,8 +1,10 @@
 //! The typed model: Kubernetes objects read leniently out of YAML documents.
 
+pub mod envoyfilter;
 pub mod istio;
 pub mod k8s;
 pub mod reader;
+pub mod tls;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
@@ -111,6 +113,8 @@ pub enum Spec {
     Workload(k8s::Workload),
     /// A kind meshlint does not model; counted only.
     Other,
+    /// An EnvoyFilter (networking.istio.io).
+    EnvoyFilter(envoyfilter::EnvoyFilter),
 }
 
 /// One Kubernetes object.
@@ -303,8 +307,18 @@ fn read_object<'a>(
                 None => Spec::Other,
             }
         }
+        (ISTIO_NETWORKING, "EnvoyFilter") => {
+            Spec::EnvoyFilter(envoyfilter::envoy_filter(cx, spec_v))
+        }
         _ => Spec::Other,
     };
+    let mut spec = spec;
+    if let Spec::ServiceEntry(se) = &mut spec {
+        se.status_addresses = v
+            .get("status")
+            .and_then(|s| s.get("addresses"))
+            .is_some_and(|a| a.is_seq() && !a.items().is_empty());
+    }
     cx.check_unknown = true;
     cx.resource = None;
     out.push(Resource {
