@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Routing,
     analyzer: Some("serviceentry.ConflictingServiceEntryProtocolAnalyzer"),
     summary:
-        "ServiceEntries visible in one namespace give the same host and port different protocols",
+        "several ServiceEntries visible in one namespace give the same host and port different protocols",
 };
 
 struct Entry {
@@ -90,7 +90,7 @@ pub fn check(cx: &mut RuleCx) {
             let mut d = Diagnostic::new(
                 &META,
                 format!(
-                    "ServiceEntry `{}/{}` declares host `{host}` port {port} as {proto}, but other ServiceEntries give it protocols: {}",
+                    "host `{host}` port {port} is {proto} in ServiceEntry `{}/{}`, but ServiceEntries visible in the same namespaces disagree: {}",
                     r.namespace,
                     r.name,
                     shown.join(", ")

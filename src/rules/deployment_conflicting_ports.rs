@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     category: Category::Routing,
     analyzer: Some("deployment.MultiServiceAnalyzer"),
-    summary: "Services selecting the same workload map different ports to one target port",
+    summary: "several Services selecting the same workload map different ports to one target port",
 };
 
 pub fn check(cx: &mut RuleCx) {
@@ -68,7 +68,7 @@ pub fn check(cx: &mut RuleCx) {
                 let mut d = Diagnostic::new(
                     &META,
                     format!(
-                        "{kind} `{}/{}` receives ports {} on the same target port {target}",
+                        "the Services selecting {kind} `{}/{}` send ports {} to the same target port {target}",
                         r.namespace,
                         r.name,
                         list.join(", ")

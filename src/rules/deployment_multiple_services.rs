@@ -13,7 +13,8 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     category: Category::Routing,
     analyzer: Some("deployment.MultiServiceAnalyzer"),
-    summary: "Services selecting the same workload use one port number with different protocols",
+    summary:
+        "several Services selecting the same workload use one port number with different protocols",
 };
 
 pub const CONTROLLERS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
@@ -65,7 +66,7 @@ pub fn check(cx: &mut RuleCx) {
                 let mut d = Diagnostic::new(
                     &META,
                     format!(
-                        "{kind} `{}/{}` is selected by Services that give port {port} different protocols: {}",
+                        "port {port} of {kind} `{}/{}` gets different protocols from the Services selecting it: {}",
                         r.namespace,
                         r.name,
                         protos.keys().cloned().collect::<Vec<_>>().join(", ")

@@ -57,7 +57,7 @@ pub fn check(cx: &mut RuleCx) {
         let d = Diagnostic::new(
             &META,
             format!(
-                "DestinationRule `{}/{}` originates {mode} TLS to `{host}` without `caCertificates`, so the server certificate is not verified",
+                "`trafficPolicy.tls` of DestinationRule `{}/{}` originates {mode} TLS to `{host}` without `caCertificates`, so the server certificate is not verified",
                 r.namespace, r.name
             ),
         )

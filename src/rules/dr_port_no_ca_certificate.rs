@@ -31,7 +31,7 @@ pub fn check(cx: &mut RuleCx) {
             let mut d = Diagnostic::new(
                 &META,
                 format!(
-                    "DestinationRule `{}/{}` originates {mode} TLS to `{host}` port {port} without `caCertificates`, so the server certificate is not verified",
+                    "`portLevelSettings` of DestinationRule `{}/{}` originate {mode} TLS to `{host}` port {port} without `caCertificates`, so the server certificate is not verified",
                     r.namespace, r.name
                 ),
             )

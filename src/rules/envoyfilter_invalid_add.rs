@@ -19,7 +19,7 @@ pub fn check(cx: &mut RuleCx) {
         &META,
         Finding::Add,
         |ef, p| {
-            format!("EnvoyFilter `{ef}` uses ADD with applyTo {}, where Istio ignores it", apply_to(p))
+            format!("operation ADD with applyTo {} in EnvoyFilter `{ef}` has no effect: Istio ignores it there", apply_to(p))
         },
         "ADD is ignored here",
         "ADD does nothing for ROUTE_CONFIGURATION and HTTP_ROUTE; use MERGE to change a route configuration, or INSERT_BEFORE/INSERT_AFTER/INSERT_FIRST for routes",

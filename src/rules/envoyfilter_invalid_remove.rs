@@ -20,7 +20,7 @@ pub fn check(cx: &mut RuleCx) {
         &META,
         Finding::Remove,
         |ef, p| {
-            format!("EnvoyFilter `{ef}` uses REMOVE with applyTo {}, where Istio ignores it", apply_to(p))
+            format!("operation REMOVE with applyTo {} in EnvoyFilter `{ef}` has no effect: Istio ignores it there", apply_to(p))
         },
         "REMOVE is ignored here",
         "REMOVE does nothing for ROUTE_CONFIGURATION and HTTP_ROUTE; use MERGE to change them, or remove the patch",

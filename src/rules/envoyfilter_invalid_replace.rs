@@ -19,7 +19,7 @@ pub fn check(cx: &mut RuleCx) {
         &META,
         Finding::Replace,
         |ef, p| {
-            format!("EnvoyFilter `{ef}` uses REPLACE with applyTo {}, where Istio ignores it", apply_to(p))
+            format!("operation REPLACE with applyTo {} in EnvoyFilter `{ef}` has no effect: Istio ignores it there", apply_to(p))
         },
         "REPLACE is ignored here",
         "REPLACE works only for NETWORK_FILTER, HTTP_FILTER and VIRTUAL_HOST; use MERGE for other objects, or REMOVE followed by ADD",

@@ -19,7 +19,7 @@ pub fn check(cx: &mut RuleCx) {
         &META,
         Finding::RelativeWithProxyVersion,
         |ef, p| {
-            format!("EnvoyFilter `{ef}` has no `priority` and patch operation {} is relative to a filter that another patch adds only for some proxy versions", op(p))
+            format!("patch operation {} of EnvoyFilter `{ef}` is relative to a filter that another patch adds only for some proxy versions, and the EnvoyFilter has no `priority`", op(p))
         },
         "relative operation without priority",
         "set `priority` so this patch runs after the version-specific one; during an upgrade the filter it refers to may be missing on proxies of other versions and the patch is silently skipped",

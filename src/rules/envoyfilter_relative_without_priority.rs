@@ -19,7 +19,7 @@ pub fn check(cx: &mut RuleCx) {
         &META,
         Finding::Relative,
         |ef, p| {
-            format!("EnvoyFilter `{ef}` has no `priority` but patch operation {} is relative to other filters, so whether it applies depends on the order EnvoyFilters are processed", op(p))
+            format!("patch operation {} of EnvoyFilter `{ef}` is relative to another filter, but the EnvoyFilter has no `priority`: whether it applies depends on the order EnvoyFilters are processed", op(p))
         },
         "relative operation without priority",
         "set `priority` on the EnvoyFilter, or use an absolute operation (INSERT_FIRST, ADD); a relative patch applied before the filter it refers to exists is silently skipped",

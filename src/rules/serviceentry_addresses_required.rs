@@ -61,7 +61,7 @@ pub fn check(cx: &mut RuleCx) {
         let mut d = Diagnostic::new(
             &META,
             format!(
-                "ServiceEntry `{}/{}` has TCP port{} {} but no `addresses`",
+                "no `addresses` in ServiceEntry `{}/{}`, which has TCP port{} {}",
                 r.namespace,
                 r.name,
                 if ports.len() > 1 { "s" } else { "" },
