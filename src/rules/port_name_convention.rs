@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// The Services the port-name analyzer looks at, with the ports it reports.
-pub fn unsupported_ports<'r>(r: &'r Resource) -> Option<(&'r Service, Vec<&'r ServicePort>)> {
+pub fn unsupported_ports(r: &Resource) -> Option<(&Service, Vec<&ServicePort>)> {
     let Spec::Service(svc) = &r.spec else {
         return None;
     };
