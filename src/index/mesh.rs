@@ -19,6 +19,8 @@ pub struct MeshConfig {
     pub default_access_logging: Vec<String>,
     /// `extensionProviders[]`: (name, provider type such as `lightstep` or `opentelemetry`).
     pub extension_providers: Vec<(String, String)>,
+    /// `defaultConfig.proxyMetadata` (environment of every proxy), in file order.
+    pub proxy_metadata: Vec<(String, String)>,
 }
 
 impl Default for MeshConfig {
@@ -32,11 +34,20 @@ impl Default for MeshConfig {
             registry_only: false,
             default_access_logging: Vec::new(),
             extension_providers: Vec::new(),
+            proxy_metadata: Vec::new(),
         }
     }
 }
 
 impl MeshConfig {
+    /// A `defaultConfig.proxyMetadata` value.
+    pub fn proxy_metadata(&self, key: &str) -> Option<&str> {
+        self.proxy_metadata
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Reads a MeshConfig YAML (the mesh config itself, or a ConfigMap holding it under
     /// `data.mesh`) over Istio's defaults.
     pub fn parse(file: FileId, text: &str) -> (MeshConfig, Vec<Diagnostic>) {
@@ -112,6 +123,18 @@ impl MeshConfig {
                     Some((name, ty))
                 })
                 .collect();
+        }
+        if let Some(pm) = root
+            .get("defaultConfig")
+            .and_then(|d| d.get("proxyMetadata"))
+            .filter(|m| m.is_map())
+        {
+            for (k, v) in pm.entries() {
+                if let (Some(k), Some(v)) = (s(Some(k)), s(Some(v))) {
+                    self.proxy_metadata.retain(|(x, _)| *x != k);
+                    self.proxy_metadata.push((k, v));
+                }
+            }
         }
     }
 }

@@ -282,6 +282,10 @@ pub struct DestinationRule {
     pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
     pub has_outlier_detection: bool,
     pub has_connection_pool: bool,
+    /// `trafficPolicy.tls`.
+    pub tls: Option<super::tls::ClientTls>,
+    /// `trafficPolicy.portLevelSettings[]` entries that set `tls`.
+    pub port_tls: Vec<super::tls::PortTls>,
 }
 
 #[derive(Debug, Clone)]
@@ -315,6 +319,11 @@ pub struct ServiceEntry {
     pub export_to: Vec<Spanned<String>>,
     pub resolution: Option<Spanned<String>>,
     pub location: Option<Spanned<String>>,
+    /// `addresses` (VIPs); `None` when the field is absent.
+    pub addresses: Option<Vec<Spanned<String>>>,
+    pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
+    /// `status.addresses` is set (istiod allocated addresses).
+    pub status_addresses: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -737,6 +746,9 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
     ) {
         dr.has_outlier_detection = tp.take("outlierDetection").is_some();
         dr.has_connection_pool = tp.take("connectionPool").is_some();
+        let tls_key = tp.key_span("tls");
+        dr.tls = super::tls::client_tls(cx, tp.take("tls"), tls_key);
+        dr.port_tls = super::tls::port_level_tls(cx, tp.take("portLevelSettings"));
         cx.finish(tp);
     }
     for s in cx.list(o.take("subsets"), "subsets") {
@@ -827,6 +839,10 @@ pub fn service_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> ServiceEnt
     se.export_to = cx.string_list(o.take("exportTo"), "exportTo");
     se.resolution = cx.string(o.take("resolution"), "resolution");
     se.location = cx.string(o.take("location"), "location");
+    se.addresses = o
+        .take("addresses")
+        .map(|a| cx.string_list(Some(a), "addresses"));
+    se.workload_selector = workload_selector(cx, o.take("workloadSelector"));
     for p in cx.list(o.take("ports"), "ports") {
         let Some(mut po) = cx.obj(Some(p), "service entry port", PORT_FIELDS) else {
             continue;

@@ -35,6 +35,10 @@ pub struct Workload {
     pub containers: Vec<String>,
     /// The pod template's annotations (a Pod's own are on the resource).
     pub template_annotations: Labels,
+    /// Pod-level `securityContext.runAsUser`.
+    pub run_as_user: Option<Spanned<i64>>,
+    /// Container-level `securityContext.runAsUser`, with the container name.
+    pub container_run_as_user: Vec<(String, Spanned<i64>)>,
     /// An `istio-proxy` container (or init container) with an image: an injected sidecar.
     pub has_istio_proxy: bool,
 }
@@ -70,6 +74,7 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return;
     };
+    w.run_as_user = run_as_user(cx, spec);
     for c in cx.list(spec.get("initContainers"), "initContainers") {
         w.has_istio_proxy |= is_istio_proxy(c);
     }
@@ -78,8 +83,16 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
             continue;
         }
         w.has_istio_proxy |= is_istio_proxy(c);
-        if let Some(n) = c.get("name").and_then(|n| n.scalar()) {
-            w.containers.push(n.0.to_string());
+        let name = c
+            .get("name")
+            .and_then(|n| n.scalar())
+            .map(|n| n.0.to_string());
+        if let Some(n) = &name {
+            w.containers.push(n.clone());
+        }
+        if let Some(uid) = run_as_user(cx, c) {
+            w.container_run_as_user
+                .push((name.clone().unwrap_or_default(), uid));
         }
         for p in cx.list(c.get("ports"), "ports") {
             if !p.is_map() {
@@ -102,6 +115,12 @@ fn is_istio_proxy(c: Value) -> bool {
     c.is_map()
         && s("name").as_deref() == Some("istio-proxy")
         && s("image").is_some_and(|i| !i.is_empty())
+}
+
+/// `securityContext.runAsUser` of a pod spec or a container.
+fn run_as_user<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Spanned<i64>> {
+    let sc = v.get("securityContext").filter(|s| s.is_map())?;
+    cx.int(sc.get("runAsUser"), "securityContext.runAsUser", false)
 }
 
 pub fn pod<'a>(cx: &mut Cx<'a>, labels: &Labels, spec: Option<Value<'a>>) -> Workload {

@@ -1,9 +1,11 @@
 //! The typed model: Kubernetes objects read leniently out of YAML documents.
 
+pub mod envoyfilter;
 pub mod istio;
 pub mod k8s;
 pub mod policy;
 pub mod reader;
+pub mod tls;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
@@ -119,6 +121,8 @@ pub enum Spec {
     PeerAuthentication(policy::Attachment),
     WasmPlugin(policy::Attachment),
     CustomResourceDefinition(policy::Crd),
+    /// An EnvoyFilter (networking.istio.io).
+    EnvoyFilter(envoyfilter::EnvoyFilter),
 }
 
 /// One Kubernetes object.
@@ -335,8 +339,18 @@ fn read_object<'a>(
             cx.check_unknown = false;
             Spec::CustomResourceDefinition(policy::crd(cx, spec_v))
         }
+        (ISTIO_NETWORKING, "EnvoyFilter") => {
+            Spec::EnvoyFilter(envoyfilter::envoy_filter(cx, spec_v))
+        }
         _ => Spec::Other,
     };
+    let mut spec = spec;
+    if let Spec::ServiceEntry(se) = &mut spec {
+        se.status_addresses = v
+            .get("status")
+            .and_then(|s| s.get("addresses"))
+            .is_some_and(|a| a.is_seq() && !a.items().is_empty());
+    }
     cx.check_unknown = true;
     cx.resource = None;
     out.push(Resource {

@@ -51,6 +51,25 @@ pub mod telemetry_provider_missing;
 pub mod telemetry_selector_no_workload;
 pub mod unknown_annotation;
 pub mod workload_util;
+// workloads, services, ServiceEntries, DestinationRules, EnvoyFilters
+pub mod conflicting_serviceentry_protocol;
+pub mod deployment_conflicting_ports;
+pub mod deployment_multiple_services;
+pub mod destinationrule_host_not_found;
+pub mod dr_no_ca_certificate;
+pub mod dr_port_no_ca_certificate;
+pub mod envoyfilter_invalid_add;
+pub mod envoyfilter_invalid_remove;
+pub mod envoyfilter_invalid_replace;
+pub mod envoyfilter_relative_with_proxy_version;
+pub mod envoyfilter_relative_without_priority;
+pub mod envoyfilter_util;
+pub mod externalname_port_name;
+pub mod invalid_application_uid;
+pub mod k8s_util;
+pub mod port_name_convention;
+pub mod serviceentry_addresses_required;
+pub mod subset_selects_no_pods;
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
@@ -168,6 +187,37 @@ pub static RULES: &[RuleEntry] = &[
     rule!(invalid_annotation, "invalid-annotation"),
     rule!(deprecated_annotation, "deprecated-annotation"),
     rule!(deprecated_field, "deprecated-field"),
+    rule!(deployment_multiple_services, "deployment-multiple-services"),
+    rule!(port_name_convention, "port-name-convention"),
+    rule!(dr_no_ca_certificate, "dr-no-ca-certificate"),
+    rule!(dr_port_no_ca_certificate, "dr-port-no-ca-certificate"),
+    rule!(
+        serviceentry_addresses_required,
+        "serviceentry-addresses-required"
+    ),
+    rule!(deployment_conflicting_ports, "deployment-conflicting-ports"),
+    rule!(invalid_application_uid, "invalid-application-uid"),
+    rule!(externalname_port_name, "externalname-port-name"),
+    rule!(
+        envoyfilter_relative_without_priority,
+        "envoyfilter-relative-without-priority"
+    ),
+    rule!(envoyfilter_invalid_replace, "envoyfilter-invalid-replace"),
+    rule!(envoyfilter_invalid_add, "envoyfilter-invalid-add"),
+    rule!(envoyfilter_invalid_remove, "envoyfilter-invalid-remove"),
+    rule!(
+        envoyfilter_relative_with_proxy_version,
+        "envoyfilter-relative-with-proxy-version"
+    ),
+    rule!(subset_selects_no_pods, "subset-selects-no-pods"),
+    rule!(
+        destinationrule_host_not_found,
+        "destinationrule-host-not-found"
+    ),
+    rule!(
+        conflicting_serviceentry_protocol,
+        "conflicting-serviceentry-protocol"
+    ),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be

@@ -16,7 +16,7 @@ pub fn label<'l>(labels: &'l Labels, key: &str) -> Option<&'l str> {
 }
 
 /// The annotations a workload's pods carry: a Pod's own, or a controller's pod template's.
-pub fn pod_annotations(r: &Resource) -> &Labels {
+pub fn template_annotations(r: &Resource) -> &Labels {
     match &r.spec {
         Spec::Workload(w) if r.kind != "Pod" => &w.template_annotations,
         _ => &r.annotations,
@@ -32,7 +32,7 @@ pub fn pod_labels(r: &Resource) -> Option<&Labels> {
 
 /// A pod captured by ztunnel (`ambient.istio.io/redirection: enabled`).
 pub fn pod_in_ambient(r: &Resource) -> bool {
-    label(pod_annotations(r), "ambient.istio.io/redirection") == Some("enabled")
+    label(template_annotations(r), "ambient.istio.io/redirection") == Some("enabled")
 }
 
 /// The Namespace object of `ns`, if the input has one.
@@ -66,7 +66,7 @@ pub fn in_mesh(ix: &Index, r: &Resource) -> bool {
     if let Some(v) = label(&w.pod_labels, "sidecar.istio.io/inject") {
         return v == "true";
     }
-    if let Some(v) = label(pod_annotations(r), "sidecar.istio.io/inject") {
+    if let Some(v) = label(template_annotations(r), "sidecar.istio.io/inject") {
         return v == "true";
     }
     namespace_object(ix, &r.namespace)

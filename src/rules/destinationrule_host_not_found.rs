@@ -1,0 +1,59 @@
+//! `destinationrule-host-not-found` (IST0174): a DestinationRule's host is neither a Service
+//! nor a ServiceEntry host of the input.
+
+use super::RuleCx;
+use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::host::{is_wildcard, service_namespace};
+use crate::index::Index;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "IST0174",
+    name: "destinationrule-host-not-found",
+    severity: Severity::Warning,
+    category: Category::Reference,
+    analyzer: Some("destinationrule.SubsetSelectPodAnalyzer"),
+    summary:
+        "a DestinationRule host matches no Service or ServiceEntry, so the rule applies to nothing",
+};
+
+/// Whether the host of a DestinationRule (an FQDN) is known: a Service or a ServiceEntry host.
+/// `None` when the input cannot tell (no Services and no ServiceEntries at all, a wildcard host,
+/// or a cluster service in a namespace the input does not contain).
+pub fn host_known(ix: &Index, fqdn: &str) -> Option<bool> {
+    if !ix.has_kind("Service") && !ix.has_kind("ServiceEntry") {
+        return None;
+    }
+    if is_wildcard(fqdn) {
+        return None;
+    }
+    if !ix.services_for_host(fqdn).is_empty() || !ix.service_entries_for_host(fqdn).is_empty() {
+        return Some(true);
+    }
+    if let Some(ns) = service_namespace(fqdn, &ix.mesh.domain) {
+        if !ix.namespace_known(ns) {
+            return None;
+        }
+    }
+    Some(false)
+}
+
+pub fn check(cx: &mut RuleCx) {
+    let ix = cx.index;
+    for (id, r, dr) in ix.destination_rules() {
+        let Some(host) = &dr.host else { continue };
+        let Some(fqdn) = ix.dr_host(id) else { continue };
+        if host_known(ix, fqdn) != Some(false) {
+            continue;
+        }
+        let d = Diagnostic::new(
+            &META,
+            format!(
+                "host `{}` of DestinationRule `{}/{}` matches no Service or ServiceEntry",
+                host.value, r.namespace, r.name
+            ),
+        )
+        .at(host.span, format!("resolves to `{fqdn}`, which is not defined"))
+        .help("fix the host (short names are expanded with the DestinationRule's namespace), or add the Service or ServiceEntry it is meant for; until then its traffic policy and subsets apply to nothing");
+        cx.report(r, d);
+    }
+}

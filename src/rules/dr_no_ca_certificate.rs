@@ -1,0 +1,68 @@
+//! `dr-no-ca-certificate` (IST0128): `trafficPolicy.tls` originates SIMPLE or MUTUAL TLS
+//! without `caCertificates`, so the server certificate is not verified.
+
+use super::RuleCx;
+use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::model::istio::DestinationRule;
+use crate::model::tls::ClientTls;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "IST0128",
+    name: "dr-no-ca-certificate",
+    severity: Severity::Warning,
+    category: Category::Schema,
+    analyzer: Some("destinationrule.CaCertificateAnalyzer"),
+    summary: "a DestinationRule originates SIMPLE or MUTUAL TLS without caCertificates",
+};
+
+/// The TLS mode (SIMPLE or MUTUAL) when these settings skip server certificate verification.
+pub fn unverified<'t>(dr: &DestinationRule, tls: &'t ClientTls) -> Option<&'t str> {
+    let mode = tls.mode.as_ref()?;
+    if mode.value != "SIMPLE" && mode.value != "MUTUAL" {
+        return None;
+    }
+    if tls
+        .ca_certificates
+        .as_ref()
+        .is_some_and(|c| !c.value.is_empty())
+    {
+        return None;
+    }
+    // a gateway DestinationRule reads the CA from the credential's `ca.crt`
+    let credential = tls
+        .credential_name
+        .as_ref()
+        .is_some_and(|c| !c.value.is_empty());
+    if credential && dr.workload_selector.is_some() {
+        return None;
+    }
+    // verification explicitly turned off: the author knows
+    if tls.insecure_skip_verify.as_ref().is_some_and(|b| b.value) {
+        return None;
+    }
+    Some(mode.value.as_str())
+}
+
+pub const HELP: &str = "set `caCertificates` to the CA bundle that signed the server's certificate (or, for a gateway DestinationRule with `workloadSelector`, use a `credentialName` whose secret holds `ca.crt`); without it the proxy does not verify the server and a man-in-the-middle goes unnoticed";
+
+pub fn check(cx: &mut RuleCx) {
+    let ix = cx.index;
+    for (_, r, dr) in ix.destination_rules() {
+        let Some(tls) = &dr.tls else { continue };
+        let Some(mode) = unverified(dr, tls) else {
+            continue;
+        };
+        let host = dr.host.as_ref().map(|h| h.value.as_str()).unwrap_or("");
+        let span = tls.mode.as_ref().map(|m| m.span).unwrap_or(tls.span);
+        let d = Diagnostic::new(
+            &META,
+            format!(
+                "`trafficPolicy.tls` of DestinationRule `{}/{}` originates {mode} TLS to `{host}` without `caCertificates`, so the server certificate is not verified",
+                r.namespace, r.name
+            ),
+        )
+        .at(span, format!("{mode} without caCertificates"))
+        .help(HELP);
+        cx.report(r, d);
+    }
+}

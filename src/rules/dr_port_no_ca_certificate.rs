@@ -1,0 +1,45 @@
+//! `dr-port-no-ca-certificate` (IST0129): a `portLevelSettings[].tls` originates SIMPLE or
+//! MUTUAL TLS without `caCertificates`.
+
+use super::dr_no_ca_certificate::{unverified, HELP};
+use super::RuleCx;
+use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "IST0129",
+    name: "dr-port-no-ca-certificate",
+    severity: Severity::Warning,
+    category: Category::Schema,
+    analyzer: Some("destinationrule.CaCertificateAnalyzer"),
+    summary: "a DestinationRule port-level TLS setting originates SIMPLE or MUTUAL TLS without caCertificates",
+};
+
+pub fn check(cx: &mut RuleCx) {
+    let ix = cx.index;
+    for (_, r, dr) in ix.destination_rules() {
+        for p in &dr.port_tls {
+            let Some(mode) = unverified(dr, &p.tls) else {
+                continue;
+            };
+            let host = dr.host.as_ref().map(|h| h.value.as_str()).unwrap_or("");
+            let port = p
+                .port
+                .as_ref()
+                .map(|n| n.value.to_string())
+                .unwrap_or_else(|| "?".into());
+            let span = p.tls.mode.as_ref().map(|m| m.span).unwrap_or(p.tls.span);
+            let mut d = Diagnostic::new(
+                &META,
+                format!(
+                    "`portLevelSettings` of DestinationRule `{}/{}` originate {mode} TLS to `{host}` port {port} without `caCertificates`, so the server certificate is not verified",
+                    r.namespace, r.name
+                ),
+            )
+            .at(span, format!("{mode} without caCertificates"));
+            if let Some(n) = &p.port {
+                d = d.related(n.span, format!("settings for port {port}"));
+            }
+            cx.report(r, d.help(HELP));
+        }
+    }
+}
