@@ -1,0 +1,5 @@
+//! Route simulation: the HTTP match model ([`matcher`]), the simulator ([`sim`]), route test
+//! cases ([`cases`]) and the mesh graph renderers ([`graph`]).
+
+pub mod matcher;
+pub mod sim;
