@@ -3,3 +3,4 @@
 
 pub mod matcher;
 pub mod sim;
+pub mod text;
