@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
+pub mod graph;
 pub mod route;
+pub mod test_cmd;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +46,10 @@ pub enum Command {
     },
     /// Simulate a request: which rule matches and where it goes
     Route(route::RouteArgs),
+    /// Run route test cases (requests with expected destinations) against the manifests
+    Test(test_cmd::TestArgs),
+    /// Print the mesh graph (Gateways, VirtualServices, destinations, workloads)
+    Graph(graph::GraphArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,6 +121,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Route(args) => route::run(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Graph(args) => graph::run(args),
     }
 }
 

@@ -29,6 +29,8 @@ use std::fmt;
 #[serde(rename_all = "snake_case")]
 pub enum Gateway {
     Mesh,
+    /// Any proxy: VirtualService `gateways` are not checked (istio-config-validator cases).
+    Any,
     /// `namespace/name` of the Gateway resource.
     Named {
         namespace: String,
@@ -40,6 +42,7 @@ impl fmt::Display for Gateway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Gateway::Mesh => f.write_str("mesh"),
+            Gateway::Any => f.write_str("*"),
             Gateway::Named { namespace, name } => write!(f, "{namespace}/{name}"),
         }
     }
@@ -301,6 +304,9 @@ impl Match {
                     req.port.to_string(),
                 ));
             }
+        }
+        if req.gateway == Gateway::Any {
+            return out;
         }
         if !self.gateways.is_empty() {
             let ctx = req.gateway.to_string();

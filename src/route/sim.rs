@@ -206,6 +206,9 @@ impl<'a, 'r> Simulator<'a, 'r> {
         if g == "mesh" {
             return Ok((Gateway::Mesh, None));
         }
+        if g == "*" {
+            return Ok((Gateway::Any, None));
+        }
         if let Some((ns, name)) = g.split_once('/') {
             let id = self.ix.gateway(ns, name);
             if id.is_none() {
@@ -276,7 +279,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 ns
             }
         };
-        let fqdn = if gw_id.is_some() {
+        let fqdn = if gw_id.is_some() || gw == "*" {
             host_l.clone()
         } else {
             resolve_short(&host_l, &source_namespace, domain)
@@ -376,7 +379,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     .map(|g| self.gateway_name(&g.value, &r.namespace))
                     .collect()
             };
-            if !gws.contains(&ctx) {
+            if req.gateway != Gateway::Any && !gws.contains(&ctx) {
                 continue;
             }
             if !self.visible(&vs.export_to, &r.namespace, &req.source_namespace) {
@@ -384,7 +387,9 @@ impl<'a, 'r> Simulator<'a, 'r> {
             }
             let mut best = None;
             for h in &vs.hosts {
-                let h = if matches!(req.gateway, Gateway::Mesh) {
+                let h = if matches!(req.gateway, Gateway::Mesh)
+                    || (req.gateway == Gateway::Any && h.value != fqdn)
+                {
                     resolve_short(&h.value, &r.namespace, &self.ix.mesh.domain)
                 } else {
                     h.value.to_ascii_lowercase()
@@ -765,7 +770,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
         }
     }
 
-    fn resolve_dest(
+    pub fn resolve_dest(
         &self,
         d: &Destination,
         vs_ns: &str,
@@ -792,7 +797,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
 
     /// Resolves one destination: backends, port, subset labels, workloads, DestinationRule.
     #[allow(clippy::too_many_arguments)]
-    fn resolve(
+    pub fn resolve(
         &self,
         written: &str,
         fqdn: &str,
@@ -882,6 +887,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 }
             }
         }
+        let mut subset_missing = false;
         if let Some(sn) = subset {
             let defined = applied.as_ref().is_some_and(|a| {
                 self.ix
@@ -889,6 +895,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     .iter()
                     .any(|(n, _, _)| *n == sn)
             });
+            subset_missing = !defined;
             if !defined {
                 out.problems.push(format!(
                     "subset `{sn}` is not defined by a DestinationRule for `{fqdn}`: requests fail with 503 (no healthy upstream)"
@@ -896,7 +903,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
             }
         }
         out.traffic_policy = merge_policy(top_policy, subset_policy, out.port);
-        if let Some((ns, mut sel)) = selector {
+        if let Some((ns, mut sel)) = selector.filter(|_| !subset_missing) {
             if let Some(a) = applied.as_ref() {
                 if let Some(sn) = subset {
                     for &id in &a.rules {

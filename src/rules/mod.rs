@@ -25,6 +25,7 @@ pub mod ineffective_match;
 pub mod internal_gateway_reference;
 pub mod retry_budget_exceeds_timeout;
 pub mod schema_error;
+pub mod shadowed_by_catch_all;
 pub mod subset_not_found;
 pub mod two_part_host;
 pub mod unreachable_rule;
@@ -116,6 +117,7 @@ pub static RULES: &[RuleEntry] = &[
     rule!(retry_budget_exceeds_timeout, "retry-budget-exceeds-timeout"),
     rule!(unreachable_rule, "unreachable-rule"),
     rule!(ineffective_match, "ineffective-match"),
+    rule!(shadowed_by_catch_all, "shadowed-by-catch-all"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
