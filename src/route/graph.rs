@@ -6,7 +6,6 @@
 use super::sim::Simulator;
 use crate::index::graph::{GraphNode, RefKind};
 use crate::index::host;
-use crate::model::Spec;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -326,10 +325,4 @@ impl MeshGraph {
 
 fn dot_escape(s: &str) -> String {
     s.replace('"', "\\\"")
-}
-
-/// Unused kinds keep their spec import honest.
-#[allow(dead_code)]
-fn _is_service(s: &Spec) -> bool {
-    matches!(s, Spec::Service(_))
 }

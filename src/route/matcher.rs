@@ -310,7 +310,7 @@ impl Match {
         }
         if !self.gateways.is_empty() {
             let ctx = req.gateway.to_string();
-            if !self.gateways.iter().any(|g| *g == ctx) {
+            if !self.gateways.contains(&ctx) {
                 out.push(NoMatchReason::new(
                     "gateways",
                     format!("one of {}", self.gateways.join(", ")),

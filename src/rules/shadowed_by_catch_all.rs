@@ -10,6 +10,7 @@ use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::host::resolve_gateway_ref;
 use crate::model::istio::HttpMatch;
 use crate::route::matcher::Match;
+use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
     code: "ML104",
@@ -72,7 +73,7 @@ pub fn check(cx: &mut RuleCx) {
         };
         // earlier catch-all matches: (rule index, model match, converted)
         let mut catch_alls: Vec<(usize, &HttpMatch, Match)> = Vec::new();
-        let mut seen_canonical: Vec<&str> = Vec::new();
+        let mut seen_canonical: HashSet<&str> = HashSet::new();
         for h in &vs.http {
             // a rule without `match` before others is IST0130's finding; stop there
             let Some(ms) = h.matches.as_ref().filter(|m| !m.is_empty()) else {
@@ -84,22 +85,28 @@ pub fn check(cx: &mut RuleCx) {
                 }
                 break;
             };
-            let converted: Vec<Match> = ms.iter().map(|m| Match::from_model(m, &resolve)).collect();
             // all matches repeat earlier ones: IST0130 reports the rule already
-            let duplicate = ms
+            if ms
                 .iter()
-                .all(|m| seen_canonical.contains(&m.canonical.as_str()));
-            if !duplicate {
-                let shadow = catch_alls
-                    .iter()
-                    .find(|(_, _, c)| converted.iter().all(|m| covers(c, &eff(c), m, &eff(m))));
-                if let Some((ci, cm, c)) = shadow {
-                    report(cx, r, h, *ci, cm, c);
-                }
+                .all(|m| seen_canonical.contains(m.canonical.as_str()))
+            {
+                continue;
+            }
+            let converted: Vec<Match> = ms.iter().map(|m| Match::from_model(m, &resolve)).collect();
+            let shadow = catch_alls
+                .iter()
+                .find(|(_, _, c)| converted.iter().all(|m| covers(c, &eff(c), m, &eff(m))));
+            if let Some((ci, cm, c)) = shadow {
+                report(cx, r, h, *ci, cm, c);
             }
             for (m, c) in ms.iter().zip(converted) {
-                seen_canonical.push(m.canonical.as_str());
-                if c.is_catch_all() {
+                seen_canonical.insert(m.canonical.as_str());
+                // keep only catch-alls no earlier one already covers
+                if c.is_catch_all()
+                    && !catch_alls
+                        .iter()
+                        .any(|(_, _, e)| covers(e, &eff(e), &c, &eff(&c)))
+                {
                     catch_alls.push((h.index, m, c));
                 }
             }
