@@ -190,6 +190,25 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
     }
 }
 
+/// Loads inputs into resources without running rules (for `route`, `test` and `graph`):
+/// the sources, the resources, and the loader's diagnostics.
+pub fn load(inputs: Vec<Input>, opts: &Options) -> (SourceDb, Vec<Resource>, Vec<Diagnostic>) {
+    let loaded: Vec<Loaded> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, input)| load_one(FileId(i as u32), input, opts))
+        .collect();
+    let mut sources = SourceDb::new();
+    let mut resources = Vec::new();
+    let mut diagnostics = Vec::new();
+    for l in loaded {
+        sources.add(l.file);
+        resources.extend(l.resources);
+        diagnostics.extend(l.diagnostics);
+    }
+    (sources, resources, diagnostics)
+}
+
 /// Runs the whole analysis over in-memory inputs.
 pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let enabled = enabled_rules(opts);

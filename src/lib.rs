@@ -10,6 +10,7 @@ pub mod engine;
 pub mod index;
 pub mod model;
 pub mod render;
+pub mod route;
 pub mod rules;
 pub mod source;
 pub mod yaml;

@@ -11,6 +11,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
+pub mod graph;
+pub mod route;
+pub mod test_cmd;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "meshlint",
@@ -40,6 +44,12 @@ pub enum Command {
         /// A rule code (IST0101) or name (subset-not-found)
         rule: String,
     },
+    /// Simulate a request: which rule matches and where it goes
+    Route(route::RouteArgs),
+    /// Run route test cases (requests with expected destinations) against the manifests
+    Test(test_cmd::TestArgs),
+    /// Print the mesh graph (Gateways, VirtualServices, destinations, workloads)
+    Graph(graph::GraphArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +120,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check(args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Route(args) => route::run(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Graph(args) => graph::run(args),
     }
 }
 
@@ -161,7 +174,7 @@ fn explain(rule: &str) -> i32 {
     EXIT_OK
 }
 
-fn print_out(s: &str) {
+pub(crate) fn print_out(s: &str) {
     let mut stdout = std::io::stdout().lock();
     // a closed pipe (`meshlint ... | head`) is not an error worth a panic
     let _ = stdout.write_all(s.as_bytes());

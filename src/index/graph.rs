@@ -34,6 +34,26 @@ pub enum RefKind {
 pub struct RefEdge {
     pub kind: RefKind,
     pub span: Span,
+    /// For VirtualService destinations: the HTTP rule index (`None` for TCP/TLS).
+    pub rule: Option<usize>,
+    /// The destination's subset and weight as written.
+    pub subset: Option<String>,
+    pub weight: Option<i64>,
+    /// For destinations: the host as written.
+    pub host: Option<String>,
+}
+
+impl RefEdge {
+    pub fn new(kind: RefKind, span: Span) -> RefEdge {
+        RefEdge {
+            kind,
+            span,
+            rule: None,
+            subset: None,
+            weight: None,
+            host: None,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -53,9 +73,13 @@ impl RefGraph {
     }
 
     fn edge(&mut self, from: ResourceId, to: GraphNode, kind: RefKind, span: Span) {
+        self.edge_detail(from, to, RefEdge::new(kind, span));
+    }
+
+    fn edge_detail(&mut self, from: ResourceId, to: GraphNode, e: RefEdge) {
         let a = self.node(GraphNode::Resource(from));
         let b = self.node(to);
-        self.graph.add_edge(a, b, RefEdge { kind, span });
+        self.graph.add_edge(a, b, e);
     }
 
     pub fn build(ix: &Index) -> RefGraph {
@@ -75,36 +99,53 @@ impl RefGraph {
                             .unwrap_or_else(|| GraphNode::Missing(format!("Gateway {ns}/{name}")));
                         g.edge(id, to, RefKind::Gateway, gw.span);
                     }
-                    let dests = vs
-                        .http
-                        .iter()
-                        .flat_map(|h| {
-                            h.route
-                                .iter()
-                                .filter_map(|d| d.destination.as_ref().map(|x| (x, RefKind::Host)))
-                                .chain(h.route.iter().filter_map(|d| {
-                                    d.fallback.as_ref().map(|x| (x, RefKind::Fallback))
-                                }))
-                                .chain(h.mirror.iter().map(|x| (x, RefKind::Mirror)))
-                                .chain(h.mirrors.iter().map(|x| (x, RefKind::Mirror)))
-                        })
-                        .chain(
-                            vs.tcp
-                                .iter()
-                                .chain(vs.tls.iter())
-                                .flat_map(|t| t.route.iter())
-                                .filter_map(|d| d.destination.as_ref().map(|x| (x, RefKind::Host))),
-                        );
-                    for (d, kind) in dests {
+                    // (destination, kind, rule index, weight)
+                    let mut dests = Vec::new();
+                    for h in &vs.http {
+                        let r = Some(h.index);
+                        for d in &h.route {
+                            let w = d.weight.as_ref().map(|w| w.value);
+                            if let Some(x) = &d.destination {
+                                dests.push((x, RefKind::Host, r, w));
+                            }
+                            if let Some(x) = &d.fallback {
+                                dests.push((x, RefKind::Fallback, r, None));
+                            }
+                        }
+                        for m in h.mirror.iter().chain(h.mirrors.iter()) {
+                            dests.push((m, RefKind::Mirror, r, None));
+                        }
+                    }
+                    for t in vs.tcp.iter().chain(vs.tls.iter()) {
+                        for d in &t.route {
+                            if let Some(x) = &d.destination {
+                                let w = d.weight.as_ref().map(|w| w.value);
+                                dests.push((x, RefKind::Host, None, w));
+                            }
+                        }
+                    }
+                    for (d, kind, rule, weight) in dests {
                         let Some(h) = &d.host else { continue };
                         let fqdn = ix.fqdn(&h.value, &r.namespace);
                         let mut targets: Vec<ResourceId> = ix.services_for_host(&fqdn).to_vec();
                         targets.extend(ix.service_entries_for_host(&fqdn));
+                        let e = RefEdge {
+                            kind,
+                            span: h.span,
+                            rule,
+                            subset: d.subset.as_ref().map(|s| s.value.clone()),
+                            weight,
+                            host: Some(h.value.clone()),
+                        };
                         if targets.is_empty() {
-                            g.edge(id, GraphNode::Missing(format!("host {fqdn}")), kind, h.span);
+                            g.edge_detail(
+                                id,
+                                GraphNode::Missing(format!("host {fqdn}")),
+                                e.clone(),
+                            );
                         }
                         for t in targets {
-                            g.edge(id, GraphNode::Resource(t), kind, h.span);
+                            g.edge_detail(id, GraphNode::Resource(t), e.clone());
                         }
                         if let Some(applied) = ix.destination_rules_for(&fqdn, &r.namespace) {
                             for dr in applied.rules {

@@ -175,7 +175,71 @@ pub struct HttpRoute {
     pub mirrors: Vec<Destination>,
     /// `mirrors[].percentage.value`, for the mirror policies that set one.
     pub mirrors_percentage: Vec<Spanned<f64>>,
+    /// `mirrors[].percentage.value` aligned with `mirrors` (`None`: not set, 100 %).
+    pub mirrors_percent: Vec<Option<f64>>,
     pub mirror_percentage: Option<Spanned<f64>>,
+    /// The contents of `redirect`, `directResponse`, `delegate`, `rewrite` and `headers`
+    /// (the span fields above stay for the rules that only point at them).
+    pub redirect_spec: Option<Redirect>,
+    pub direct_response_spec: Option<DirectResponse>,
+    pub delegate_ref: Option<Delegate>,
+    pub rewrite_spec: Option<Rewrite>,
+    pub headers: Option<HeaderOps>,
+}
+
+/// `HTTPRedirect`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Redirect {
+    pub uri: Option<String>,
+    pub authority: Option<String>,
+    pub port: Option<i64>,
+    pub derive_port: Option<String>,
+    pub scheme: Option<String>,
+    pub redirect_code: Option<i64>,
+}
+
+/// `HTTPDirectResponse`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DirectResponse {
+    pub status: Option<i64>,
+    pub body: Option<String>,
+}
+
+/// `Delegate`: the VirtualService whose `http` rules replace this rule.
+#[derive(Debug, Clone)]
+pub struct Delegate {
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub namespace: Option<Spanned<String>>,
+}
+
+/// `HTTPRewrite`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Rewrite {
+    pub uri: Option<String>,
+    pub authority: Option<String>,
+    /// `uriRegexRewrite`: (match, rewrite).
+    pub uri_regex: Option<(String, String)>,
+}
+
+/// `Headers`: request and response manipulation.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct HeaderOps {
+    pub request: HeaderOp,
+    pub response: HeaderOp,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct HeaderOp {
+    pub set: Vec<(String, String)>,
+    pub add: Vec<(String, String)>,
+    pub remove: Vec<String>,
+}
+
+impl HeaderOps {
+    pub fn is_empty(&self) -> bool {
+        self.request == HeaderOp::default() && self.response == HeaderOp::default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +286,8 @@ pub struct RouteDestination {
     pub weight: Option<Spanned<i64>>,
     /// Alibaba ASM `fallback.target`.
     pub fallback: Option<Destination>,
+    /// Per-destination header manipulation.
+    pub headers: Option<HeaderOps>,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +352,8 @@ pub struct DestinationRule {
     pub tls: Option<super::tls::ClientTls>,
     /// `trafficPolicy.portLevelSettings[]` entries that set `tls`.
     pub port_tls: Vec<super::tls::PortTls>,
+    /// The top-level `trafficPolicy`, as canonical text per setting.
+    pub traffic_policy: Option<TrafficPolicy>,
 }
 
 #[derive(Debug, Clone)]
@@ -293,6 +361,19 @@ pub struct Subset {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     pub labels: Vec<(Spanned<String>, Spanned<String>)>,
+    pub traffic_policy: Option<TrafficPolicy>,
+}
+
+/// A `TrafficPolicy`, each setting kept as canonical JSON-like text (for display and
+/// comparison; meshlint does not interpret load-balancer or pool settings).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct TrafficPolicy {
+    pub load_balancer: Option<String>,
+    pub connection_pool: Option<String>,
+    pub outlier_detection: Option<String>,
+    pub tls: Option<String>,
+    /// (port number, canonical text of the port-level policy).
+    pub port_level: Vec<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -385,31 +466,31 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     });
     let route_key = o.key_span("route");
     let route = route_destinations(cx, o.take("route"), true);
-    let redirect = sub_object(cx, &mut o, "redirect", "HTTP redirect", REDIRECT_FIELDS);
-    let direct_response = sub_object(
-        cx,
-        &mut o,
-        "directResponse",
-        "HTTP direct response",
-        DIRECT_RESPONSE_FIELDS,
-    );
-    let delegate = sub_object(cx, &mut o, "delegate", "delegate", DELEGATE_FIELDS);
-    let rewrite = sub_object(cx, &mut o, "rewrite", "HTTP rewrite", REWRITE_FIELDS);
+    let (redirect, redirect_spec) = read_redirect(cx, o.take("redirect"));
+    let (direct_response, direct_response_spec) =
+        read_direct_response(cx, o.take("directResponse"));
+    let delegate_ref = read_delegate(cx, o.take("delegate"));
+    let delegate = delegate_ref.as_ref().map(|d| d.span);
+    let (rewrite, rewrite_spec) = read_rewrite(cx, o.take("rewrite"));
+    let headers = read_headers(cx, o.take("headers"));
     let timeout = duration(cx, o.take("timeout"), "timeout");
     let retries = o.take("retries").and_then(|r| retries(cx, r));
     let fault = o.take("fault").and_then(|f| fault(cx, f));
     let mirror = o.take("mirror").and_then(|m| destination(cx, m, "mirror"));
     let mut mirrors = Vec::new();
     let mut mirrors_percentage = Vec::new();
+    let mut mirrors_percent = Vec::new();
     for m in cx.list(o.take("mirrors"), "mirrors") {
         if let Some(mut mo) = cx.obj(Some(m), "mirror policy", MIRROR_POLICY_FIELDS) {
+            let pct = percent(cx, mo.take("percentage"), "percentage");
             if let Some(d) = mo
                 .take("destination")
                 .and_then(|d| destination(cx, d, "destination"))
             {
                 mirrors.push(d);
+                mirrors_percent.push(pct.as_ref().map(|p| p.value));
             }
-            mirrors_percentage.extend(percent(cx, mo.take("percentage"), "percentage"));
+            mirrors_percentage.extend(pct);
             cx.finish(mo);
         }
     }
@@ -433,23 +514,144 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         mirror,
         mirrors,
         mirrors_percentage,
+        mirrors_percent,
         mirror_percentage,
+        redirect_spec,
+        direct_response_spec,
+        delegate_ref,
+        rewrite_spec,
+        headers,
     })
 }
 
-/// Reads a sub-object only for its unknown-field check; returns its span.
-fn sub_object<'a>(
+fn plain(s: Option<Spanned<String>>) -> Option<String> {
+    s.map(|s| s.value)
+}
+
+fn read_redirect<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> (Option<Span>, Option<Redirect>) {
+    let Some(mut o) = cx.obj(v, "HTTP redirect", REDIRECT_FIELDS) else {
+        return (None, None);
+    };
+    let r = Redirect {
+        uri: plain(cx.string(o.take("uri"), "uri")),
+        authority: plain(cx.string(o.take("authority"), "authority")),
+        port: cx.int(o.take("port"), "port", true).map(|p| p.value),
+        derive_port: plain(cx.string(o.take("derivePort"), "derivePort")),
+        scheme: plain(cx.string(o.take("scheme"), "scheme")),
+        redirect_code: cx
+            .int(o.take("redirectCode"), "redirectCode", true)
+            .map(|p| p.value),
+    };
+    let span = o.span();
+    cx.finish(o);
+    (Some(span), Some(r))
+}
+
+fn read_direct_response<'a>(
     cx: &mut Cx<'a>,
-    o: &mut Obj<'a>,
-    key: &str,
-    ty: &'static str,
-    known: &'static [&'static str],
-) -> Option<Span> {
-    let v = o.take(key)?;
-    let so = cx.obj(Some(v), ty, known)?;
-    let span = so.span();
-    cx.finish(so);
-    Some(span)
+    v: Option<Value<'a>>,
+) -> (Option<Span>, Option<DirectResponse>) {
+    let Some(mut o) = cx.obj(v, "HTTP direct response", DIRECT_RESPONSE_FIELDS) else {
+        return (None, None);
+    };
+    let status = cx.int(o.take("status"), "status", true).map(|p| p.value);
+    let body = o.take("body").and_then(|b| {
+        let mut bo = cx.obj(Some(b), "HTTP body", &["string", "bytes"])?;
+        let s = plain(cx.string(bo.take("string"), "string"))
+            .or_else(|| plain(cx.string(bo.take("bytes"), "bytes")));
+        cx.finish(bo);
+        s
+    });
+    let span = o.span();
+    cx.finish(o);
+    (Some(span), Some(DirectResponse { status, body }))
+}
+
+fn read_delegate<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Option<Delegate> {
+    let mut o = cx.obj(v, "delegate", DELEGATE_FIELDS)?;
+    let d = Delegate {
+        span: o.span(),
+        name: cx.string(o.take("name"), "name"),
+        namespace: cx.string(o.take("namespace"), "namespace"),
+    };
+    cx.finish(o);
+    Some(d)
+}
+
+fn read_rewrite<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> (Option<Span>, Option<Rewrite>) {
+    let Some(mut o) = cx.obj(v, "HTTP rewrite", REWRITE_FIELDS) else {
+        return (None, None);
+    };
+    let uri = plain(cx.string(o.take("uri"), "uri"));
+    let authority = plain(cx.string(o.take("authority"), "authority"));
+    let uri_regex = o.take("uriRegexRewrite").and_then(|r| {
+        let mut ro = cx.obj(Some(r), "regex rewrite", &["match", "rewrite"])?;
+        let m = plain(cx.string(ro.take("match"), "match")).unwrap_or_default();
+        let w = plain(cx.string(ro.take("rewrite"), "rewrite")).unwrap_or_default();
+        cx.finish(ro);
+        Some((m, w))
+    });
+    let span = o.span();
+    cx.finish(o);
+    (
+        Some(span),
+        Some(Rewrite {
+            uri,
+            authority,
+            uri_regex,
+        }),
+    )
+}
+
+fn read_headers<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Option<HeaderOps> {
+    let mut o = cx.obj(v, "headers", &["request", "response"])?;
+    let op = |cx: &mut Cx<'a>, v: Option<Value<'a>>| -> HeaderOp {
+        let Some(mut ho) = cx.obj(v, "header operations", &["set", "add", "remove"]) else {
+            return HeaderOp::default();
+        };
+        let pairs = |m: Vec<(Spanned<String>, Spanned<String>)>| {
+            m.into_iter().map(|(k, v)| (k.value, v.value)).collect()
+        };
+        let h = HeaderOp {
+            set: pairs(cx.string_map(ho.take("set"), "set")),
+            add: pairs(cx.string_map(ho.take("add"), "add")),
+            remove: cx
+                .string_list(ho.take("remove"), "remove")
+                .into_iter()
+                .map(|s| s.value)
+                .collect(),
+        };
+        cx.finish(ho);
+        h
+    };
+    let request = op(cx, o.take("request"));
+    let response = op(cx, o.take("response"));
+    cx.finish(o);
+    Some(HeaderOps { request, response })
+}
+
+fn traffic_policy<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Option<TrafficPolicy> {
+    let mut tp = cx.obj(v, "traffic policy", TRAFFIC_POLICY_FIELDS)?;
+    let canon = |cx: &mut Cx<'a>, v: Option<Value<'a>>| v.map(|v| cx.canonical(v, &[]));
+    let mut out = TrafficPolicy {
+        load_balancer: canon(cx, tp.take("loadBalancer")),
+        connection_pool: canon(cx, tp.take("connectionPool")),
+        outlier_detection: canon(cx, tp.take("outlierDetection")),
+        tls: canon(cx, tp.take("tls")),
+        port_level: Vec::new(),
+    };
+    for p in cx.list(tp.take("portLevelSettings"), "portLevelSettings") {
+        let port = p
+            .get("port")
+            .and_then(|x| x.get("number"))
+            .and_then(|n| n.scalar())
+            .and_then(|(s, _)| s.parse::<i64>().ok())
+            .unwrap_or(0);
+        let text = cx.canonical(p, &["port"]);
+        out.port_level.push((port, text));
+    }
+    cx.finish(tp);
+    Some(out)
 }
 
 fn string_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &str) -> Option<StringMatch> {
@@ -593,12 +795,18 @@ fn route_destinations<'a>(
         } else {
             None
         };
+        let headers = if http {
+            read_headers(cx, o.take("headers"))
+        } else {
+            None
+        };
         cx.finish(o);
         out.push(RouteDestination {
             span: d.span(),
             destination: dest,
             weight,
             fallback,
+            headers,
         });
     }
     out
@@ -739,17 +947,20 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
     dr.host = cx.string(o.take("host"), "host");
     dr.export_to = cx.string_list(o.take("exportTo"), "exportTo");
     dr.workload_selector = workload_selector(cx, o.take("workloadSelector"));
-    if let Some(mut tp) = cx.obj(
-        o.take("trafficPolicy"),
-        "traffic policy",
-        TRAFFIC_POLICY_FIELDS,
-    ) {
-        dr.has_outlier_detection = tp.take("outlierDetection").is_some();
-        dr.has_connection_pool = tp.take("connectionPool").is_some();
-        let tls_key = tp.key_span("tls");
-        dr.tls = super::tls::client_tls(cx, tp.take("tls"), tls_key);
-        dr.port_tls = super::tls::port_level_tls(cx, tp.take("portLevelSettings"));
-        cx.finish(tp);
+    let tp_value = o.take("trafficPolicy");
+    if let Some(tpv) = tp_value.filter(|v| v.is_map()) {
+        let tls_key = tpv
+            .entries()
+            .into_iter()
+            .find(|(k, _)| k.scalar().map(|s| s.0) == Some("tls"))
+            .map(|(k, _)| k.span());
+        dr.tls = super::tls::client_tls(cx, tpv.get("tls"), tls_key);
+        dr.port_tls = super::tls::port_level_tls(cx, tpv.get("portLevelSettings"));
+    }
+    dr.traffic_policy = traffic_policy(cx, tp_value);
+    if let Some(tp) = &dr.traffic_policy {
+        dr.has_outlier_detection = tp.outlier_detection.is_some();
+        dr.has_connection_pool = tp.connection_pool.is_some();
     }
     for s in cx.list(o.take("subsets"), "subsets") {
         let Some(mut so) = cx.obj(Some(s), "subset", SUBSET_FIELDS) else {
@@ -757,18 +968,13 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
         };
         let name = cx.string(so.take("name"), "name");
         let labels = cx.string_map(so.take("labels"), "labels");
-        if let Some(tp) = cx.obj(
-            so.take("trafficPolicy"),
-            "traffic policy",
-            TRAFFIC_POLICY_FIELDS,
-        ) {
-            cx.finish(tp);
-        }
+        let traffic_policy = traffic_policy(cx, so.take("trafficPolicy"));
         cx.finish(so);
         dr.subsets.push(Subset {
             span: s.span(),
             name,
             labels,
+            traffic_policy,
         });
     }
     cx.finish(o);

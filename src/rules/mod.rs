@@ -25,6 +25,7 @@ pub mod ineffective_match;
 pub mod internal_gateway_reference;
 pub mod retry_budget_exceeds_timeout;
 pub mod schema_error;
+pub mod shadowed_by_catch_all;
 pub mod subset_not_found;
 pub mod two_part_host;
 pub mod unreachable_rule;
@@ -218,6 +219,7 @@ pub static RULES: &[RuleEntry] = &[
         conflicting_serviceentry_protocol,
         "conflicting-serviceentry-protocol"
     ),
+    rule!(shadowed_by_catch_all, "shadowed-by-catch-all"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
