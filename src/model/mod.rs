@@ -3,6 +3,7 @@
 pub mod istio;
 pub mod k8s;
 pub mod reader;
+pub mod secret;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
@@ -111,6 +112,8 @@ pub enum Spec {
     Workload(k8s::Workload),
     /// A kind meshlint does not model; counted only.
     Other,
+    /// A core v1 Secret (gateway credentials).
+    Secret(secret::Secret),
 }
 
 /// One Kubernetes object.
@@ -303,6 +306,7 @@ fn read_object<'a>(
                 None => Spec::Other,
             }
         }
+        ("", "Secret") => Spec::Secret(secret::secret(cx, v)),
         _ => Spec::Other,
     };
     cx.check_unknown = true;

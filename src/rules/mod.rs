@@ -30,6 +30,19 @@ pub mod two_part_host;
 pub mod unreachable_rule;
 pub mod weights_not_100;
 
+// gateways and hosts
+pub mod conflicting_gateways;
+pub mod conflicting_mesh_hosts;
+pub mod destination_host_not_found;
+pub mod destination_port_required;
+pub mod duplicate_gateway_certificate;
+pub mod gateway_common;
+pub mod gateway_credential_not_found;
+pub mod gateway_invalid_credential;
+pub mod gateway_port_not_on_service;
+pub mod gateway_selector_no_workload;
+pub mod ingress_route_ignores_subsets;
+
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
     pub use super::duplicate_key::META as DUPLICATE_KEY;
@@ -116,6 +129,22 @@ pub static RULES: &[RuleEntry] = &[
     rule!(retry_budget_exceeds_timeout, "retry-budget-exceeds-timeout"),
     rule!(unreachable_rule, "unreachable-rule"),
     rule!(ineffective_match, "ineffective-match"),
+    rule!(gateway_selector_no_workload, "gateway-selector-no-workload"),
+    rule!(gateway_port_not_on_service, "gateway-port-not-on-service"),
+    rule!(gateway_credential_not_found, "gateway-credential-not-found"),
+    rule!(gateway_invalid_credential, "gateway-invalid-credential"),
+    rule!(conflicting_gateways, "conflicting-gateways"),
+    rule!(
+        duplicate_gateway_certificate,
+        "duplicate-gateway-certificate"
+    ),
+    rule!(destination_host_not_found, "destination-host-not-found"),
+    rule!(destination_port_required, "destination-port-required"),
+    rule!(
+        ingress_route_ignores_subsets,
+        "ingress-route-ignores-subsets"
+    ),
+    rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
