@@ -87,11 +87,11 @@ pub fn check(cx: &mut RuleCx) {
             let mut d = Diagnostic::new(
                 &META,
                 format!(
-                    "Gateway `{}/{}` serves host `{host}` on port {} like Gateway {} on the same workloads (selector `{}`)",
+                    "Gateway `{}/{}` and Gateway {} both serve host `{host}` on port {} of the same gateway workloads (selector `{}`)",
                     r.namespace,
                     r.name,
-                    port.value,
                     names.join(", "),
+                    port.value,
                     selector_string(&g.selector)
                 ),
             )

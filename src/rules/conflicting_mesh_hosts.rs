@@ -17,8 +17,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "several mesh VirtualServices declare the same host for the same namespaces",
 };
 
-/// One host of a mesh VirtualService: (VirtualService, written host span).
-type Entry = (ResourceId, Span);
+/// One host of a mesh VirtualService: (VirtualService, written host span, its FQDN).
+type Entry = (ResourceId, Span, String);
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
@@ -54,21 +54,22 @@ pub fn check(cx: &mut RuleCx) {
             for s in &scopes {
                 let e = by_scope.entry((s.clone(), fqdn.clone())).or_default();
                 // the same host twice in one VirtualService is no conflict
-                if !e.iter().any(|(x, _)| *x == id) {
-                    e.push((id, h.span));
+                if !e.iter().any(|(x, _, _)| *x == id) {
+                    e.push((id, h.span, fqdn.clone()));
                 }
             }
             if all {
                 if host::is_wildcard(&fqdn) {
-                    all_wild.push((fqdn.clone(), (id, h.span)));
+                    all_wild.push((fqdn.clone(), (id, h.span, fqdn.clone())));
                 } else {
                     let mut rest = fqdn.as_str();
                     while let Some(i) = rest.find('.') {
                         rest = &rest[i..];
-                        all_suffix
-                            .entry(rest.to_string())
-                            .or_default()
-                            .push((id, h.span));
+                        all_suffix.entry(rest.to_string()).or_default().push((
+                            id,
+                            h.span,
+                            fqdn.clone(),
+                        ));
                         rest = &rest[1..];
                     }
                 }
@@ -82,8 +83,8 @@ pub fn check(cx: &mut RuleCx) {
         if scope != "*" {
             // namespace-scoped hosts also clash with overlapping hosts exported everywhere
             let mut add = |e: &Entry| {
-                if !group.iter().any(|(x, _)| *x == e.0) {
-                    group.push(*e);
+                if !group.iter().any(|(x, _, _)| *x == e.0) {
+                    group.push(e.clone());
                 }
             };
             if let Some(v) = by_scope.get(&("*".to_string(), fqdn.clone())) {
@@ -103,10 +104,10 @@ pub fn check(cx: &mut RuleCx) {
         if group.len() < 2 {
             continue;
         }
-        for &(id, span) in &group {
-            conflicts.entry(id).or_insert_with(|| {
-                let others = group.iter().copied().filter(|(x, _)| *x != id).collect();
-                (span, fqdn.clone(), others)
+        for (id, span, own) in &group {
+            conflicts.entry(*id).or_insert_with(|| {
+                let others = group.iter().filter(|(x, _, _)| x != id).cloned().collect();
+                (*span, own.clone(), others)
             });
         }
     }
@@ -114,7 +115,7 @@ pub fn check(cx: &mut RuleCx) {
         let r = ix.resource(id);
         let names: Vec<String> = others
             .iter()
-            .map(|(o, _)| {
+            .map(|(o, _, _)| {
                 let o = ix.resource(*o);
                 format!("`{}/{}`", o.namespace, o.name)
             })
@@ -122,19 +123,19 @@ pub fn check(cx: &mut RuleCx) {
         let mut d = Diagnostic::new(
             &META,
             format!(
-                "host `{fqdn}` of mesh VirtualService `{}/{}` is also declared by VirtualService {}",
+                "host `{fqdn}` of mesh VirtualService `{}/{}` overlaps a host of mesh VirtualService {}",
                 r.namespace,
                 r.name,
                 names.join(", ")
             ),
         )
         .at(span, "host declared by several mesh VirtualServices");
-        for (o, s) in &others {
+        for (o, s, h) in &others {
             let o = ix.resource(*o);
             d = d.related(
                 *s,
                 format!(
-                    "also declared by VirtualService `{}/{}`",
+                    "VirtualService `{}/{}` declares `{h}` here",
                     o.namespace, o.name
                 ),
             );

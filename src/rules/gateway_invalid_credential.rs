@@ -54,7 +54,11 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .at(c.span, "invalid credential")
-                .related(at.unwrap_or(sr.name_span), problem.clone())
+                // long base64 lines make unreadable snippets: point at the Secret then
+                .related(
+                    at.filter(|a| a.len() <= 64).unwrap_or(sr.name_span),
+                    format!("Secret `{}/{}`: {problem}", sr.namespace, sr.name),
+                )
                 .help(
                     "put a PEM certificate chain under `tls.crt` and its key under `tls.key` \
                      (e.g. `kubectl create secret tls NAME --cert=... --key=...`) and renew \
