@@ -5,6 +5,9 @@ use super::reader::Cx;
 use crate::source::Spanned;
 use crate::yaml::Value;
 
+/// A decoded Secret value (`Err` when its base64 does not decode) and the written value.
+pub type SecretValue<'a> = (Result<Vec<u8>, ()>, &'a Spanned<String>);
+
 #[derive(Debug, Clone, Default)]
 pub struct Secret {
     pub type_: Option<Spanned<String>>,
@@ -17,7 +20,7 @@ pub struct Secret {
 impl Secret {
     /// The decoded bytes of key `k` (`stringData` wins over `data`, as the API server merges
     /// them), with the span of its value; `Err` when the base64 in `data` does not decode.
-    pub fn value(&self, k: &str) -> Option<(Result<Vec<u8>, ()>, &Spanned<String>)> {
+    pub fn value(&self, k: &str) -> Option<SecretValue<'_>> {
         if let Some((_, v)) = self.string_data.iter().find(|(key, _)| key.value == k) {
             return Some((Ok(v.value.as_bytes().to_vec()), v));
         }

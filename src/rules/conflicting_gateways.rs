@@ -17,6 +17,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "two Gateways on the same workloads serve the same host on the same port",
 };
 
+/// A server host: (gateway, server index, host span).
+type ServerHost = (ResourceId, usize, crate::source::Span);
+
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     let gws: Vec<_> = gateways(ix).collect();
@@ -24,8 +27,7 @@ pub fn check(cx: &mut RuleCx) {
         return;
     }
     // (port, host, bind) → (gateway, server index, host span)
-    let mut by_key: HashMap<(i64, &str, &str), Vec<(ResourceId, usize, crate::source::Span)>> =
-        HashMap::new();
+    let mut by_key: HashMap<(i64, &str, &str), Vec<ServerHost>> = HashMap::new();
     for &(id, _, g) in &gws {
         for (si, s) in g.servers.iter().enumerate() {
             let Some(port) = &s.port_number else { continue };

@@ -5,6 +5,7 @@ use crate::index::{Index, ResourceId};
 use crate::model::istio::Gateway;
 use crate::model::{Labels, Resource, Spec};
 use crate::source::Span;
+use std::collections::HashSet;
 
 /// Every Istio Gateway with its spec.
 pub fn gateways<'a, 'r>(
@@ -42,6 +43,28 @@ pub fn selector_span(r: &Resource, g: &Gateway) -> Span {
 /// empty selector matches every workload, as Kubernetes label selectors do.
 pub fn selected_workloads(ix: &Index, g: &Gateway) -> Vec<ResourceId> {
     ix.workloads_selected(None, &g.selector)
+}
+
+/// Whether the gateway workloads a selector is meant for can be in the input at all: some
+/// workload carries every label key of the selector. When none does (an application repository
+/// without the Istio-installed `istio: ingressgateway` deployment), a selector that matches
+/// nothing says nothing about the cluster.
+pub fn selector_decidable(ix: &Index, g: &Gateway, keys: &HashSet<&str>) -> bool {
+    ix.has_workloads()
+        && g.selector
+            .iter()
+            .all(|(k, _)| keys.contains(k.value.as_str()))
+}
+
+/// The label keys of every workload in the input (one pass).
+pub fn workload_label_keys<'r>(ix: &Index<'r>) -> HashSet<&'r str> {
+    let mut keys = HashSet::new();
+    for id in ix.workloads_selected(None, &Vec::new()) {
+        if let Spec::Workload(w) = &ix.resource(id).spec {
+            keys.extend(w.pod_labels.iter().map(|(k, _)| k.value.as_str()));
+        }
+    }
+    keys
 }
 
 /// `(a) ⊆ (b)`: every label of `a` is in `b` with the same value.

@@ -2,7 +2,10 @@
 //! Secret that does not exist in the namespace of the gateway workload (where the gateway reads
 //! it), or no workload matches the selector so there is no namespace to read it from.
 
-use super::gateway_common::{gateways, selected_workloads, selector_span, selector_string};
+use super::gateway_common::{
+    gateways, selected_workloads, selector_decidable, selector_span, selector_string,
+    workload_label_keys,
+};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::{Index, ResourceId};
@@ -33,6 +36,7 @@ pub fn check(cx: &mut RuleCx) {
     if !ix.has_kind("Secret") || !ix.has_workloads() {
         return;
     }
+    let keys = workload_label_keys(ix);
     for (_, r, g) in gateways(ix) {
         let creds: Vec<_> = g
             .servers
@@ -43,6 +47,9 @@ pub fn check(cx: &mut RuleCx) {
         let Some(first) = creds.first() else { continue };
         let workloads = selected_workloads(ix, g);
         if workloads.is_empty() {
+            if !selector_decidable(ix, g, &keys) {
+                continue;
+            }
             let sel = selector_string(&g.selector);
             let d = Diagnostic::new(
                 &META,

@@ -1,7 +1,10 @@
 //! `gateway-selector-no-workload` (IST0101): a Gateway's `selector` matches no Pod or pod
 //! template, so no gateway proxy serves its servers.
 
-use super::gateway_common::{gateways, selected_workloads, selector_span, selector_string};
+use super::gateway_common::{
+    gateways, selected_workloads, selector_decidable, selector_span, selector_string,
+    workload_label_keys,
+};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 
@@ -20,8 +23,9 @@ pub fn check(cx: &mut RuleCx) {
     if !ix.has_workloads() {
         return;
     }
+    let keys = workload_label_keys(ix);
     for (_, r, g) in gateways(ix) {
-        if !selected_workloads(ix, g).is_empty() {
+        if !selector_decidable(ix, g, &keys) || !selected_workloads(ix, g).is_empty() {
             continue;
         }
         let sel = selector_string(&g.selector);
