@@ -92,6 +92,7 @@ pub struct Index<'r> {
     workloads_by_label: HashMap<(&'r str, &'r str, &'r str), Vec<ResourceId>>,
     workloads_by_ns: HashMap<&'r str, Vec<ResourceId>>,
     workloads_by_label_any_ns: HashMap<(&'r str, &'r str), Vec<ResourceId>>,
+    services_by_ns: HashMap<&'r str, Vec<ResourceId>>,
     pub graph: graph::RefGraph,
 }
 
@@ -117,6 +118,7 @@ impl<'r> Index<'r> {
             workloads_by_label: HashMap::new(),
             workloads_by_ns: HashMap::new(),
             workloads_by_label_any_ns: HashMap::new(),
+            services_by_ns: HashMap::new(),
             graph: graph::RefGraph::default(),
         };
         for (id, r) in resources.iter().enumerate() {
@@ -133,6 +135,10 @@ impl<'r> Index<'r> {
                 Spec::Service(_) => {
                     let fqdn = format!("{}.{}.svc.{}", r.name, r.namespace, ix.mesh.domain);
                     ix.services_by_host.entry(fqdn).or_default().push(id);
+                    ix.services_by_ns
+                        .entry(r.namespace.as_str())
+                        .or_default()
+                        .push(id);
                 }
                 Spec::ServiceEntry(se) => {
                     for h in &se.hosts {
@@ -402,6 +408,14 @@ impl<'r> Index<'r> {
 
     pub fn has_kind(&self, kind: &str) -> bool {
         self.by_kind.contains_key(kind)
+    }
+
+    /// Kubernetes Services in a namespace.
+    pub fn services_in(&self, ns: &str) -> &[ResourceId] {
+        self.services_by_ns
+            .get(ns)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Whether the input holds any workload (Pod or pod template) at all.

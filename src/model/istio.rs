@@ -391,6 +391,9 @@ pub struct Server {
     pub hosts: Vec<Spanned<String>>,
     pub tls_mode: Option<Spanned<String>>,
     pub credential_name: Option<Spanned<String>>,
+    /// `tls.serverCertificate` and `tls.privateKey` (file paths on the gateway).
+    pub server_certificate: Option<Spanned<String>>,
+    pub private_key: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1010,6 +1013,8 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
             hosts: cx.string_list(so.take("hosts"), "hosts"),
             tls_mode: None,
             credential_name: None,
+            server_certificate: None,
+            private_key: None,
         };
         if let Some(mut po) = cx.obj(so.take("port"), "port", PORT_FIELDS) {
             server.port_number = cx.int(po.take("number"), "number", true);
@@ -1022,6 +1027,9 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
             if tls.is_map() {
                 server.tls_mode = cx.string(tls.get("mode"), "mode");
                 server.credential_name = cx.string(tls.get("credentialName"), "credentialName");
+                server.server_certificate =
+                    cx.string(tls.get("serverCertificate"), "serverCertificate");
+                server.private_key = cx.string(tls.get("privateKey"), "privateKey");
             } else {
                 cx.invalid_type(tls, "tls", "a mapping");
             }

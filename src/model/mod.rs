@@ -5,6 +5,7 @@ pub mod istio;
 pub mod k8s;
 pub mod policy;
 pub mod reader;
+pub mod secret;
 pub mod tls;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
@@ -123,6 +124,8 @@ pub enum Spec {
     CustomResourceDefinition(policy::Crd),
     /// An EnvoyFilter (networking.istio.io).
     EnvoyFilter(envoyfilter::EnvoyFilter),
+    /// A core v1 Secret (gateway credentials).
+    Secret(secret::Secret),
 }
 
 /// One Kubernetes object.
@@ -342,6 +345,7 @@ fn read_object<'a>(
         (ISTIO_NETWORKING, "EnvoyFilter") => {
             Spec::EnvoyFilter(envoyfilter::envoy_filter(cx, spec_v))
         }
+        ("", "Secret") => Spec::Secret(secret::secret(cx, v)),
         _ => Spec::Other,
     };
     let mut spec = spec;

@@ -71,6 +71,18 @@ pub mod k8s_util;
 pub mod port_name_convention;
 pub mod serviceentry_addresses_required;
 pub mod subset_selects_no_pods;
+// gateways and hosts
+pub mod conflicting_gateways;
+pub mod conflicting_mesh_hosts;
+pub mod destination_host_not_found;
+pub mod destination_port_required;
+pub mod duplicate_gateway_certificate;
+pub mod gateway_common;
+pub mod gateway_credential_not_found;
+pub mod gateway_invalid_credential;
+pub mod gateway_port_not_on_service;
+pub mod gateway_selector_no_workload;
+pub mod ingress_route_ignores_subsets;
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
@@ -220,6 +232,22 @@ pub static RULES: &[RuleEntry] = &[
         "conflicting-serviceentry-protocol"
     ),
     rule!(shadowed_by_catch_all, "shadowed-by-catch-all"),
+    rule!(gateway_selector_no_workload, "gateway-selector-no-workload"),
+    rule!(gateway_port_not_on_service, "gateway-port-not-on-service"),
+    rule!(gateway_credential_not_found, "gateway-credential-not-found"),
+    rule!(gateway_invalid_credential, "gateway-invalid-credential"),
+    rule!(conflicting_gateways, "conflicting-gateways"),
+    rule!(
+        duplicate_gateway_certificate,
+        "duplicate-gateway-certificate"
+    ),
+    rule!(destination_host_not_found, "destination-host-not-found"),
+    rule!(destination_port_required, "destination-port-required"),
+    rule!(
+        ingress_route_ignores_subsets,
+        "ingress-route-ignores-subsets"
+    ),
+    rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be

@@ -1,0 +1,260 @@
+//! `destination-host-not-found` (IST0101): a route, mirror or fallback destination names a host
+//! that no Service or ServiceEntry visible to the VirtualService declares, or a port that the
+//! host does not expose.
+
+use super::RuleCx;
+use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::{host, Index, ResourceId};
+use crate::model::istio::{Destination, VirtualService};
+use crate::model::{Resource, Spec};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "IST0101",
+    name: "destination-host-not-found",
+    severity: Severity::Error,
+    category: Category::Reference,
+    analyzer: Some("virtualservice.DestinationHostAnalyzer"),
+    summary: "a destination host (or host:port) is declared by no visible Service or ServiceEntry",
+};
+
+/// What a destination host resolves to.
+pub enum Lookup {
+    /// The input cannot decide (the kind or namespace that would declare it is absent).
+    Unknown,
+    NotFound {
+        fqdn: String,
+        scopes: Vec<String>,
+    },
+    /// The visible Services and ServiceEntries declaring it, with their port numbers.
+    Found(Vec<(ResourceId, Vec<i64>)>),
+}
+
+/// Whether an `exportTo` list (Service annotation or ServiceEntry field) of a resource in
+/// `owner_ns` makes it visible to namespace `to` (`*`: to every namespace).
+fn exported(list: &[&str], owner_ns: &str, to: &str) -> bool {
+    if list.is_empty() || list.contains(&"*") {
+        return true;
+    }
+    to != "*" && (list.contains(&to) || (to == owner_ns && list.contains(&".")))
+}
+
+/// The namespaces a VirtualService's routes are used in: its `exportTo` (`.` = its own
+/// namespace, `*` = everywhere), or its own namespace.
+pub fn scopes(r: &Resource, vs: &VirtualService) -> Vec<String> {
+    if vs.export_to.is_empty() {
+        return vec![r.namespace.clone()];
+    }
+    let mut v: Vec<String> = vs
+        .export_to
+        .iter()
+        .filter(|e| e.value != "~")
+        .map(|e| {
+            if e.value == "." {
+                r.namespace.clone()
+            } else {
+                e.value.clone()
+            }
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Resolves a destination host written in a VirtualService of `r.namespace` the way Istio's
+/// DestinationHostAnalyzer does: Services (annotation `networking.istio.io/exportTo`) and
+/// ServiceEntries (`exportTo`, wildcard hosts by suffix), visible in one of `scopes`.
+pub fn lookup(ix: &Index, r: &Resource, scopes: &[String], host_name: &str) -> Lookup {
+    if scopes.is_empty() {
+        return Lookup::Unknown;
+    }
+    let fqdn = ix.fqdn(host_name, &r.namespace);
+    let visible = |list: &[&str], owner: &str| scopes.iter().any(|s| exported(list, owner, s));
+    let mut found = Vec::new();
+    for &id in ix.services_for_host(&fqdn) {
+        let s = ix.resource(id);
+        let Spec::Service(svc) = &s.spec else {
+            continue;
+        };
+        let list: Vec<&str> = s
+            .annotation("networking.istio.io/exportTo")
+            .map(|a| {
+                a.value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if visible(&list, &s.namespace) {
+            found.push((
+                id,
+                svc.ports
+                    .iter()
+                    .filter_map(|p| p.port.as_ref().map(|x| x.value))
+                    .collect(),
+            ));
+        }
+    }
+    for id in ix.service_entries_for_host(&fqdn) {
+        let s = ix.resource(id);
+        let Spec::ServiceEntry(se) = &s.spec else {
+            continue;
+        };
+        let list: Vec<&str> = se.export_to.iter().map(|e| e.value.as_str()).collect();
+        if visible(&list, &s.namespace) {
+            found.push((
+                id,
+                se.ports
+                    .iter()
+                    .filter_map(|p| p.number.as_ref().map(|x| x.value))
+                    .collect(),
+            ));
+        }
+    }
+    if !found.is_empty() {
+        return Lookup::Found(found);
+    }
+    // partial input: stay silent when what would declare the host is not in the input at all
+    match host::service_namespace(&fqdn, &ix.mesh.domain) {
+        Some(ns) if !ix.has_kind("Service") || !ix.namespace_known(ns) => return Lookup::Unknown,
+        None if !ix.has_kind("ServiceEntry") => return Lookup::Unknown,
+        _ => {}
+    }
+    Lookup::NotFound {
+        fqdn,
+        scopes: scopes.to_vec(),
+    }
+}
+
+fn scope_text(scopes: &[String]) -> String {
+    let v: Vec<String> = scopes
+        .iter()
+        .map(|s| {
+            if s == "*" {
+                "every namespace".to_string()
+            } else {
+                format!("namespace `{s}`")
+            }
+        })
+        .collect();
+    v.join(" or ")
+}
+
+pub fn check(cx: &mut RuleCx) {
+    let ix = cx.index;
+    for (_, r, vs) in ix.virtual_services() {
+        let sc = scopes(r, vs);
+        // a route entry without a destination host routes nowhere (Istio: host "")
+        let entries = vs.http.iter().flat_map(|h| h.route.iter()).chain(
+            vs.tcp
+                .iter()
+                .chain(vs.tls.iter())
+                .flat_map(|t| t.route.iter()),
+        );
+        for rd in entries {
+            if rd.destination.as_ref().is_some_and(|d| d.host.is_some()) {
+                continue;
+            }
+            let diag = Diagnostic::new(
+                &META,
+                format!(
+                    "a route of VirtualService `{}/{}` has no destination host",
+                    r.namespace, r.name
+                ),
+            )
+            .at(rd.span, "no `destination.host`")
+            .help("set `destination.host` to the Service or ServiceEntry host to route to, or remove the entry");
+            cx.report(r, diag);
+        }
+        for (role, d) in vs.destinations() {
+            let Some(h) = &d.host else { continue };
+            match lookup(ix, r, &sc, &h.value) {
+                Lookup::Unknown => {}
+                Lookup::NotFound { fqdn, scopes } => {
+                    let diag = Diagnostic::new(
+                        &META,
+                        format!(
+                            "{} host `{}` of VirtualService `{}/{}` is not declared by any Service or ServiceEntry visible in {}",
+                            role.field(),
+                            h.value,
+                            r.namespace,
+                            r.name,
+                            scope_text(&scopes)
+                        ),
+                    )
+                    .at(h.span, format!("resolves to `{fqdn}`, which is not found"))
+                    .help(format!(
+                        "fix the host name, or create the Service or a ServiceEntry for `{fqdn}` (exported to {}); requests to an unknown host fail",
+                        scope_text(&scopes)
+                    ));
+                    cx.report(r, diag);
+                }
+                Lookup::Found(targets) => check_port(cx, r, role.field(), d, &targets),
+            }
+        }
+    }
+}
+
+fn check_port(
+    cx: &mut RuleCx,
+    r: &Resource,
+    field: &str,
+    d: &Destination,
+    targets: &[(ResourceId, Vec<i64>)],
+) {
+    let (Some(port), Some(h)) = (&d.port, &d.host) else {
+        return;
+    };
+    if targets.iter().any(|(_, ports)| ports.contains(&port.value)) {
+        return;
+    }
+    let ix = cx.index;
+    let mut ports: Vec<i64> = targets
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    let list = ports
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (tid, _) = &targets[0];
+    let t = ix.resource(*tid);
+    let diag = Diagnostic::new(
+        &META,
+        format!(
+            "{field} port {} of host `{}` in VirtualService `{}/{}` is not exposed by {} `{}/{}`",
+            port.value, h.value, r.namespace, r.name, t.kind, t.namespace, t.name
+        ),
+    )
+    .at(port.span, "port not found")
+    .related(
+        t.name_span,
+        format!(
+            "{} `{}/{}` exposes ports: {}",
+            t.kind,
+            t.namespace,
+            t.name,
+            if list.is_empty() {
+                "(none)"
+            } else {
+                list.as_str()
+            }
+        ),
+    )
+    .help(if list.is_empty() {
+        format!(
+            "add port {} to {} `{}/{}`",
+            port.value, t.kind, t.namespace, t.name
+        )
+    } else {
+        format!(
+            "use one of the exposed ports ({list}) or add port {} to the {}",
+            port.value, t.kind
+        )
+    });
+    cx.report(r, diag);
+}

@@ -1,0 +1,50 @@
+//! `gateway-selector-no-workload` (IST0101): a Gateway's `selector` matches no Pod or pod
+//! template, so no gateway proxy serves its servers.
+
+use super::gateway_common::{
+    gateways, selected_workloads, selector_decidable, selector_span, selector_string,
+    workload_label_keys,
+};
+use super::RuleCx;
+use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "IST0101",
+    name: "gateway-selector-no-workload",
+    severity: Severity::Error,
+    category: Category::Reference,
+    analyzer: Some("gateway.IngressGatewayPortAnalyzer"),
+    summary: "a Gateway's selector matches no gateway workload (Pod or pod template)",
+};
+
+pub fn check(cx: &mut RuleCx) {
+    let ix = cx.index;
+    // without any workload in the input we cannot tell; the gateway pods live elsewhere
+    if !ix.has_workloads() {
+        return;
+    }
+    let keys = workload_label_keys(ix);
+    for (_, r, g) in gateways(ix) {
+        if !selector_decidable(ix, g, &keys) || !selected_workloads(ix, g).is_empty() {
+            continue;
+        }
+        let sel = selector_string(&g.selector);
+        let d = Diagnostic::new(
+            &META,
+            format!(
+                "selector `{sel}` of Gateway `{}/{}` matches no workload",
+                r.namespace, r.name
+            ),
+        )
+        .at(
+            selector_span(r, g),
+            "no Pod or pod template has these labels",
+        )
+        .help(
+            "change `selector` to the pod labels of the gateway deployment (the default ingress \
+             gateway has `istio: ingressgateway`); until a gateway proxy matches, none of this \
+             Gateway's servers is served",
+        );
+        cx.report(r, d);
+    }
+}
