@@ -1,6 +1,6 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it: one run, every rule as a
-//! `reportingDescriptor` (id `CODE/name`, because Istio shares codes such as IST0101 between
-//! several checks), results with `ruleId`/`ruleIndex`, physical locations relative to the
+//! `reportingDescriptor` (id: the rule's unique name, because Istio shares codes such as IST0101
+//! between several checks; the code is in `properties.code` and the tags), results with `ruleId`/`ruleIndex`, physical locations relative to the
 //! working directory (or `--sarif-root`) under the `%SRCROOT%` base, related locations and
 //! stable `partialFingerprints`.
 
@@ -19,9 +19,23 @@ pub fn project_url() -> Option<&'static str> {
     Some(env!("CARGO_PKG_REPOSITORY")).filter(|s| !s.is_empty())
 }
 
-/// `IST0101/subset-not-found`: unique even where codes are shared.
-pub fn rule_id(code: &str, name: &str) -> String {
-    format!("{code}/{name}")
+/// The rule's unique name (`subset-not-found`): codes are shared (IST0101), and a `/` in an id
+/// would mean a sub-rule to SARIF consumers.
+pub fn rule_id(_code: &str, name: &str) -> String {
+    name.to_string()
+}
+
+/// `subset-not-found` → `SubsetNotFound` (SARIF's friendly name is a Pascal-case identifier).
+pub fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
 }
 
 pub fn level(s: Severity) -> &'static str {
@@ -48,8 +62,11 @@ fn descriptor(e: &RuleEntry) -> Value {
     let m = e.meta;
     let mut d = Map::new();
     d.insert("id".into(), json!(rule_id(m.code, m.name)));
-    d.insert("name".into(), json!(m.name));
-    d.insert("shortDescription".into(), json!({ "text": m.summary }));
+    d.insert("name".into(), json!(pascal_case(m.name)));
+    d.insert(
+        "shortDescription".into(),
+        json!({ "text": format!("{}: {}", m.code, m.summary) }),
+    );
     d.insert(
         "fullDescription".into(),
         json!({ "text": what_it_checks(e.doc).unwrap_or_else(|| m.summary.to_string()) }),
@@ -80,7 +97,7 @@ fn descriptor(e: &RuleEntry) -> Value {
         json!({
             "code": m.code,
             "category": m.category.as_str(),
-            "tags": [m.category.as_str(), "istio"],
+            "tags": [m.code, m.category.as_str(), "istio"],
             "precision": "high",
             "problem.severity": match m.severity {
                 Severity::Error => "error",
@@ -163,10 +180,31 @@ fn physical(report: &Report, span: Span, opts: &RenderOptions) -> Value {
     if !snippet.is_empty() && snippet.len() <= 200 {
         region["snippet"] = json!({ "text": snippet });
     }
-    json!({
+    let mut out = json!({
         "artifactLocation": artifact_location(l.file, opts),
         "region": region,
-    })
+    });
+    // two lines either side, whole lines, for viewers without the file
+    let first = l.line.saturating_sub(2).max(1);
+    let last = (l.end_line + 2).min(f.lines.line_count());
+    if l.end_line - l.line < 20 && first <= last {
+        let start = f.lines.line_start(first - 1) as usize;
+        let end = if last < f.lines.line_count() {
+            f.lines.line_start(last) as usize
+        } else {
+            f.text.len()
+        };
+        if let Some(text) = f.text.get(start..end) {
+            if !text.is_empty() {
+                out["contextRegion"] = json!({
+                    "startLine": first,
+                    "endLine": last,
+                    "snippet": { "text": text },
+                });
+            }
+        }
+    }
+    out
 }
 
 fn message(d: &Diagnostic) -> String {
