@@ -12,6 +12,7 @@ pub mod model;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod yaml;
 
 pub use engine::{analyze, Input, Options, Report};
