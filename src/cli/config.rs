@@ -134,8 +134,7 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, String> {
                     .as_table()
                     .ok_or("`[severity]` must be a table of RULE = \"level\"")?;
                 for (code, level) in t {
-                    let at = format!("`[severity]`");
-                    check_rule(code, &at)?;
+                    check_rule(code, "`[severity]`")?;
                     cfg.severity.push((
                         code.clone(),
                         severity(level, &format!("`severity.{code}`"))?,

@@ -32,7 +32,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check manifests (files, directories, or `-` for stdin)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule
     Rules {
         /// Output format
@@ -75,7 +75,7 @@ pub const EXIT_USAGE: i32 = 2;
 /// Runs the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Rules { format } => rules::list(format),
         Command::Explain { rule } => rules::explain(&rule),
         Command::Completions { shell } => completions::completions(shell),
