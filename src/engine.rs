@@ -6,6 +6,7 @@ use crate::index::{Index, MeshConfig};
 use crate::model::{read_document, ModelOptions, Resource};
 use crate::rules::{self, RuleCx, RuleEntry, RULES};
 use crate::source::{FileId, SourceDb, SourceFile, Span};
+use crate::suppress::{self, Directive};
 use crate::yaml::{parse_file, Limits};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -106,6 +107,7 @@ struct Loaded {
     file: SourceFile,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
+    directives: Vec<Directive>,
 }
 
 fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
@@ -117,6 +119,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
             diagnostics: vec![
                 Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg).at(Span::new(id, 0, 0), "")
             ],
+            directives: Vec::new(),
         }
     };
     let bytes = match input.content {
@@ -138,6 +141,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
             )
             .at(Span::new(id, 0, 0), "")
             .help("split the file, or raise the limit with --max-file-size")],
+            directives: Vec::new(),
         };
     }
     if bytes.contains(&0) {
@@ -166,6 +170,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
                 file,
                 resources: Vec::new(),
                 diagnostics: vec![d],
+                directives: Vec::new(),
             };
         }
     };
@@ -175,6 +180,8 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
         .unwrap_or(text);
     let parsed = parse_file(id, &text, &opts.limits);
     let mut diagnostics = parsed.diagnostics;
+    let (directives, directive_diags) = suppress::directives(id, &text, &parsed.documents);
+    diagnostics.extend(directive_diags);
     let mut resources = Vec::new();
     if input.path.ends_with(".json") || !parsed.documents.is_empty() {
         for doc in &parsed.documents {
@@ -187,6 +194,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
         file: SourceFile::new(input.path, text),
         resources,
         diagnostics,
+        directives,
     }
 }
 
@@ -220,10 +228,12 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let mut sources = SourceDb::new();
     let mut resources = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut directives = Vec::new();
     for l in loaded {
         sources.add(l.file);
         resources.extend(l.resources);
         diagnostics.extend(l.diagnostics);
+        directives.extend(l.directives);
     }
     diagnostics.retain(|d| enabled.contains(d.rule));
     let index = Index::build(&resources, opts.mesh.clone());
@@ -238,7 +248,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
         })
         .collect();
     diagnostics.extend(found.into_iter().flatten());
-    apply_suppression_annotations(&mut diagnostics, &resources);
+    suppress::apply(&mut diagnostics, &directives, &resources, &enabled);
     sort_diagnostics(&mut diagnostics, &sources);
     let files = sources.len();
     let resources = resources.len();
@@ -248,27 +258,6 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
         files,
         resources,
     }
-}
-
-/// istioctl's `galley.istio.io/analyze-suppress` annotation: a comma list of codes (or `*`)
-/// on the resource a finding is about.
-fn apply_suppression_annotations(diags: &mut Vec<Diagnostic>, resources: &[Resource]) {
-    let suppressed: Vec<(crate::diagnostics::ObjectRef, String)> = resources
-        .iter()
-        .filter_map(|r| {
-            r.annotation("galley.istio.io/analyze-suppress")
-                .map(|a| (r.object_ref(), a.value.clone()))
-        })
-        .collect();
-    if suppressed.is_empty() {
-        return;
-    }
-    diags.retain(|d| {
-        let Some(res) = &d.resource else { return true };
-        !suppressed
-            .iter()
-            .any(|(r, codes)| r == res && codes.split(',').any(|c| c == "*" || c == d.code))
-    });
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {

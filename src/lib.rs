@@ -13,6 +13,7 @@ pub mod render;
 pub mod route;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod yaml;
 
 pub use engine::{analyze, Input, Options, Report};

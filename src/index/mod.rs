@@ -400,7 +400,7 @@ impl<'r> Index<'r> {
         self.of_kind("DestinationRule").iter().filter_map(|&id| {
             let r = &self.resources[id];
             match &r.spec {
-                Spec::DestinationRule(dr) => Some((id, r, dr)),
+                Spec::DestinationRule(dr) => Some((id, r, &**dr)),
                 _ => None,
             }
         })

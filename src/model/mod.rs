@@ -103,7 +103,7 @@ fn parse_go_duration(s: &str) -> Option<i128> {
 #[derive(Debug, Clone)]
 pub enum Spec {
     VirtualService(istio::VirtualService),
-    DestinationRule(istio::DestinationRule),
+    DestinationRule(Box<istio::DestinationRule>),
     Gateway(istio::Gateway),
     ServiceEntry(istio::ServiceEntry),
     Sidecar(istio::Sidecar),
@@ -301,7 +301,7 @@ fn read_object<'a>(
             Spec::VirtualService(istio::virtual_service(cx, spec_v))
         }
         (ISTIO_NETWORKING, "DestinationRule") => {
-            Spec::DestinationRule(istio::destination_rule(cx, spec_v))
+            Spec::DestinationRule(Box::new(istio::destination_rule(cx, spec_v)))
         }
         (ISTIO_NETWORKING, "Gateway") => Spec::Gateway(istio::gateway(cx, spec_v)),
         (ISTIO_NETWORKING, "ServiceEntry") => Spec::ServiceEntry(istio::service_entry(cx, spec_v)),

@@ -1,8 +1,12 @@
 //! Renderers: turn a [`Report`] into text. They never decide what is reported.
 
 pub mod compact;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod pretty;
+pub mod sarif;
 
 use crate::diagnostics::Severity;
 use crate::engine::Report;
@@ -13,16 +17,43 @@ pub enum Format {
     Pretty,
     Compact,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF consumers)
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML
+    Junit,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pretty => "pretty",
+            Format::Compact => "compact",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+        }
+    }
 }
 
 /// Rendering options.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RenderOptions {
     pub color: bool,
     /// Terminal width for wrapping (pretty).
     pub width: usize,
     /// Only diagnostics at or above this severity are printed.
     pub output_threshold: Severity,
+    /// The absolute working directory the paths in the report are relative to (SARIF turns
+    /// absolute paths under it into relative URIs). `None`: paths are used as given.
+    pub base_dir: Option<String>,
+    /// SARIF: make artifact URIs relative to this absolute directory instead of `base_dir`.
+    pub sarif_root: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -31,6 +62,8 @@ impl Default for RenderOptions {
             color: false,
             width: 100,
             output_threshold: Severity::Info,
+            base_dir: None,
+            sarif_root: None,
         }
     }
 }
@@ -40,7 +73,78 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Pretty => pretty::render(report, opts),
         Format::Compact => compact::render(report, opts),
         Format::Json => json::render(report, opts),
+        Format::Sarif => sarif::render(report, opts),
+        Format::Github => github::render(report, opts),
+        Format::Gitlab => gitlab::render(report, opts),
+        Format::Junit => junit::render(report, opts),
     }
+}
+
+/// The diagnostics that are printed (at or above the output threshold).
+pub fn shown<'r>(
+    report: &'r Report,
+    opts: &RenderOptions,
+) -> impl Iterator<Item = &'r crate::diagnostics::Diagnostic> + use<'r> {
+    let threshold = opts.output_threshold;
+    report
+        .diagnostics
+        .iter()
+        .filter(move |d| d.severity >= threshold)
+}
+
+/// A stable fingerprint of a finding that survives unrelated edits moving it to another line:
+/// FNV-1a (64 bit) over the rule, the resource, the file and the offending text (whitespace
+/// collapsed), never line numbers. `occurrence` tells identical findings apart.
+pub fn fingerprint(
+    report: &Report,
+    d: &crate::diagnostics::Diagnostic,
+    occurrence: usize,
+) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(d.rule);
+    feed(
+        &d.resource
+            .as_ref()
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+    );
+    if let Some(span) = d.span() {
+        let f = report.sources.get(span.file);
+        feed(&f.path);
+        let text = f
+            .slice(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        feed(&text);
+    } else {
+        feed(&d.message);
+    }
+    feed(&occurrence.to_string());
+    format!("{h:016x}")
+}
+
+/// Fingerprints of the shown diagnostics, in order; identical findings get distinct ones.
+pub fn fingerprints(report: &Report, opts: &RenderOptions) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    shown(report, opts)
+        .map(|d| {
+            let base = fingerprint(report, d, 0);
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                fingerprint(report, d, *n - 1)
+            }
+        })
+        .collect()
 }
 
 /// A resolved location: path, 1-based start and end line/column.

@@ -15,7 +15,9 @@ pub mod invalid_type;
 pub mod missing_name;
 pub mod not_a_resource;
 pub mod unknown_field;
+pub mod unknown_suppression_code;
 pub mod unreadable_input;
+pub mod unused_suppression;
 pub mod yaml_syntax_error;
 
 // analysis rules
@@ -248,6 +250,8 @@ pub static RULES: &[RuleEntry] = &[
         "ingress-route-ignores-subsets"
     ),
     rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
+    loader_rule!(unused_suppression, "unused-suppression"),
+    loader_rule!(unknown_suppression_code, "unknown-suppression-code"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be

@@ -1,0 +1,584 @@
+//! `meshlint check`: settings (flags over `meshlint.toml` over defaults), file discovery,
+//! analysis, severity overrides and per-path ignores, `--only-report`, rendering to stdout or
+//! `--output`, and the exit code (the same for every format).
+
+use super::config::{self, FileConfig, Origin, SettingsText};
+use super::progress::Progress;
+use super::{env_set, print_out, ColorChoice, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::diagnostics::Severity;
+use crate::engine::{analyze, Input, Options, Report};
+use crate::index::MeshConfig;
+use crate::render::{render, Format, RenderOptions};
+use crate::rules::{lookup, RULES};
+use crate::source::FileId;
+use clap::Args;
+use globset::GlobSet;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files and directories to check (recursively: .yaml, .yml, .json); `-` reads stdin
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Pretty)]
+    pub format: Format,
+    /// Write the rendered output to FILE instead of stdout (the exit code is unchanged)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// SARIF: make artifact URIs relative to DIR (default: the working directory)
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+    /// Namespace for namespaced resources that do not set one [default: default]
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+    /// An Istio MeshConfig YAML (rootNamespace, trustDomain, outboundTrafficPolicy, ...)
+    #[arg(long, value_name = "FILE")]
+    pub mesh_config: Option<String>,
+    /// Run only these rules (code or name; repeatable, comma lists accepted)
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Do not run these rules (code or name; repeatable, comma lists accepted)
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Run only the rules that mirror this istioctl analyzer (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub analyzer: Vec<String>,
+    /// Lowest severity that makes the exit code 1 (error|warning|info) [default: error]
+    #[arg(long, value_parser = parse_severity)]
+    pub failure_threshold: Option<Severity>,
+    /// Lowest severity that is printed (error|warning|info) [default: info]
+    #[arg(long, value_parser = parse_severity)]
+    pub output_threshold: Option<Severity>,
+    /// Treat Alibaba ASM extension fields (`fallback`) as unknown, as upstream Istio does
+    #[arg(long)]
+    pub istio_strict: bool,
+    /// When to use colour (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, FORCE_COLOR)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Largest file to read, in MiB
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub max_file_size: usize,
+    /// Use this configuration file instead of searching for meshlint.toml / .meshlint.toml
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read any configuration file
+    #[arg(long)]
+    pub no_config: bool,
+    /// Print the resolved settings and where each came from, then exit
+    #[arg(long)]
+    pub show_settings: bool,
+    /// Analyze all PATHS but report (output and exit code) only findings located in these
+    /// files; takes every following argument (for pre-commit: `--only-report FILE...`)
+    #[arg(long, alias = "report-only-for", value_name = "FILE", num_args = 1..)]
+    pub only_report: Vec<String>,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("`{s}` is not one of error, warning, info"))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env_set("NO_COLOR").is_some() {
+                return false;
+            }
+            if env_set("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+                || env_set("FORCE_COLOR").is_some_and(|v| v != "0")
+            {
+                return true;
+            }
+            if env_set("CLICOLOR").is_some_and(|v| v == "0") {
+                return false;
+            }
+            std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn is_manifest(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Expands the paths given into inputs. Errors are usage errors (exit 2).
+pub fn discover(paths: &[String]) -> Result<Vec<Input>, String> {
+    discover_with(paths, &|_| false, &mut Progress::new(0))
+}
+
+enum Found {
+    File(String, PathBuf),
+    Stdin,
+    Error(String, String),
+}
+
+/// Like [`discover`]; walked files for which `excluded` holds are skipped (files named
+/// explicitly are always read).
+pub fn discover_with(
+    paths: &[String],
+    excluded: &dyn Fn(&Path) -> bool,
+    progress: &mut Progress,
+) -> Result<Vec<Input>, String> {
+    let mut found = Vec::new();
+    let mut stdin_used = false;
+    for p in paths {
+        if p == "-" {
+            if !stdin_used {
+                stdin_used = true;
+                found.push(Found::Stdin);
+            }
+            continue;
+        }
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
+        if meta.is_file() {
+            found.push(Found::File(p.clone(), path.to_path_buf()));
+            continue;
+        }
+        let mut files = Vec::new();
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_manifest(e.path()) => {
+                    if !excluded(e.path()) {
+                        files.push(e.path().to_path_buf());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let at = e
+                        .path()
+                        .map(|x| x.display().to_string())
+                        .unwrap_or_else(|| p.clone());
+                    found.push(Found::Error(at, e.to_string()));
+                }
+            }
+        }
+        for f in files {
+            found.push(Found::File(f.display().to_string(), f));
+        }
+    }
+    if found.is_empty() {
+        return Err(format!(
+            "no .yaml, .yml or .json files found in {}",
+            paths.join(", ")
+        ));
+    }
+    *progress = Progress::new(found.len());
+    let total = found.len();
+    let mut inputs = Vec::with_capacity(total);
+    for (i, f) in found.into_iter().enumerate() {
+        if progress.enabled() && i % 250 == 0 {
+            progress.status(&format!("meshlint: reading files {i}/{total}"));
+        }
+        inputs.push(match f {
+            Found::File(shown, path) => Input {
+                path: shown,
+                content: std::fs::read(&path).map_err(|e| e.to_string()),
+            },
+            Found::Stdin => {
+                let mut buf = Vec::new();
+                let content = std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map(|_| buf)
+                    .map_err(|e| e.to_string());
+                Input {
+                    path: "<stdin>".to_string(),
+                    content,
+                }
+            }
+            Found::Error(path, e) => Input {
+                path,
+                content: Err(e),
+            },
+        });
+    }
+    Ok(inputs)
+}
+
+/// Everything `check` runs with, after merging flags, the configuration file and defaults.
+struct Settings {
+    config: Option<FileConfig>,
+    config_how: String,
+    namespace: (String, Origin),
+    mesh_config: (Option<PathBuf>, Origin),
+    select: (Vec<String>, Origin),
+    ignore: (Vec<String>, Origin),
+    failure_threshold: (Severity, Origin),
+    output_threshold: (Severity, Origin),
+    severity: Vec<(String, Severity)>,
+    per_path_ignores: Vec<(String, Vec<String>)>,
+    exclude: Vec<String>,
+}
+
+fn split_rules(list: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for item in list.iter().flat_map(|s| s.split(',')).map(str::trim) {
+        if item.is_empty() {
+            continue;
+        }
+        if lookup(item).is_empty() {
+            return Err(format!(
+                "unknown rule `{item}`; `meshlint rules` lists them"
+            ));
+        }
+        out.push(item.to_string());
+    }
+    Ok(out)
+}
+
+fn resolve(args: &CheckArgs) -> Result<Settings, String> {
+    let (config, config_how) = if args.no_config {
+        (None, "--no-config".to_string())
+    } else if let Some(p) = &args.config {
+        (Some(config::load(p)?), "--config".to_string())
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        match config::find_upward(&cwd) {
+            Some(p) => (
+                Some(config::load(&p)?),
+                format!("found upward from {}", cwd.display()),
+            ),
+            None => (None, format!("none found upward from {}", cwd.display())),
+        }
+    };
+    let cfg = config.as_ref();
+    let pick = |cli: Option<String>, file: Option<String>, default: &str| match (cli, file) {
+        (Some(v), _) => (v, Origin::Cli),
+        (None, Some(v)) => (v, Origin::Config),
+        (None, None) => (default.to_string(), Origin::Default),
+    };
+    let namespace = pick(
+        args.namespace.clone(),
+        cfg.and_then(|c| c.namespace.clone()),
+        "default",
+    );
+    let mesh_config = match (&args.mesh_config, cfg.and_then(|c| c.mesh_config.as_ref())) {
+        (Some(p), _) => (Some(PathBuf::from(p)), Origin::Cli),
+        (None, Some(p)) => (cfg.map(|c| c.root.join(p)), Origin::Config),
+        (None, None) => (None, Origin::Default),
+    };
+    let list = |cli: &[String], file: Option<&Vec<String>>| -> Result<_, String> {
+        let cli = split_rules(cli)?;
+        Ok(if !cli.is_empty() {
+            (cli, Origin::Cli)
+        } else if let Some(f) = file {
+            (f.clone(), Origin::Config)
+        } else {
+            (Vec::new(), Origin::Default)
+        })
+    };
+    let select = list(&args.select, cfg.and_then(|c| c.select.as_ref()))?;
+    let ignore = list(&args.ignore, cfg.and_then(|c| c.ignore.as_ref()))?;
+    let threshold = |cli: Option<Severity>, file: Option<Severity>, default| match (cli, file) {
+        (Some(v), _) => (v, Origin::Cli),
+        (None, Some(v)) => (v, Origin::Config),
+        (None, None) => (default, Origin::Default),
+    };
+    let failure_threshold = threshold(
+        args.failure_threshold,
+        cfg.and_then(|c| c.failure_threshold),
+        Severity::Error,
+    );
+    let output_threshold = threshold(
+        args.output_threshold,
+        cfg.and_then(|c| c.output_threshold),
+        Severity::Info,
+    );
+    Ok(Settings {
+        severity: cfg.map(|c| c.severity.clone()).unwrap_or_default(),
+        per_path_ignores: cfg.map(|c| c.per_path_ignores.clone()).unwrap_or_default(),
+        exclude: cfg.map(|c| c.exclude.clone()).unwrap_or_default(),
+        config,
+        config_how,
+        namespace,
+        mesh_config,
+        select,
+        ignore,
+        failure_threshold,
+        output_threshold,
+    })
+}
+
+fn show_settings(s: &Settings, args: &CheckArgs) -> String {
+    let mut t = SettingsText::new(s.config.as_ref(), &s.config_how);
+    let from_cfg = |set: bool| if set { Origin::Config } else { Origin::Default };
+    t.line(
+        "paths",
+        config::show_list(&args.paths),
+        &if args.paths == ["."] {
+            Origin::Default
+        } else {
+            Origin::Cli
+        },
+    );
+    t.line(
+        "format",
+        format!("{:?}", args.format.as_str()),
+        &Origin::Cli,
+    );
+    t.line("namespace", format!("{:?}", s.namespace.0), &s.namespace.1);
+    t.line(
+        "mesh-config",
+        s.mesh_config
+            .0
+            .as_ref()
+            .map(|p| format!("{:?}", p.display().to_string()))
+            .unwrap_or_else(|| "(none)".into()),
+        &s.mesh_config.1,
+    );
+    t.line("select", config::show_list(&s.select.0), &s.select.1);
+    t.line("ignore", config::show_list(&s.ignore.0), &s.ignore.1);
+    t.line(
+        "failure-threshold",
+        format!("{:?}", s.failure_threshold.0.as_str()),
+        &s.failure_threshold.1,
+    );
+    t.line(
+        "output-threshold",
+        format!("{:?}", s.output_threshold.0.as_str()),
+        &s.output_threshold.1,
+    );
+    t.line(
+        "exclude",
+        config::show_list(&s.exclude),
+        &from_cfg(!s.exclude.is_empty()),
+    );
+    if s.severity.is_empty() {
+        t.line("severity", "{}".into(), &Origin::Default);
+    }
+    for (code, sev) in &s.severity {
+        t.line(
+            &format!("severity.{code}"),
+            format!("{:?}", sev.as_str()),
+            &Origin::Config,
+        );
+    }
+    if s.per_path_ignores.is_empty() {
+        t.line("per-path-ignores", "{}".into(), &Origin::Default);
+    }
+    for (glob, codes) in &s.per_path_ignores {
+        t.line(
+            &format!("per-path-ignores.{glob:?}"),
+            config::show_list(codes),
+            &Origin::Config,
+        );
+    }
+    t.finish()
+}
+
+fn rule_matches(code_or_name: &str, code: &str, name: &str) -> bool {
+    code_or_name.eq_ignore_ascii_case(code) || code_or_name == name
+}
+
+/// Canonical absolute paths of the report's files (by file id), for path matching.
+fn file_paths(report: &Report) -> Vec<PathBuf> {
+    report
+        .sources
+        .iter()
+        .map(|(_, f)| {
+            let p = Path::new(&f.path);
+            std::fs::canonicalize(p).unwrap_or_else(|_| config::absolute(p))
+        })
+        .collect()
+}
+
+/// Severity overrides, per-path ignores and `--only-report`, after the analysis.
+fn post_process(report: &mut Report, s: &Settings, only: &[PathBuf]) {
+    if !s.severity.is_empty() {
+        for d in &mut report.diagnostics {
+            // a name is more specific than a (possibly shared) code: names win
+            let by_code = s
+                .severity
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(d.code));
+            let by_name = s.severity.iter().find(|(c, _)| c == d.rule);
+            if let Some((_, sev)) = by_name.or(by_code) {
+                d.severity = *sev;
+            }
+        }
+    }
+    if s.per_path_ignores.is_empty() && only.is_empty() {
+        return;
+    }
+    let paths = file_paths(report);
+    let root = s
+        .config
+        .as_ref()
+        .map(|c| std::fs::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone()));
+    let ignores: Vec<(GlobSet, &Vec<String>)> = s
+        .per_path_ignores
+        .iter()
+        .map(|(g, codes)| (config::glob_set(std::slice::from_ref(g)), codes))
+        .collect();
+    let mut ignored_cache: HashMap<(FileId, &'static str), bool> = HashMap::new();
+    report.diagnostics.retain(|d| {
+        let Some(span) = d.span() else {
+            return only.is_empty();
+        };
+        let path = &paths[span.file.0 as usize];
+        if !only.is_empty() && !only.iter().any(|o| o == path) {
+            return false;
+        }
+        let Some(root) = &root else { return true };
+        let ignored = *ignored_cache.entry((span.file, d.rule)).or_insert_with(|| {
+            let Some(rel) = config::relative_to(path, root) else {
+                return false;
+            };
+            ignores.iter().any(|(set, codes)| {
+                config::matches_path_or_parent(set, &rel)
+                    && codes.iter().any(|c| rule_matches(c, d.code, d.rule))
+            })
+        });
+        !ignored
+    });
+}
+
+pub fn run(args: CheckArgs) -> i32 {
+    let settings = match resolve(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("meshlint: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if args.show_settings {
+        print_out(&show_settings(&settings, &args));
+        return EXIT_OK;
+    }
+    let mut opts = Options::default();
+    opts.model.default_namespace = settings.namespace.0.clone();
+    opts.model.istio_strict = args.istio_strict;
+    opts.max_file_bytes = args.max_file_size.saturating_mul(1024 * 1024);
+    opts.select = settings.select.0.clone();
+    opts.ignore = settings.ignore.0.clone();
+    opts.analyzers = args.analyzer.clone();
+    if !opts.analyzers.is_empty()
+        && !opts
+            .analyzers
+            .iter()
+            .any(|a| RULES.iter().any(|r| r.meta.analyzer == Some(a.as_str())))
+    {
+        eprintln!(
+            "meshlint: no rule mirrors analyzer(s) {}; running nothing but input checks",
+            opts.analyzers.join(", ")
+        );
+    }
+    if let Some(mc) = &settings.mesh_config.0 {
+        let shown = mc.display();
+        match std::fs::read_to_string(mc) {
+            Ok(text) => {
+                let (cfg, diags) = MeshConfig::parse(FileId(u32::MAX), &text);
+                if let Some(d) = diags.first() {
+                    eprintln!("meshlint: mesh config {shown}: {}", d.message);
+                    return EXIT_USAGE;
+                }
+                opts.mesh = cfg;
+            }
+            Err(e) => {
+                eprintln!("meshlint: cannot read mesh config {shown}: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    // exclude globs, relative to the configuration file's directory
+    let exclude = config::glob_set(&settings.exclude);
+    let exclude_root = settings
+        .config
+        .as_ref()
+        .map(|c| std::fs::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone()));
+    let excluded = |p: &Path| -> bool {
+        let Some(root) = &exclude_root else {
+            return false;
+        };
+        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| config::absolute(p));
+        config::relative_to(&abs, root)
+            .is_some_and(|rel| config::matches_path_or_parent(&exclude, &rel))
+    };
+    let mut progress = Progress::new(0);
+    let mut inputs = match discover_with(&args.paths, &excluded, &mut progress) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("meshlint: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    // --only-report: the files to report on (and to analyze, if PATHS did not cover them)
+    let mut only = Vec::new();
+    for f in &args.only_report {
+        let p = Path::new(f);
+        let canon = match std::fs::canonicalize(p) {
+            Ok(c) => c,
+            Err(_) => continue, // deleted in the commit: nothing to report there
+        };
+        if excluded(p) {
+            continue;
+        }
+        let covered = inputs.iter().any(|i| {
+            std::fs::canonicalize(&i.path)
+                .map(|c| c == canon)
+                .unwrap_or(false)
+        });
+        if !covered && is_manifest(p) {
+            inputs.push(Input {
+                path: f.clone(),
+                content: std::fs::read(p).map_err(|e| e.to_string()),
+            });
+        }
+        only.push(canon);
+    }
+    let only_mode = !args.only_report.is_empty();
+    progress.status(&format!("meshlint: analyzing {} files", inputs.len()));
+    let mut report = analyze(inputs, &opts);
+    progress.finish();
+    if only_mode && only.is_empty() {
+        report.diagnostics.clear();
+    } else {
+        post_process(&mut report, &settings, &only);
+    }
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|p| p.display().to_string());
+    let ropts = RenderOptions {
+        color: args.format == Format::Pretty && args.output.is_none() && use_color(args.color),
+        width: 100,
+        output_threshold: settings.output_threshold.0,
+        base_dir: cwd,
+        sarif_root: args
+            .sarif_root
+            .as_ref()
+            .map(|p| config::absolute(p).display().to_string()),
+    };
+    let text = render(&report, args.format, &ropts);
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("meshlint: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+        None => print_out(&text),
+    }
+    if report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= settings.failure_threshold.0)
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
