@@ -176,6 +176,10 @@ pub struct HttpRoute {
     /// `mirrors[].percentage.value`, for the mirror policies that set one.
     pub mirrors_percentage: Vec<Spanned<f64>>,
     pub mirror_percentage: Option<Spanned<f64>>,
+    /// `mirrors[].percentage.value`, aligned with `mirrors` (`None`: not set, 100 %).
+    pub mirrors_policy_percentage: Vec<Option<Spanned<f64>>>,
+    /// The deprecated integer `mirrorPercent`.
+    pub mirror_percent: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -280,6 +284,22 @@ pub struct DestinationRule {
     pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
     pub has_outlier_detection: bool,
     pub has_connection_pool: bool,
+    /// `trafficPolicy.outlierDetection`.
+    pub outlier: Option<OutlierDetection>,
+    /// `trafficPolicy.tls.mode`.
+    pub tls_mode: Option<Spanned<String>>,
+}
+
+/// The `outlierDetection` fields meshlint reasons about (absent: Istio's default applies).
+#[derive(Debug, Clone)]
+pub struct OutlierDetection {
+    pub span: Span,
+    pub consecutive_5xx_errors: Option<Spanned<i64>>,
+    pub consecutive_gateway_errors: Option<Spanned<i64>>,
+    pub max_ejection_percent: Option<Spanned<i64>>,
+    pub min_health_percent: Option<Spanned<i64>>,
+    pub interval: Option<Spanned<Duration>>,
+    pub base_ejection_time: Option<Spanned<Duration>>,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +307,9 @@ pub struct Subset {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     pub labels: Vec<(Spanned<String>, Spanned<String>)>,
+    /// The subset's own `trafficPolicy.outlierDetection` / `connectionPool`.
+    pub outlier: Option<OutlierDetection>,
+    pub has_connection_pool: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -304,6 +327,10 @@ pub struct Server {
     pub hosts: Vec<Spanned<String>>,
     pub tls_mode: Option<Spanned<String>>,
     pub credential_name: Option<Spanned<String>>,
+    /// Span of the `tls` block, when written.
+    pub tls_span: Option<Span>,
+    /// `tls.serverCertificate`/`privateKey` files or `credentialNames` are set.
+    pub tls_has_other_credentials: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -388,19 +415,26 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     let mirror = o.take("mirror").and_then(|m| destination(cx, m, "mirror"));
     let mut mirrors = Vec::new();
     let mut mirrors_percentage = Vec::new();
+    let mut mirrors_policy_percentage = Vec::new();
     for m in cx.list(o.take("mirrors"), "mirrors") {
         if let Some(mut mo) = cx.obj(Some(m), "mirror policy", MIRROR_POLICY_FIELDS) {
-            if let Some(d) = mo
+            let d = mo
                 .take("destination")
-                .and_then(|d| destination(cx, d, "destination"))
-            {
+                .and_then(|d| destination(cx, d, "destination"));
+            let p = percent(cx, mo.take("percentage"), "percentage");
+            if let Some(d) = d {
                 mirrors.push(d);
+                mirrors_policy_percentage.push(p.clone());
             }
-            mirrors_percentage.extend(percent(cx, mo.take("percentage"), "percentage"));
+            mirrors_percentage.extend(p);
             cx.finish(mo);
         }
     }
     let mirror_percentage = percent(cx, o.take("mirrorPercentage"), "mirrorPercentage");
+    let mirror_percent = o
+        .take("mirrorPercent")
+        .or_else(|| o.take("mirror_percent"))
+        .and_then(|v| cx.int(Some(v), "mirrorPercent", true));
     cx.finish(o);
     Some(HttpRoute {
         span: v.span(),
@@ -421,6 +455,8 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         mirrors,
         mirrors_percentage,
         mirror_percentage,
+        mirrors_policy_percentage,
+        mirror_percent,
     })
 }
 
@@ -729,8 +765,13 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
         "traffic policy",
         TRAFFIC_POLICY_FIELDS,
     ) {
-        dr.has_outlier_detection = tp.take("outlierDetection").is_some();
+        let od = tp.take("outlierDetection");
+        dr.has_outlier_detection = od.is_some();
+        dr.outlier = od.and_then(|v| outlier_detection(cx, v));
         dr.has_connection_pool = tp.take("connectionPool").is_some();
+        if let Some(tls) = tp.take("tls").filter(|t| t.is_map()) {
+            dr.tls_mode = cx.string(tls.get("mode"), "mode");
+        }
         cx.finish(tp);
     }
     for s in cx.list(o.take("subsets"), "subsets") {
@@ -739,11 +780,17 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
         };
         let name = cx.string(so.take("name"), "name");
         let labels = cx.string_map(so.take("labels"), "labels");
-        if let Some(tp) = cx.obj(
+        let mut outlier = None;
+        let mut has_connection_pool = false;
+        if let Some(mut tp) = cx.obj(
             so.take("trafficPolicy"),
             "traffic policy",
             TRAFFIC_POLICY_FIELDS,
         ) {
+            outlier = tp
+                .take("outlierDetection")
+                .and_then(|v| outlier_detection(cx, v));
+            has_connection_pool = tp.take("connectionPool").is_some();
             cx.finish(tp);
         }
         cx.finish(so);
@@ -751,10 +798,40 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
             span: s.span(),
             name,
             labels,
+            outlier,
+            has_connection_pool,
         });
     }
     cx.finish(o);
     dr
+}
+
+/// Reads the outlier detection fields meshlint uses; other keys are left to the schema.
+fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<OutlierDetection> {
+    if !v.is_map() {
+        return Some(OutlierDetection {
+            span: v.span(),
+            consecutive_5xx_errors: None,
+            consecutive_gateway_errors: None,
+            max_ejection_percent: None,
+            min_health_percent: None,
+            interval: None,
+            base_ejection_time: None,
+        });
+    }
+    Some(OutlierDetection {
+        span: v.span(),
+        consecutive_5xx_errors: cx.int(v.get("consecutive5xxErrors"), "consecutive5xxErrors", true),
+        consecutive_gateway_errors: cx.int(
+            v.get("consecutiveGatewayErrors"),
+            "consecutiveGatewayErrors",
+            true,
+        ),
+        max_ejection_percent: cx.int(v.get("maxEjectionPercent"), "maxEjectionPercent", true),
+        min_health_percent: cx.int(v.get("minHealthPercent"), "minHealthPercent", true),
+        interval: duration(cx, v.get("interval"), "interval"),
+        base_ejection_time: duration(cx, v.get("baseEjectionTime"), "baseEjectionTime"),
+    })
 }
 
 fn workload_selector<'a>(
@@ -786,6 +863,8 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
             hosts: cx.string_list(so.take("hosts"), "hosts"),
             tls_mode: None,
             credential_name: None,
+            tls_span: None,
+            tls_has_other_credentials: false,
         };
         if let Some(mut po) = cx.obj(so.take("port"), "port", PORT_FIELDS) {
             server.port_number = cx.int(po.take("number"), "number", true);
@@ -798,6 +877,9 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
             if tls.is_map() {
                 server.tls_mode = cx.string(tls.get("mode"), "mode");
                 server.credential_name = cx.string(tls.get("credentialName"), "credentialName");
+                server.tls_span = Some(tls.span());
+                server.tls_has_other_credentials =
+                    tls.get("serverCertificate").is_some() || tls.get("credentialNames").is_some();
             } else {
                 cx.invalid_type(tls, "tls", "a mapping");
             }
