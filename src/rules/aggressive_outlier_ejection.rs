@@ -2,10 +2,11 @@
 //!
 //! - `maxEjectionPercent: 100` with `consecutive5xxErrors` or `consecutiveGatewayErrors` of 1:
 //!   one failed request ejects a pod, and nothing stops the last pod from being ejected;
-//! - or, when the pods behind a subset are in the input, the ejection limit lets every one of
-//!   them go. Envoy ejects while the ejected share is below `max_ejection_percent`, so the last
-//!   ejection may overshoot it (at least one host can always be ejected); with the Istio
-//!   default `minHealthPercent: 0` there is no panic mode to fall back on.
+//! - or, when the pods behind a service or subset are in the input, the ejection limit lets
+//!   every one of them go. Only ejections that keep the ejected share within
+//!   `maxEjectionPercent` are counted (Envoy's `ejectHost`; Istio does not set
+//!   `always_eject_one_host`); with the Istio default `minHealthPercent: 0` there is no panic
+//!   mode to fall back on.
 //!
 //! Defaults (istio/api `destination_rule.proto`, Envoy `outlier_detection.proto`):
 //! consecutive5xxErrors 5, maxEjectionPercent 10, minHealthPercent 0.
@@ -112,42 +113,38 @@ fn evaluate(
         )
     } else {
         format!(
-            "outlier detection for `{host}` can eject every pod (maxEjectionPercent {max}, and Envoy always allows one ejection): with all pods ejected requests fail with 503"
+            "outlier detection for `{host}` can eject every pod (maxEjectionPercent {max}): with all pods ejected requests fail with 503"
         )
     };
     if !all_out.is_empty() {
         msg.push_str(&format!(" ({})", all_out.join("; ")));
     }
-    let mut diag = Diagnostic::new(&META, msg).at(od.span, "outlier detection");
-    if let Some(m) = &od.max_ejection_percent {
-        diag = diag.related(m.span, format!("up to {max} % of the pods ejected"));
-    }
-    if hair_trigger {
-        if let Some(c) = od
-            .consecutive_5xx_errors
+    let trigger = od
+        .consecutive_5xx_errors
+        .as_ref()
+        .filter(|c| hair_trigger && c.value == 1)
+        .or(od
+            .consecutive_gateway_errors
             .as_ref()
-            .filter(|c| c.value == 1)
-            .or(od
-                .consecutive_gateway_errors
-                .as_ref()
-                .filter(|c| c.value == 1))
-        {
-            diag = diag.related(c.span, "ejected after 1 error");
-        }
-    }
+            .filter(|c| hair_trigger && c.value == 1));
+    let max_label = format!("up to {max} % of the pods ejected");
+    let diag = Diagnostic::new(&META, msg);
+    let diag = match (trigger, &od.max_ejection_percent) {
+        (Some(c), Some(m)) => diag
+            .at(c.span, "ejected after 1 error")
+            .related(m.span, max_label),
+        (None, Some(m)) => diag.at(m.span, max_label),
+        (Some(c), None) => diag.at(c.span, "ejected after 1 error"),
+        (None, None) => diag.at(od.span, "outlier detection"),
+    };
     Some(diag.help(
         "raise consecutive5xxErrors (the default is 5), lower maxEjectionPercent so some pods always stay, or set minHealthPercent so Envoy keeps balancing over all pods when too few are healthy",
     ))
 }
 
-/// How many of `n` hosts Envoy can eject with `max` percent: it ejects while the ejected share
-/// is below the maximum, so the last ejection may pass it.
+/// How many of `n` hosts can be ejected with `max` percent without passing it.
 fn ejectable(n: i64, max: i64) -> i64 {
-    let mut k = 0;
-    while k < n && k * 100 < max * n {
-        k += 1;
-    }
-    k
+    (n * max.min(100) / 100).min(n)
 }
 
 /// Pods behind the DestinationRule's host (and subset), when the Service and its workloads are
@@ -193,9 +190,9 @@ mod tests {
 
     #[test]
     fn envoy_ejection_limit() {
-        assert_eq!(ejectable(1, 10), 1);
+        assert_eq!(ejectable(1, 10), 0);
         assert_eq!(ejectable(2, 50), 1);
-        assert_eq!(ejectable(3, 50), 2);
+        assert_eq!(ejectable(3, 50), 1);
         assert_eq!(ejectable(10, 10), 1);
         assert_eq!(ejectable(3, 100), 3);
     }
