@@ -32,8 +32,7 @@ fn inputs(dir: &Path) -> Vec<Input> {
 fn options(dir: &Path) -> Options {
     let mut opts = Options::default();
     if let Ok(text) = std::fs::read_to_string(dir.join("mesh-config.yaml.txt")) {
-        opts.mesh =
-            meshlint::index::MeshConfig::parse(meshlint::source::FileId(u32::MAX), &text).0;
+        opts.mesh = meshlint::index::MeshConfig::parse(meshlint::source::FileId(u32::MAX), &text).0;
     }
     opts
 }
@@ -71,7 +70,14 @@ fn istio_strict_reports_fallback_as_unknown() {
         .filter(|d| d.code == "ML002")
         .collect();
     assert_eq!(unknown.len(), 1, "{:?}", report.diagnostics);
-    assert!(unknown[0].message.contains("fallback"), "{}", unknown[0].message);
+    assert!(
+        unknown[0].message.contains("fallback"),
+        "{}",
+        unknown[0].message
+    );
     // the fallback is not modelled, so the fallback rules stay silent
-    assert!(!report.diagnostics.iter().any(|d| d.code.starts_with("ML30")));
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.code.starts_with("ML30")));
 }

@@ -2,10 +2,11 @@
 //! host outside the cluster domain that no Service or ServiceEntry declares. An error under
 //! `outboundTrafficPolicy.mode: REGISTRY_ONLY` (the sidecar blocks the traffic), info under
 //! the default ALLOW_ANY (traffic passes through, but without any of the route's policy).
+//! A `name.namespace` host of a known namespace is left to `two-part-host` (ML105).
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::index::Index;
+use crate::index::{host, Index};
 use crate::model::istio::DestRole;
 use crate::source::Span;
 
@@ -19,7 +20,15 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 fn external(ix: &Index, fqdn: &str) -> bool {
-    !fqdn.is_empty()
+    // `name.namespace` of a known namespace or Service is two-part-host's (ML105) finding
+    let two_part = host::looks_two_part(fqdn).is_some_and(|(name, ns)| {
+        ix.namespace_known(ns)
+            || !ix
+                .services_for_host(&format!("{name}.{ns}.svc.{}", ix.mesh.domain))
+                .is_empty()
+    });
+    !two_part
+        && !fqdn.is_empty()
         && !fqdn.starts_with('*')
         && fqdn.contains('.')
         && !ix.is_cluster_host(fqdn)
