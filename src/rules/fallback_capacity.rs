@@ -1,7 +1,7 @@
 //! `fallback-capacity` (ML303): the worst-case share of a route's traffic a fallback target
 //! receives when the destinations falling back to it have no healthy endpoints.
 
-use super::route_util::{dest_key, dest_name, pct, route_label, shares};
+use super::route_util::{dest_key, dest_name, dest_span, pct, route_label, shares};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use std::collections::HashMap;
@@ -83,10 +83,10 @@ pub fn check(cx: &mut RuleCx) {
                         if primaries.len() == 1 { "has" } else { "have" }
                     ),
                 )
-                .at(fb.span, format!("fallback target: up to {}", pct(total)));
+                .at(dest_span(fb), format!("fallback target: up to {}", pct(total)));
                 for &i in &idx[1..] {
                     if let Some(f) = &h.route[i].fallback {
-                        diag = diag.related(f.span, "also falls back here");
+                        diag = diag.related(dest_span(f), "also falls back here");
                     }
                 }
                 let diag = diag.help(format!(

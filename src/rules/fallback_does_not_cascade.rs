@@ -2,7 +2,7 @@
 //! primary destination of the same route with its own fallback. ASM fallback is one hop: the
 //! target's own fallback is not followed.
 
-use super::route_util::{dest_key, dest_name, pct, route_label, shares};
+use super::route_util::{dest_key, dest_name, dest_span, pct, route_label, shares};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use std::collections::HashMap;
@@ -56,8 +56,8 @@ pub fn check(cx: &mut RuleCx) {
                         pct(share[i])
                     ),
                 )
-                .at(fb.span, format!("{a} falls back to {b} only"))
-                .related(next.span, format!("{b}'s own fallback to {c} is not used for {a}'s traffic"))
+                .at(dest_span(fb), format!("{a} falls back to {b} only"))
+                .related(dest_span(next), format!("{b}'s own fallback to {c} is not used for {a}'s traffic"))
                 .help(format!(
                     "if {a}'s traffic must survive an outage of both {a} and {b}, point {a}'s fallback at {c} (the last resort), or accept 503s when both are down"
                 ));

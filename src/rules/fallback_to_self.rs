@@ -1,6 +1,6 @@
 //! `fallback-to-self` (ML301): an ASM `fallback.target` is the destination it is attached to.
 
-use super::route_util::{dest_key, dest_name, route_label};
+use super::route_util::{dest_key, dest_name, dest_span, route_label};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 
@@ -42,8 +42,8 @@ pub fn check(cx: &mut RuleCx) {
                         route_label(h)
                     ),
                 )
-                .at(fb.span, "falls back to itself")
-                .related(dest.span, "destination")
+                .at(dest_span(fb), "falls back to itself")
+                .related(dest_span(dest), "destination")
                 .help("point `fallback.target` at another subset or host that can serve the traffic, or remove the fallback");
                 cx.report(r, diag);
             }

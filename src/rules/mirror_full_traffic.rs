@@ -1,7 +1,7 @@
 //! `mirror-full-traffic` (ML207): a mirror copies 100 % of the rule's requests. Istio mirrors
 //! 100 % when no percentage is set (pilot `MirrorPercent` / `MirrorPercentByPolicy`).
 
-use super::route_util::{dest_name, route_label};
+use super::route_util::{dest_name, dest_span, route_label};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 
@@ -52,7 +52,7 @@ pub fn check(cx: &mut RuleCx) {
                         dest_name(m)
                     ),
                 )
-                .at(m.span, "mirror at 100 %");
+                .at(dest_span(m), "mirror at 100 %");
                 if let Some(s) = span {
                     diag = diag.related(s, "100 %");
                 }

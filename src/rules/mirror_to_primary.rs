@@ -1,7 +1,7 @@
 //! `mirror-to-primary` (ML206): a rule mirrors to a destination that also receives its real
 //! traffic, so those pods get every mirrored request a second time.
 
-use super::route_util::{dest_key, dest_name, route_label};
+use super::route_util::{dest_key, dest_name, dest_span, route_label};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 
@@ -38,8 +38,8 @@ pub fn check(cx: &mut RuleCx) {
                         dest_name(m)
                     ),
                 )
-                .at(m.span, "mirror")
-                .related(primary.span, "same destination receives the live traffic")
+                .at(dest_span(m), "mirror")
+                .related(dest_span(primary), "same destination receives the live traffic")
                 .help("mirror to a separate subset or host (for example the new version under test), not to a destination of the route");
                 cx.report(r, diag);
             }

@@ -1,9 +1,10 @@
 //! `multiple-destinationrules` (ML501, Kiali KIA0201): two DestinationRules in one namespace for
-//! the same host collide: istiod merges them (`mergeDestinationRule`), keeping the first rule's
-//! traffic policy and dropping duplicate subsets. Rules differ from Kiali's:
+//! the same host collide: istiod merges them (`mergeDestinationRule`), combining subsets
+//! (a duplicate name is dropped) and keeping one top-level traffic policy. Rules differ from Kiali's:
 //! - only DestinationRules of the same namespace collide (Kiali compares across namespaces,
 //!   but a namespace-local rule legitimately overrides another namespace's);
-//! - rules with a `workloadSelector` are skipped (they apply to different workloads);
+//! - rules with a `workloadSelector` are skipped (they apply to different workloads), and so
+//!   are pairs with different `exportTo` (istiod keeps those apart);
 //! - as in Kiali, mesh/namespace-wide `*.local` / `*.<ns>.svc.<domain>` ISTIO_MUTUAL rules are
 //!   ignored.
 
@@ -63,6 +64,11 @@ pub fn check(cx: &mut RuleCx) {
                 let (na, nb) = (names(da), names(db));
                 let shared: Vec<&String> = na.iter().filter(|n| nb.contains(n)).collect();
                 let overlap = da.subsets.is_empty() || db.subsets.is_empty() || !shared.is_empty();
+                // istiod keeps rules with different exportTo apart instead of merging them
+                let exports = |d: &crate::model::istio::DestinationRule| -> Vec<String> {
+                    d.export_to.iter().map(|e| e.value.clone()).collect()
+                };
+                let overlap = overlap && exports(da) == exports(db);
                 if !overlap {
                     continue;
                 }
@@ -86,7 +92,7 @@ pub fn check(cx: &mut RuleCx) {
                 let diag = Diagnostic::new(
                     &META,
                     format!(
-                        "DestinationRules `{}` and `{}` both apply to host `{}` ({what}): istiod merges them, keeps only the first one's traffic policy and drops duplicate subsets, so which settings win depends on creation order",
+                        "DestinationRules `{}` and `{}` both apply to host `{}` ({what}): istiod merges them: subsets are combined (a duplicate name is dropped) and only one top-level traffic policy is kept, so which settings win depends on creation order",
                         rb.name, ra.name, key.1
                     ),
                 )

@@ -54,7 +54,10 @@ pub fn check(cx: &mut RuleCx) {
                     host.value, gr.namespace, gr.name
                 ),
             )
-            .at(first_http.span, "http route never applied")
+            .at(
+                first_http.route_key.unwrap_or(first_http.span),
+                "http route never applied",
+            )
             .related(m.span, format!("{mode}: TLS is passed through"))
             .help(format!(
                 "route with `tls:` and `match: [{{sniHosts: [{}]}}]`, or terminate TLS at the gateway (mode SIMPLE with credentialName) to use http routes",

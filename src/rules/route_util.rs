@@ -20,6 +20,14 @@ pub fn dest_key(ix: &Index, d: &Destination, ns: &str) -> Option<(String, Option
     ))
 }
 
+/// Where to point at a destination: its subset, else its host, else the whole mapping.
+pub fn dest_span(d: &Destination) -> crate::source::Span {
+    d.subset
+        .as_ref()
+        .or(d.host.as_ref())
+        .map_or(d.span, |s| s.span)
+}
+
 /// How messages name a destination: `host` or `host` subset `v1` shortened to the subset.
 pub fn dest_name(d: &Destination) -> String {
     match (&d.host, &d.subset) {
