@@ -285,7 +285,7 @@ pub struct DestinationRule {
     pub has_outlier_detection: bool,
     pub has_connection_pool: bool,
     /// `trafficPolicy.outlierDetection`.
-    pub outlier: Option<OutlierDetection>,
+    pub outlier: Option<Box<OutlierDetection>>,
     /// `trafficPolicy.tls.mode`.
     pub tls_mode: Option<Spanned<String>>,
 }
@@ -308,7 +308,7 @@ pub struct Subset {
     pub name: Option<Spanned<String>>,
     pub labels: Vec<(Spanned<String>, Spanned<String>)>,
     /// The subset's own `trafficPolicy.outlierDetection` / `connectionPool`.
-    pub outlier: Option<OutlierDetection>,
+    pub outlier: Option<Box<OutlierDetection>>,
     pub has_connection_pool: bool,
 }
 
@@ -807,9 +807,9 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
 }
 
 /// Reads the outlier detection fields meshlint uses; other keys are left to the schema.
-fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<OutlierDetection> {
+fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Box<OutlierDetection>> {
     if !v.is_map() {
-        return Some(OutlierDetection {
+        return Some(Box::new(OutlierDetection {
             span: v.span(),
             consecutive_5xx_errors: None,
             consecutive_gateway_errors: None,
@@ -817,9 +817,9 @@ fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<OutlierDetecti
             min_health_percent: None,
             interval: None,
             base_ejection_time: None,
-        });
+        }));
     }
-    Some(OutlierDetection {
+    Some(Box::new(OutlierDetection {
         span: v.span(),
         consecutive_5xx_errors: cx.int(v.get("consecutive5xxErrors"), "consecutive5xxErrors", true),
         consecutive_gateway_errors: cx.int(
@@ -831,7 +831,7 @@ fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<OutlierDetecti
         min_health_percent: cx.int(v.get("minHealthPercent"), "minHealthPercent", true),
         interval: duration(cx, v.get("interval"), "interval"),
         base_ejection_time: duration(cx, v.get("baseEjectionTime"), "baseEjectionTime"),
-    })
+    }))
 }
 
 fn workload_selector<'a>(

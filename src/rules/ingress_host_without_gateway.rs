@@ -19,6 +19,9 @@ pub static META: RuleMeta = RuleMeta {
         "a Gateway lists a VirtualService's external host, but the VirtualService does not bind it",
 };
 
+/// Gateways listing a host explicitly: (gateway, the namespace it admits, span of the entry).
+type Listing<'a> = Vec<(ResourceId, Option<&'a str>, Span)>;
+
 /// A server host without its `ns/` prefix, with the namespace it admits (`None`: any).
 fn split_server_host<'h>(h: &'h str, gw_ns: &'h str) -> (Option<&'h str>, &'h str) {
     match h.split_once('/') {
@@ -32,7 +35,7 @@ fn split_server_host<'h>(h: &'h str, gw_ns: &'h str) -> (Option<&'h str>, &'h st
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     // explicit server hosts → (gateway, admitted namespace, span)
-    let mut listed: HashMap<String, Vec<(ResourceId, Option<&str>, Span)>> = HashMap::new();
+    let mut listed: HashMap<String, Listing> = HashMap::new();
     for &id in ix.of_kind("Gateway") {
         let g = ix.resource(id);
         let Spec::Gateway(gw) = &g.spec else { continue };
