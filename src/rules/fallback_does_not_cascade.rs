@@ -47,6 +47,10 @@ pub fn check(cx: &mut RuleCx) {
                 let (Some(mid_dest), Some(next)) = (&mid.destination, &mid.fallback) else {
                     continue;
                 };
+                // a cycle (v3 → v2 → v3) has nothing further to cascade to
+                if dest_key(ix, next, &r.namespace) == dest_key(ix, dest, &r.namespace) {
+                    continue;
+                }
                 let (a, b, c) = (dest_name(dest), dest_name(mid_dest), dest_name(next));
                 let diag = Diagnostic::new(
                     &META,
