@@ -465,6 +465,23 @@ impl<'r> Index<'r> {
             })
             .collect()
     }
+
+    /// The resolved host of a DestinationRule spec written in namespace `ns`.
+    pub fn dr_host_for(&self, dr: &DestinationRule, ns: &str) -> Option<String> {
+        dr.host.as_ref().map(|h| self.fqdn(&h.value, ns))
+    }
+
+    /// Whether a host (FQDN) is known to the registry of the input: a Kubernetes Service or a
+    /// ServiceEntry declares it.
+    pub fn host_in_registry(&self, fqdn: &str) -> bool {
+        !self.services_for_host(fqdn).is_empty() || !self.service_entries_for_host(fqdn).is_empty()
+    }
+
+    /// Whether a host (FQDN) lies inside the cluster domain (`*.svc.<domain>`).
+    pub fn is_cluster_host(&self, fqdn: &str) -> bool {
+        fqdn.strip_suffix(self.mesh.domain.as_str())
+            .is_some_and(|rest| rest.ends_with(".svc."))
+    }
 }
 
 /// Whether every label of `selector` is in `labels` with the same value.

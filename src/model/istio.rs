@@ -185,6 +185,10 @@ pub struct HttpRoute {
     pub delegate_ref: Option<Delegate>,
     pub rewrite_spec: Option<Rewrite>,
     pub headers: Option<HeaderOps>,
+    /// `mirrors[].percentage.value`, aligned with `mirrors` (`None`: not set, 100 %).
+    pub mirrors_policy_percentage: Vec<Option<Spanned<f64>>>,
+    /// The deprecated integer `mirrorPercent`.
+    pub mirror_percent: Option<Spanned<i64>>,
 }
 
 /// `HTTPRedirect`.
@@ -354,6 +358,22 @@ pub struct DestinationRule {
     pub port_tls: Vec<super::tls::PortTls>,
     /// The top-level `trafficPolicy`, as canonical text per setting.
     pub traffic_policy: Option<TrafficPolicy>,
+    /// `trafficPolicy.outlierDetection`.
+    pub outlier: Option<Box<OutlierDetection>>,
+    /// `trafficPolicy.tls.mode`.
+    pub tls_mode: Option<Spanned<String>>,
+}
+
+/// The `outlierDetection` fields meshlint reasons about (absent: Istio's default applies).
+#[derive(Debug, Clone)]
+pub struct OutlierDetection {
+    pub span: Span,
+    pub consecutive_5xx_errors: Option<Spanned<i64>>,
+    pub consecutive_gateway_errors: Option<Spanned<i64>>,
+    pub max_ejection_percent: Option<Spanned<i64>>,
+    pub min_health_percent: Option<Spanned<i64>>,
+    pub interval: Option<Spanned<Duration>>,
+    pub base_ejection_time: Option<Spanned<Duration>>,
 }
 
 #[derive(Debug, Clone)]
@@ -362,6 +382,9 @@ pub struct Subset {
     pub name: Option<Spanned<String>>,
     pub labels: Vec<(Spanned<String>, Spanned<String>)>,
     pub traffic_policy: Option<TrafficPolicy>,
+    /// The subset's own `trafficPolicy.outlierDetection` / `connectionPool`.
+    pub outlier: Option<Box<OutlierDetection>>,
+    pub has_connection_pool: bool,
 }
 
 /// A `TrafficPolicy`, each setting kept as canonical JSON-like text (for display and
@@ -394,6 +417,10 @@ pub struct Server {
     /// `tls.serverCertificate` and `tls.privateKey` (file paths on the gateway).
     pub server_certificate: Option<Spanned<String>>,
     pub private_key: Option<Spanned<String>>,
+    /// Span of the `tls` block, when written.
+    pub tls_span: Option<Span>,
+    /// `tls.serverCertificate`/`privateKey` files or `credentialNames` are set.
+    pub tls_has_other_credentials: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -483,21 +510,27 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     let mut mirrors = Vec::new();
     let mut mirrors_percentage = Vec::new();
     let mut mirrors_percent = Vec::new();
+    let mut mirrors_policy_percentage = Vec::new();
     for m in cx.list(o.take("mirrors"), "mirrors") {
         if let Some(mut mo) = cx.obj(Some(m), "mirror policy", MIRROR_POLICY_FIELDS) {
-            let pct = percent(cx, mo.take("percentage"), "percentage");
-            if let Some(d) = mo
+            let d = mo
                 .take("destination")
-                .and_then(|d| destination(cx, d, "destination"))
-            {
+                .and_then(|d| destination(cx, d, "destination"));
+            let p = percent(cx, mo.take("percentage"), "percentage");
+            if let Some(d) = d {
                 mirrors.push(d);
-                mirrors_percent.push(pct.as_ref().map(|p| p.value));
+                mirrors_percent.push(p.as_ref().map(|p| p.value));
+                mirrors_policy_percentage.push(p.clone());
             }
-            mirrors_percentage.extend(pct);
+            mirrors_percentage.extend(p);
             cx.finish(mo);
         }
     }
     let mirror_percentage = percent(cx, o.take("mirrorPercentage"), "mirrorPercentage");
+    let mirror_percent = o
+        .take("mirrorPercent")
+        .or_else(|| o.take("mirror_percent"))
+        .and_then(|v| cx.int(Some(v), "mirrorPercent", true));
     cx.finish(o);
     Some(HttpRoute {
         span: v.span(),
@@ -524,6 +557,8 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         delegate_ref,
         rewrite_spec,
         headers,
+        mirrors_policy_percentage,
+        mirror_percent,
     })
 }
 
@@ -958,7 +993,11 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
             .find(|(k, _)| k.scalar().map(|s| s.0) == Some("tls"))
             .map(|(k, _)| k.span());
         dr.tls = super::tls::client_tls(cx, tpv.get("tls"), tls_key);
+        dr.tls_mode = dr.tls.as_ref().and_then(|t| t.mode.clone());
         dr.port_tls = super::tls::port_level_tls(cx, tpv.get("portLevelSettings"));
+        dr.outlier = tpv
+            .get("outlierDetection")
+            .and_then(|v| outlier_detection(cx, v));
     }
     dr.traffic_policy = traffic_policy(cx, tp_value);
     if let Some(tp) = &dr.traffic_policy {
@@ -971,17 +1010,53 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
         };
         let name = cx.string(so.take("name"), "name");
         let labels = cx.string_map(so.take("labels"), "labels");
-        let traffic_policy = traffic_policy(cx, so.take("trafficPolicy"));
+        let tp_value = so.take("trafficPolicy");
+        let tp_map = tp_value.filter(|v| v.is_map());
+        let outlier = tp_map
+            .and_then(|t| t.get("outlierDetection"))
+            .and_then(|v| outlier_detection(cx, v));
+        let has_connection_pool = tp_map.is_some_and(|t| t.get("connectionPool").is_some());
+        let traffic_policy = traffic_policy(cx, tp_value);
         cx.finish(so);
         dr.subsets.push(Subset {
             span: s.span(),
             name,
             labels,
             traffic_policy,
+            outlier,
+            has_connection_pool,
         });
     }
     cx.finish(o);
     dr
+}
+
+/// Reads the outlier detection fields meshlint uses; other keys are left to the schema.
+fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Box<OutlierDetection>> {
+    if !v.is_map() {
+        return Some(Box::new(OutlierDetection {
+            span: v.span(),
+            consecutive_5xx_errors: None,
+            consecutive_gateway_errors: None,
+            max_ejection_percent: None,
+            min_health_percent: None,
+            interval: None,
+            base_ejection_time: None,
+        }));
+    }
+    Some(Box::new(OutlierDetection {
+        span: v.span(),
+        consecutive_5xx_errors: cx.int(v.get("consecutive5xxErrors"), "consecutive5xxErrors", true),
+        consecutive_gateway_errors: cx.int(
+            v.get("consecutiveGatewayErrors"),
+            "consecutiveGatewayErrors",
+            true,
+        ),
+        max_ejection_percent: cx.int(v.get("maxEjectionPercent"), "maxEjectionPercent", true),
+        min_health_percent: cx.int(v.get("minHealthPercent"), "minHealthPercent", true),
+        interval: duration(cx, v.get("interval"), "interval"),
+        base_ejection_time: duration(cx, v.get("baseEjectionTime"), "baseEjectionTime"),
+    }))
 }
 
 fn workload_selector<'a>(
@@ -1015,6 +1090,8 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
             credential_name: None,
             server_certificate: None,
             private_key: None,
+            tls_span: None,
+            tls_has_other_credentials: false,
         };
         if let Some(mut po) = cx.obj(so.take("port"), "port", PORT_FIELDS) {
             server.port_number = cx.int(po.take("number"), "number", true);
@@ -1030,6 +1107,9 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
                 server.server_certificate =
                     cx.string(tls.get("serverCertificate"), "serverCertificate");
                 server.private_key = cx.string(tls.get("privateKey"), "privateKey");
+                server.tls_span = Some(tls.span());
+                server.tls_has_other_credentials =
+                    tls.get("serverCertificate").is_some() || tls.get("credentialNames").is_some();
             } else {
                 cx.invalid_type(tls, "tls", "a mapping");
             }

@@ -219,12 +219,18 @@ fn message(d: &Diagnostic) -> String {
 }
 
 pub fn to_value(report: &Report, opts: &RenderOptions) -> Value {
-    let rules: Vec<Value> = RULES.iter().map(descriptor).collect();
+    // only the rules that have results are described, in registry order, so the document
+    // does not change when unrelated rules are added
+    let used: Vec<&RuleEntry> = RULES
+        .iter()
+        .filter(|e| shown(report, opts).any(|d| d.rule == e.meta.name))
+        .collect();
+    let rules: Vec<Value> = used.iter().map(|e| descriptor(e)).collect();
     let prints = fingerprints(report, opts);
     let results: Vec<Value> = shown(report, opts)
         .zip(prints)
         .map(|(d, fp)| {
-            let index = RULES.iter().position(|e| e.meta.name == d.rule);
+            let index = used.iter().position(|e| e.meta.name == d.rule);
             let mut r = Map::new();
             r.insert("ruleId".into(), json!(rule_id(d.code, d.rule)));
             if let Some(i) = index {

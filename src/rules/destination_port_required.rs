@@ -18,9 +18,19 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
         let sc = scopes(r, vs);
+        let own_hosts: Vec<String> = vs
+            .hosts
+            .iter()
+            .map(|h| ix.fqdn(&h.value, &r.namespace))
+            .collect();
         for (role, d) in vs.destinations() {
             let Some(h) = &d.host else { continue };
             if d.port.is_some() {
+                continue;
+            }
+            // a route to one of the VirtualService's own hosts runs on that host's listener
+            // ports, and istiod uses the listener port (`GetDestinationCluster`): not ambiguous
+            if own_hosts.contains(&ix.fqdn(&h.value, &r.namespace)) {
                 continue;
             }
             let Lookup::Found(targets) = lookup(ix, r, &sc, &h.value) else {

@@ -21,14 +21,38 @@ pub mod unused_suppression;
 pub mod yaml_syntax_error;
 
 // analysis rules
+pub mod aggressive_outlier_ejection;
+pub mod dotted_gateway_reference;
+pub mod duplicate_host_on_gateway;
+pub mod duplicate_route_destination;
+pub mod duplicate_serviceentry;
+pub mod exportto_unknown_namespace;
+pub mod external_host_without_serviceentry;
+pub mod fallback_capacity;
+pub mod fallback_does_not_cascade;
+pub mod fallback_to_self;
+pub mod fault_injection_active;
 pub mod gateway_not_found;
 pub mod host_not_in_gateway;
+pub mod https_server_without_tls;
 pub mod ineffective_match;
+pub mod ingress_host_without_gateway;
 pub mod internal_gateway_reference;
+pub mod mirror_full_traffic;
+pub mod mirror_to_primary;
+pub mod multiple_destinationrules;
+pub mod passthrough_with_http_routes;
+pub mod retries_without_circuit_breaker;
 pub mod retry_budget_exceeds_timeout;
+pub mod retry_non_idempotent;
+pub mod route_util;
 pub mod schema_error;
 pub mod shadowed_by_catch_all;
+pub mod sidecar_egress_host_not_found;
+pub mod single_destination_weight;
 pub mod subset_not_found;
+pub mod subset_without_labels;
+pub mod target_port_not_on_workload;
 pub mod two_part_host;
 pub mod unreachable_rule;
 pub mod weights_not_100;
@@ -252,6 +276,38 @@ pub static RULES: &[RuleEntry] = &[
     rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
     loader_rule!(unused_suppression, "unused-suppression"),
     loader_rule!(unknown_suppression_code, "unknown-suppression-code"),
+    rule!(
+        retries_without_circuit_breaker,
+        "retries-without-circuit-breaker"
+    ),
+    rule!(fault_injection_active, "fault-injection-active"),
+    rule!(aggressive_outlier_ejection, "aggressive-outlier-ejection"),
+    rule!(mirror_to_primary, "mirror-to-primary"),
+    rule!(mirror_full_traffic, "mirror-full-traffic"),
+    rule!(retry_non_idempotent, "retry-non-idempotent"),
+    rule!(fallback_to_self, "fallback-to-self"),
+    rule!(fallback_does_not_cascade, "fallback-does-not-cascade"),
+    rule!(fallback_capacity, "fallback-capacity"),
+    rule!(
+        external_host_without_serviceentry,
+        "external-host-without-serviceentry"
+    ),
+    rule!(ingress_host_without_gateway, "ingress-host-without-gateway"),
+    rule!(https_server_without_tls, "https-server-without-tls"),
+    rule!(passthrough_with_http_routes, "passthrough-with-http-routes"),
+    rule!(multiple_destinationrules, "multiple-destinationrules"),
+    rule!(subset_without_labels, "subset-without-labels"),
+    rule!(single_destination_weight, "single-destination-weight"),
+    rule!(duplicate_route_destination, "duplicate-route-destination"),
+    rule!(duplicate_host_on_gateway, "duplicate-host-on-gateway"),
+    rule!(dotted_gateway_reference, "dotted-gateway-reference"),
+    rule!(exportto_unknown_namespace, "exportto-unknown-namespace"),
+    rule!(target_port_not_on_workload, "target-port-not-on-workload"),
+    rule!(
+        sidecar_egress_host_not_found,
+        "sidecar-egress-host-not-found"
+    ),
+    rule!(duplicate_serviceentry, "duplicate-serviceentry"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be

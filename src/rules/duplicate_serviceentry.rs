@@ -1,0 +1,68 @@
+//! `duplicate-serviceentry` (ML510, Kiali KIA1211): two ServiceEntries declare the same host and
+//! port with the same protocol. Entries that are private to different namespaces
+//! (`exportTo: ["."]`) do not collide.
+
+use super::RuleCx;
+use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::ResourceId;
+use crate::model::Spec;
+use crate::source::Span;
+use std::collections::HashMap;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ML510",
+    name: "duplicate-serviceentry",
+    severity: Severity::Warning,
+    category: Category::Reference,
+    analyzer: None,
+    summary: "two ServiceEntries declare the same host and port",
+};
+
+pub fn check(cx: &mut RuleCx) {
+    let ix = cx.index;
+    // (host, port, scope) → first (entry, span, protocol)
+    let mut first: HashMap<(String, i64, String), (ResourceId, Span, String)> = HashMap::new();
+    for &id in ix.of_kind("ServiceEntry") {
+        let r = ix.resource(id);
+        let Spec::ServiceEntry(se) = &r.spec else {
+            continue;
+        };
+        let private = se.export_to.len() == 1 && se.export_to[0].value == ".";
+        let scope = if private {
+            r.namespace.clone()
+        } else {
+            "*".to_string()
+        };
+        for h in &se.hosts {
+            let host = h.value.to_ascii_lowercase();
+            for p in &se.ports {
+                let Some(n) = &p.number else { continue };
+                let proto = p
+                    .protocol
+                    .as_ref()
+                    .map_or(String::new(), |x| x.value.to_ascii_uppercase());
+                let key = (host.clone(), n.value, scope.clone());
+                match first.get(&key) {
+                    Some((other, span, op)) if *other != id && *op == proto => {
+                        let o = ix.resource(*other);
+                        let diag = Diagnostic::new(
+                            &META,
+                            format!(
+                                "host `{}` port {} is also declared by ServiceEntry `{}/{}`: istiod merges the two entries, so their endpoints and settings mix",
+                                h.value, n.value, o.namespace, o.name
+                            ),
+                        )
+                        .at(n.span, "duplicate host and port")
+                        .related(*span, "also declared here")
+                        .help("keep one ServiceEntry per external host and port");
+                        cx.report(r, diag);
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert(key, (id, n.span, proto));
+                    }
+                }
+            }
+        }
+    }
+}
