@@ -131,6 +131,9 @@ pub struct Diagnostic {
     pub primary: Option<Label>,
     /// Secondary locations ("defined here"), possibly in other files.
     pub related: Vec<Label>,
+    /// The parameters of Istio's message template for `code`, in template order (rendered by
+    /// `--format istioctl`); empty: the template is not filled and `message` is used.
+    pub istio_args: Vec<String>,
 }
 
 impl Diagnostic {
@@ -144,6 +147,7 @@ impl Diagnostic {
             resource: None,
             primary: None,
             related: Vec::new(),
+            istio_args: Vec::new(),
         }
     }
 
@@ -170,6 +174,16 @@ impl Diagnostic {
 
     pub fn resource(mut self, r: Option<&ObjectRef>) -> Diagnostic {
         self.resource = r.cloned();
+        self
+    }
+
+    /// The parameters of Istio's message template for this code, in order.
+    pub fn istio_args<I, S>(mut self, args: I) -> Diagnostic
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.istio_args = args.into_iter().map(Into::into).collect();
         self
     }
 

@@ -393,6 +393,92 @@ pub fn apply_annotations(diags: &mut Vec<Diagnostic>, resources: &[Resource]) {
     });
 }
 
+/// istioctl's `-S/--suppress "CODE=RESOURCE"`: findings with this code on resources whose
+/// `Kind ns/name` (cluster-scoped: `Kind name`) matches the pattern are dropped. `*` in the
+/// pattern matches any run of characters (istioctl uses `ryanuber/go-glob`). The pre-1.13 form
+/// `Kind name.ns` that istioctl's help still shows is accepted too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliSuppression {
+    /// An Istio code (`IST0101`) or a meshlint rule code or name.
+    pub code: String,
+    pub pattern: String,
+}
+
+impl CliSuppression {
+    /// Parses `CODE=RESOURCE`; exactly one `=` is required (as istioctl does).
+    pub fn parse(s: &str) -> Result<CliSuppression, String> {
+        let parts: Vec<&str> = s.split('=').collect();
+        if parts.len() != 2 {
+            return Err(format!(
+                "`{s}` is not a valid suppression: use CODE=RESOURCE, e.g. \"IST0101=VirtualService default/reviews\" (exactly one `=`)"
+            ));
+        }
+        Ok(CliSuppression {
+            code: parts[0].trim().to_string(),
+            pattern: parts[1].trim().to_string(),
+        })
+    }
+
+    /// Whether the code is an Istio message code or a meshlint rule code or name; an unknown
+    /// code suppresses nothing (istioctl warns and continues).
+    pub fn code_is_known(&self) -> bool {
+        crate::render::istio_messages::is_istio_code(&self.code) || !lookup(&self.code).is_empty()
+    }
+
+    /// Whether the finding is suppressed.
+    pub fn matches(&self, d: &Diagnostic) -> bool {
+        let code_ok = self.code.eq_ignore_ascii_case(d.code) || self.code == d.rule;
+        let Some(r) = &d.resource else { return false };
+        code_ok && self.matches_resource(r)
+    }
+
+    /// Whether the pattern matches the resource, as `Kind ns/name` or (legacy, a pattern
+    /// without `/`) as `Kind name.ns`.
+    pub fn matches_resource(&self, r: &ObjectRef) -> bool {
+        if glob_match(&self.pattern, &r.to_string()) {
+            return true;
+        }
+        match &r.namespace {
+            Some(ns) if !self.pattern.contains('/') => {
+                glob_match(&self.pattern, &format!("{} {}.{ns}", r.kind, r.name))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Drops the findings matched by a `--suppress` entry.
+pub fn apply_cli(diags: &mut Vec<Diagnostic>, suppressions: &[CliSuppression]) {
+    if suppressions.is_empty() {
+        return;
+    }
+    diags.retain(|d| !suppressions.iter().any(|s| s.matches(d)));
+}
+
+/// `go-glob` matching: `*` matches any run of characters (including none, `/` and `.`);
+/// every other character matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    if !pattern.contains('*') {
+        return pattern == text;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    if !text.ends_with(last) {
+        return false;
+    }
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 pub use crate::rules::unknown_suppression_code::META as UNKNOWN_SUPPRESSION_CODE;
 pub use crate::rules::unused_suppression::META as UNUSED_SUPPRESSION;
 
@@ -506,6 +592,43 @@ spec:
             run(&t),
             vec!["unknown-suppression-code:9", "subset-not-found:17"]
         );
+    }
+
+    #[test]
+    fn glob() {
+        assert!(glob_match("Pod testing/*", "Pod testing/mypod"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("*/reviews", "VirtualService default/reviews"));
+        assert!(glob_match("VirtualService *-v*", "VirtualService a/b-v2"));
+        assert!(!glob_match("Pod testing/*", "Pod prod/mypod"));
+        assert!(!glob_match("a*a", "a"));
+        assert!(glob_match(
+            "DestinationRule default/reviews",
+            "DestinationRule default/reviews"
+        ));
+        assert!(!glob_match(
+            "DestinationRule default/review",
+            "DestinationRule default/reviews"
+        ));
+    }
+
+    #[test]
+    fn cli_suppression_forms() {
+        let vs = ObjectRef::new("VirtualService", Some("default"), "reviews");
+        let s = |t: &str| CliSuppression::parse(t).unwrap();
+        assert!(s("IST0101=VirtualService default/reviews").matches_resource(&vs));
+        assert!(s("IST0101=VirtualService */rev*").matches_resource(&vs));
+        assert!(s("IST0101=VirtualService reviews.default").matches_resource(&vs));
+        assert!(s("IST0101=VirtualService *.default").matches_resource(&vs));
+        assert!(!s("IST0101=VirtualService *.prod").matches_resource(&vs));
+        assert!(!s("IST0101=DestinationRule default/reviews").matches_resource(&vs));
+        let ns = ObjectRef::new("Namespace", None, "prod");
+        assert!(s("IST0101=Namespace prod").matches_resource(&ns));
+        assert!(CliSuppression::parse("IST0101").is_err());
+        assert!(CliSuppression::parse("IST0101=a=b").is_err());
+        assert!(s("IST0101=x").code_is_known());
+        assert!(s("subset-not-found=x").code_is_known());
+        assert!(!s("IST0999=x").code_is_known());
     }
 
     #[test]

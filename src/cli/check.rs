@@ -7,10 +7,12 @@ use super::progress::Progress;
 use super::{env_set, print_out, ColorChoice, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::Severity;
 use crate::engine::{analyze, Input, Options, Report};
+use crate::index::mesh::MeshNetworks;
 use crate::index::MeshConfig;
-use crate::render::{render, Format, RenderOptions};
+use crate::render::{render, shown, Format, RenderOptions};
 use crate::rules::{lookup, RULES};
 use crate::source::FileId;
+use crate::suppress::{self, CliSuppression};
 use clap::Args;
 use globset::GlobSet;
 use std::collections::HashMap;
@@ -35,8 +37,18 @@ pub struct CheckArgs {
     #[arg(long, short = 'n')]
     pub namespace: Option<String>,
     /// An Istio MeshConfig YAML (rootNamespace, trustDomain, outboundTrafficPolicy, ...)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, alias = "meshConfigFile", value_name = "FILE")]
     pub mesh_config: Option<String>,
+    /// An Istio MeshNetworks YAML (networks: endpoints fromRegistry/fromCidr, gateways)
+    #[arg(long, value_name = "FILE")]
+    pub mesh_networks: Option<String>,
+    /// Suppress a code on matching resources, as istioctl: "CODE=Kind ns/name" (`*` globs;
+    /// the legacy "Kind name.ns" too); repeatable
+    #[arg(long, short = 'S', value_name = "CODE=RESOURCE")]
+    pub suppress: Vec<String>,
+    /// List the istioctl analyzers meshlint mirrors, with the rules mirroring each, then exit
+    #[arg(long, short = 'L')]
+    pub list_analyzers: bool,
     /// Run only these rules (code or name; repeatable, comma lists accepted)
     #[arg(long, value_name = "RULE")]
     pub select: Vec<String>,
@@ -46,10 +58,10 @@ pub struct CheckArgs {
     /// Run only the rules that mirror this istioctl analyzer (repeatable)
     #[arg(long, value_name = "NAME")]
     pub analyzer: Vec<String>,
-    /// Lowest severity that makes the exit code 1 (error|warning|info) [default: error]
+    /// Lowest severity that makes the exit code 1 (error|warning|info, any case) [default: error]
     #[arg(long, value_parser = parse_severity)]
     pub failure_threshold: Option<Severity>,
-    /// Lowest severity that is printed (error|warning|info) [default: info]
+    /// Lowest severity that is printed (error|warning|info, any case) [default: info]
     #[arg(long, value_parser = parse_severity)]
     pub output_threshold: Option<Severity>,
     /// Treat Alibaba ASM extension fields (`fallback`) as unknown, as upstream Istio does
@@ -215,6 +227,8 @@ struct Settings {
     config_how: String,
     namespace: (String, Origin),
     mesh_config: (Option<PathBuf>, Origin),
+    mesh_networks: (Option<PathBuf>, Origin),
+    suppress: (Vec<CliSuppression>, Origin),
     select: (Vec<String>, Origin),
     ignore: (Vec<String>, Origin),
     failure_threshold: (Severity, Origin),
@@ -271,6 +285,26 @@ fn resolve(args: &CheckArgs) -> Result<Settings, String> {
         (None, Some(p)) => (cfg.map(|c| c.root.join(p)), Origin::Config),
         (None, None) => (None, Origin::Default),
     };
+    let mesh_networks = match (
+        &args.mesh_networks,
+        cfg.and_then(|c| c.mesh_networks.as_ref()),
+    ) {
+        (Some(p), _) => (Some(PathBuf::from(p)), Origin::Cli),
+        (None, Some(p)) => (cfg.map(|c| c.root.join(p)), Origin::Config),
+        (None, None) => (None, Origin::Default),
+    };
+    let suppress = if !args.suppress.is_empty() {
+        let parsed: Result<Vec<_>, _> = args
+            .suppress
+            .iter()
+            .map(|s| CliSuppression::parse(s))
+            .collect();
+        (parsed?, Origin::Cli)
+    } else if let Some(c) = cfg.filter(|c| !c.suppress.is_empty()) {
+        (c.suppress.clone(), Origin::Config)
+    } else {
+        (Vec::new(), Origin::Default)
+    };
     let list = |cli: &[String], file: Option<&Vec<String>>| -> Result<_, String> {
         let cli = split_rules(cli)?;
         Ok(if !cli.is_empty() {
@@ -306,6 +340,8 @@ fn resolve(args: &CheckArgs) -> Result<Settings, String> {
         config_how,
         namespace,
         mesh_config,
+        mesh_networks,
+        suppress,
         select,
         ignore,
         failure_threshold,
@@ -339,6 +375,26 @@ fn show_settings(s: &Settings, args: &CheckArgs) -> String {
             .map(|p| format!("{:?}", p.display().to_string()))
             .unwrap_or_else(|| "(none)".into()),
         &s.mesh_config.1,
+    );
+    t.line(
+        "mesh-networks",
+        s.mesh_networks
+            .0
+            .as_ref()
+            .map(|p| format!("{:?}", p.display().to_string()))
+            .unwrap_or_else(|| "(none)".into()),
+        &s.mesh_networks.1,
+    );
+    t.line(
+        "suppress",
+        config::show_list(
+            &s.suppress
+                .0
+                .iter()
+                .map(|x| format!("{}={}", x.code, x.pattern))
+                .collect::<Vec<_>>(),
+        ),
+        &s.suppress.1,
     );
     t.line("select", config::show_list(&s.select.0), &s.select.1);
     t.line("ignore", config::show_list(&s.ignore.0), &s.ignore.1);
@@ -448,6 +504,10 @@ fn post_process(report: &mut Report, s: &Settings, only: &[PathBuf]) {
 }
 
 pub fn run(args: CheckArgs) -> i32 {
+    if args.list_analyzers {
+        print_out(&super::rules::analyzers_text());
+        return EXIT_OK;
+    }
     let settings = match resolve(&args) {
         Ok(s) => s,
         Err(e) => {
@@ -477,6 +537,14 @@ pub fn run(args: CheckArgs) -> i32 {
             opts.analyzers.join(", ")
         );
     }
+    for s in &settings.suppress.0 {
+        if !s.code_is_known() {
+            eprintln!(
+                "Warning: Supplied message code '{}' is an unknown message code and will not have any effect.",
+                s.code
+            );
+        }
+    }
     if let Some(mc) = &settings.mesh_config.0 {
         let shown = mc.display();
         match std::fs::read_to_string(mc) {
@@ -490,6 +558,23 @@ pub fn run(args: CheckArgs) -> i32 {
             }
             Err(e) => {
                 eprintln!("meshlint: cannot read mesh config {shown}: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if let Some(mn) = &settings.mesh_networks.0 {
+        let shown = mn.display();
+        match std::fs::read_to_string(mn) {
+            Ok(text) => {
+                let (networks, diags) = MeshNetworks::parse(FileId(u32::MAX), &text);
+                if let Some(d) = diags.first() {
+                    eprintln!("meshlint: mesh networks {shown}: {}", d.message);
+                    return EXIT_USAGE;
+                }
+                opts.mesh.networks = networks;
+            }
+            Err(e) => {
+                eprintln!("meshlint: cannot read mesh networks {shown}: {e}");
                 return EXIT_USAGE;
             }
         }
@@ -544,6 +629,7 @@ pub fn run(args: CheckArgs) -> i32 {
     progress.status(&format!("meshlint: analyzing {} files", inputs.len()));
     let mut report = analyze(inputs, &opts);
     progress.finish();
+    suppress::apply_cli(&mut report.diagnostics, &settings.suppress.0);
     if only_mode && only.is_empty() {
         report.diagnostics.clear();
     } else {
@@ -553,7 +639,9 @@ pub fn run(args: CheckArgs) -> i32 {
         .ok()
         .map(|p| p.display().to_string());
     let ropts = RenderOptions {
-        color: args.format == Format::Pretty && args.output.is_none() && use_color(args.color),
+        color: matches!(args.format, Format::Pretty | Format::Istioctl)
+            && args.output.is_none()
+            && use_color(args.color),
         width: 100,
         output_threshold: settings.output_threshold.0,
         base_dir: cwd,
@@ -571,6 +659,18 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         }
         None => print_out(&text),
+    }
+    if args.format == Format::Istioctl && shown(&report, &ropts).next().is_none() {
+        // istioctl's summary on success (on stderr, so stdout stays the report)
+        let files: Vec<&str> = report
+            .sources
+            .iter()
+            .map(|(_, f)| f.path.as_str())
+            .collect();
+        eprintln!(
+            "\u{2714} No validation issues found when analyzing {}.",
+            files.join("\n")
+        );
     }
     if report
         .diagnostics

@@ -5,6 +5,7 @@
 use crate::diagnostics::Severity;
 use crate::model::reader::did_you_mean;
 use crate::rules::{lookup, RULES};
+use crate::suppress::CliSuppression;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::fmt::Write;
 use std::path::{Component, Path, PathBuf};
@@ -20,6 +21,8 @@ const KEYS: &[&str] = &[
     "exclude",
     "namespace",
     "mesh-config",
+    "mesh-networks",
+    "suppress",
     "failure-threshold",
     "output-threshold",
 ];
@@ -40,6 +43,9 @@ pub struct FileConfig {
     pub exclude: Vec<String>,
     pub namespace: Option<String>,
     pub mesh_config: Option<String>,
+    pub mesh_networks: Option<String>,
+    /// istioctl-style `CODE=RESOURCE` suppressions.
+    pub suppress: Vec<CliSuppression>,
     pub failure_threshold: Option<Severity>,
     pub output_threshold: Option<Severity>,
 }
@@ -127,6 +133,13 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, String> {
             }
             "namespace" => cfg.namespace = Some(string(v, &at)?),
             "mesh-config" => cfg.mesh_config = Some(string(v, &at)?),
+            "mesh-networks" => cfg.mesh_networks = Some(string(v, &at)?),
+            "suppress" => {
+                cfg.suppress = string_list(v, &at)?
+                    .iter()
+                    .map(|s| CliSuppression::parse(s).map_err(|e| format!("{at}: {e}")))
+                    .collect::<Result<_, _>>()?;
+            }
             "failure-threshold" => cfg.failure_threshold = Some(severity(v, &at)?),
             "output-threshold" => cfg.output_threshold = Some(severity(v, &at)?),
             "severity" => {
@@ -329,6 +342,7 @@ namespace = "prod"
 mesh-config = "mesh.yaml"
 failure-threshold = "warning"
 output-threshold = "info"
+suppress = ["IST0101=VirtualService default/*", "IST0132=VirtualService *.prod"]
 
 [severity]
 IST0132 = "error"
@@ -342,6 +356,11 @@ IST0132 = "error"
         assert_eq!(c.severity, vec![("IST0132".to_string(), Severity::Error)]);
         assert_eq!(c.per_path_ignores[0].0, "legacy/**");
         assert_eq!(c.failure_threshold, Some(Severity::Warning));
+        assert_eq!(c.suppress.len(), 2);
+        assert_eq!(c.suppress[1].pattern, "VirtualService *.prod");
+        assert!(p("suppress = [\"IST0101\"]")
+            .unwrap_err()
+            .contains("exactly one `=`"));
     }
 
     #[test]

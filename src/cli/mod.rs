@@ -42,6 +42,9 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+        /// Only the rules mirroring this istioctl analyzer (`meshlint check -L` lists them)
+        #[arg(long, value_name = "NAME")]
+        analyzer: Option<String>,
     },
     /// Print the documentation of a rule
     Explain {
@@ -86,7 +89,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(*args),
-        Command::Rules { format } => rules::list(format),
+        Command::Rules { format, analyzer } => rules::list(format, analyzer.as_deref()),
         Command::Explain { rule } => rules::explain(&rule),
         Command::Route(args) => route::run(*args),
         Command::Test(args) => test_cmd::run(args),

@@ -3,6 +3,9 @@
 pub mod compact;
 pub mod github;
 pub mod gitlab;
+pub mod istio_catalog;
+pub mod istio_messages;
+pub mod istioctl;
 pub mod json;
 pub mod junit;
 pub mod pretty;
@@ -25,6 +28,8 @@ pub enum Format {
     Gitlab,
     /// JUnit XML
     Junit,
+    /// istioctl analyze's log lines: `Error [IST0101] (Kind ns/name file:line) message`
+    Istioctl,
 }
 
 impl Format {
@@ -37,6 +42,7 @@ impl Format {
             Format::Github => "github",
             Format::Gitlab => "gitlab",
             Format::Junit => "junit",
+            Format::Istioctl => "istioctl",
         }
     }
 }
@@ -77,6 +83,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Github => github::render(report, opts),
         Format::Gitlab => gitlab::render(report, opts),
         Format::Junit => junit::render(report, opts),
+        Format::Istioctl => istioctl::render(report, opts),
     }
 }
 

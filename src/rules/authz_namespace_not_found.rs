@@ -65,6 +65,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(s.value.span, "no such namespace")
+            .istio_args(["namespace", s.value.value.as_str()])
             .help(format!(
                 "fix the namespace name (known: {}{}); `*`, `prefix*` and `*suffix` globs are allowed",
                 known.iter().take(10).copied().collect::<Vec<_>>().join(", "),

@@ -64,6 +64,7 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .at(labels_span(&sel.match_labels).unwrap_or(sel.span), "matches no in-mesh workload")
+                .istio_args([selector_text(&sel.match_labels)])
                 .help("fix `selector.matchLabels`, or make sure the workloads it targets have a sidecar or are ambient")
             }
             None if ns == root => continue,
@@ -80,6 +81,7 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .at(labels_span(&sel.match_labels).unwrap_or(sel.span), "matches no in-mesh workload")
+                .istio_args([selector_text(&sel.match_labels)])
                 .help(format!("fix `selector.matchLabels` to match in-mesh workloads of namespace `{ns}` (policies only select workloads of their own namespace)"))
             }
             None => {
@@ -94,6 +96,7 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .at(r.name_span, "applies to no in-mesh workload")
+                .istio_args([""])
                 .help(format!("deploy the workloads of namespace `{ns}` with a sidecar (label the namespace `istio-injection: enabled`) or in ambient mode, or move the policy to the namespace of its workloads"))
             }
         };

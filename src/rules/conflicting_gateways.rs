@@ -97,7 +97,27 @@ pub fn check(cx: &mut RuleCx) {
                     selector_string(&g.selector)
                 ),
             )
-            .at(at, "host already served on this port");
+            .at(at, "host already served on this port")
+            .istio_args({
+                let mut full: Vec<String> = hits
+                    .iter()
+                    .map(|(o, _, _, _)| {
+                        let o = ix.resource(*o);
+                        format!("{}/{}", o.namespace, o.name)
+                    })
+                    .collect();
+                full.sort();
+                [
+                    full.join(","),
+                    selector_string(&g.selector),
+                    port.value.to_string(),
+                    s.hosts
+                        .iter()
+                        .map(|h| h.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ]
+            });
             for (o, h, _, span) in &hits {
                 let o = ix.resource(*o);
                 d = d.related(

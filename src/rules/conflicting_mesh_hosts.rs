@@ -77,7 +77,10 @@ pub fn check(cx: &mut RuleCx) {
         }
     }
     // per VirtualService: the first conflicting host and the others it conflicts with
-    let mut conflicts: BTreeMap<ResourceId, (Span, String, Vec<Entry>)> = BTreeMap::new();
+    // (span, host, others, istioctl's parameters: every VirtualService's `ns/name`, the scoped host)
+    #[allow(clippy::type_complexity)]
+    let mut conflicts: BTreeMap<ResourceId, (Span, String, Vec<Entry>, [String; 2])> =
+        BTreeMap::new();
     for ((scope, fqdn), entries) in &by_scope {
         let mut group: Vec<Entry> = entries.clone();
         if scope != "*" {
@@ -104,14 +107,23 @@ pub fn check(cx: &mut RuleCx) {
         if group.len() < 2 {
             continue;
         }
+        let mut all_names: Vec<String> = group
+            .iter()
+            .map(|(x, _, _)| {
+                let x = ix.resource(*x);
+                format!("{}/{}", x.namespace, x.name)
+            })
+            .collect();
+        all_names.sort();
+        let args = [all_names.join(","), format!("{scope}/{fqdn}")];
         for (id, span, own) in &group {
             conflicts.entry(*id).or_insert_with(|| {
                 let others = group.iter().filter(|(x, _, _)| x != id).cloned().collect();
-                (*span, own.clone(), others)
+                (*span, own.clone(), others, args.clone())
             });
         }
     }
-    for (id, (span, fqdn, others)) in conflicts {
+    for (id, (span, fqdn, others, args)) in conflicts {
         let r = ix.resource(id);
         let names: Vec<String> = others
             .iter()
@@ -129,7 +141,8 @@ pub fn check(cx: &mut RuleCx) {
                 names.join(", ")
             ),
         )
-        .at(span, "host declared by several mesh VirtualServices");
+        .at(span, "host declared by several mesh VirtualServices")
+        .istio_args(args);
         for (o, s, h) in &others {
             let o = ix.resource(*o);
             d = d.related(

@@ -77,6 +77,21 @@ pub fn check(cx: &mut RuleCx) {
             .iter()
             .map(|p| if p.is_empty() { "(none)" } else { p })
             .collect();
+        let mut names: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let r = ix.resource(e.id);
+                format!("{}/{}", r.namespace, r.name)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        let args = [
+            names.join(", "),
+            host.clone(),
+            port.to_string(),
+            protocols.iter().copied().collect::<Vec<_>>().join(", "),
+        ];
         for e in &entries {
             if !reported.insert(e.id) {
                 continue;
@@ -96,7 +111,8 @@ pub fn check(cx: &mut RuleCx) {
                     shown.join(", ")
                 ),
             )
-            .at(e.span, format!("{proto} here"));
+            .at(e.span, format!("{proto} here"))
+            .istio_args(args.clone());
             let mut seen: HashSet<(ResourceId, u32)> = HashSet::new();
             for o in &entries {
                 if o.id == e.id || !seen.insert((o.id, o.span.start)) {

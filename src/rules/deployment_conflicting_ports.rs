@@ -6,6 +6,7 @@ use super::k8s_util::{in_mesh, is_waypoint, services_by_workload};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::Spec;
+use crate::render::istio_messages::go_list;
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -74,7 +75,15 @@ pub fn check(cx: &mut RuleCx) {
                         list.join(", ")
                     ),
                 )
-                .at(r.name_span, "workload selected by these Services");
+                .at(r.name_span, "workload selected by these Services")
+                .istio_args({
+                    let mut svcs: Vec<&str> = ports
+                        .values()
+                        .map(|(sid, _)| ix.resource(*sid).name.as_str())
+                        .collect();
+                    svcs.sort_unstable();
+                    [r.name.clone(), go_list(&svcs), target.clone(), go_list(&list)]
+                });
                 for (port, (sid, span)) in &ports {
                     let s = ix.resource(*sid);
                     d = d.related(

@@ -5,6 +5,7 @@ use super::k8s_util::{in_mesh, is_waypoint, services_by_workload};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::Spec;
+use crate::render::istio_messages::go_list;
 use std::collections::BTreeMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -88,6 +89,7 @@ pub fn check(cx: &mut RuleCx) {
                 }
                 names.sort();
                 names.dedup();
+                d = d.istio_args([r.name.clone(), port.to_string(), go_list(&names)]);
                 d = d.help(format!(
                     "use one protocol for port {port} in Services {} (a port without `protocol` is TCP); the sidecar builds one listener per port and cannot serve both",
                     names.join(", ")

@@ -39,6 +39,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(w.key.span, "deprecated annotation")
+        .istio_args([def.name.to_string(), def.replacement.to_string()])
         .help(if def.name == "sidecar.istio.io/inject" {
             "use the `sidecar.istio.io/inject` label instead".to_string()
         } else {

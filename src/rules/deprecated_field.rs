@@ -38,6 +38,9 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(p.span, "deprecated integer percent")
+            .istio_args([
+                "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage",
+            ])
             .help(format!(
                 "replace `percent: {}` with `percentage: {{value: {}}}`",
                 p.value, p.value
@@ -57,6 +60,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(span, "ignored field")
+            .istio_args(["OutboundTrafficPolicy.EgressProxy ignored"])
             .help("remove it; route egress traffic through an egress gateway with a VirtualService instead");
             cx.report(r, d);
         }
@@ -80,6 +84,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(k.span, "removed kind")
+        .istio_args([format!("Custom resource type {} {} is removed", g.value, k.value)])
         .help("delete the CRD and migrate its resources to `security.istio.io` AuthorizationPolicy");
         cx.report(r, d);
     }

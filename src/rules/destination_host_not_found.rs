@@ -5,7 +5,7 @@
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::{host, Index, ResourceId};
-use crate::model::istio::{Destination, VirtualService};
+use crate::model::istio::{DestRole, Destination, VirtualService};
 use crate::model::{Resource, Spec};
 
 pub static META: RuleMeta = RuleMeta {
@@ -164,6 +164,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(rd.span, "no `destination.host`")
+            .istio_args(["host", ""])
             .help("set `destination.host` to the Service or ServiceEntry host to route to, or remove the entry");
             cx.report(r, diag);
         }
@@ -184,6 +185,14 @@ pub fn check(cx: &mut RuleCx) {
                         ),
                     )
                     .at(h.span, format!("resolves to `{fqdn}`, which is not found"))
+                    .istio_args([
+                        if role == DestRole::Mirror {
+                            "mirror host"
+                        } else {
+                            "host"
+                        },
+                        h.value.as_str(),
+                    ])
                     .help(format!(
                         "fix the host name, or create the Service or a ServiceEntry for `{fqdn}` (exported to {}); requests to an unknown host fail",
                         scope_text(&scopes)
@@ -231,6 +240,10 @@ fn check_port(
         ),
     )
     .at(port.span, "port not found")
+    .istio_args([
+        "host:port".to_string(),
+        format!("{}:{}", h.value, port.value),
+    ])
     .related(
         t.name_span,
         format!(

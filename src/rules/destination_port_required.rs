@@ -4,6 +4,7 @@
 use super::destination_host_not_found::{lookup, scopes, Lookup};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::render::istio_messages::go_list;
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0112",
@@ -63,6 +64,10 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(h.span, "destination without `port.number`")
+            .istio_args([
+                h.value.clone(),
+                go_list(&ports.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
+            ])
             .related(
                 t.name_span,
                 format!("{} `{}/{}` exposes ports {list}", t.kind, t.namespace, t.name),

@@ -53,6 +53,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(host.span, format!("resolves to `{fqdn}`, which is not defined"))
+        .istio_args([host.value.as_str()])
         .help("fix the host (short names are expanded with the DestinationRule's namespace), or add the Service or ServiceEntry it is meant for; until then its traffic policy and subsets apply to nothing");
         cx.report(r, d);
     }

@@ -62,6 +62,12 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(span, format!("{mode} without caCertificates"))
+        .istio_args([
+            r.name.clone(),
+            r.namespace.clone(),
+            mode.to_string(),
+            host.to_string(),
+        ])
         .help(HELP);
         cx.report(r, d);
     }

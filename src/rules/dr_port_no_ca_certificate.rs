@@ -35,7 +35,14 @@ pub fn check(cx: &mut RuleCx) {
                     r.namespace, r.name
                 ),
             )
-            .at(span, format!("{mode} without caCertificates"));
+            .at(span, format!("{mode} without caCertificates"))
+            .istio_args([
+                r.name.clone(),
+                r.namespace.clone(),
+                mode.to_string(),
+                host.to_string(),
+                port.clone(),
+            ]);
             if let Some(n) = &p.port {
                 d = d.related(n.span, format!("settings for port {port}"));
             }

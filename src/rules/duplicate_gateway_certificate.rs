@@ -8,6 +8,7 @@ use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::ResourceId;
 use crate::model::istio::Server;
+use crate::render::istio_messages::go_list;
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -86,7 +87,20 @@ pub fn check(cx: &mut RuleCx) {
                     names.join(", ")
                 ),
             )
-            .at(at, "certificate also used by another Gateway");
+            .at(at, "certificate also used by another Gateway")
+            .istio_args([{
+                let mut all: Vec<String> = others
+                    .iter()
+                    .map(|(o, _)| {
+                        let o = ix.resource(*o);
+                        format!("{}/{}", o.namespace, o.name)
+                    })
+                    .chain([format!("{}/{}", r.namespace, r.name)])
+                    .collect();
+                all.sort();
+                all.dedup();
+                go_list(&all)
+            }]);
             for (o, span) in &others {
                 let o = ix.resource(*o);
                 d = d.related(

@@ -49,11 +49,34 @@ pub fn selected_workloads(ix: &Index, g: &Gateway) -> Vec<ResourceId> {
 /// workload carries every label key of the selector. When none does (an application repository
 /// without the Istio-installed `istio: ingressgateway` deployment), a selector that matches
 /// nothing says nothing about the cluster.
+///
+/// A selector that matches the mesh's default ingress gateway (`istio: ingressgateway`, or
+/// `istio: <ingressSelector>` from the mesh config, in the root namespace) is never decidable
+/// unless `ingressControllerMode: OFF`: that gateway is installed with Istio and assumed to
+/// exist, as istioctl assumes when it analyzes files.
 pub fn selector_decidable(ix: &Index, g: &Gateway, keys: &HashSet<&str>) -> bool {
-    ix.has_workloads()
+    !selects_default_ingress(ix, g)
+        && ix.has_workloads()
         && g.selector
             .iter()
             .all(|(k, _)| keys.contains(k.value.as_str()))
+}
+
+/// Whether a Gateway's selector matches the pod of the mesh's default ingress gateway (labels
+/// `istio: <ingressSelector, default ingressgateway>`), assumed to exist unless the mesh config
+/// says `ingressControllerMode: OFF`.
+pub fn selects_default_ingress(ix: &Index, g: &Gateway) -> bool {
+    if ix.mesh.ingress_controller_off {
+        return false;
+    }
+    let value = ix
+        .mesh
+        .ingress_selector
+        .as_deref()
+        .unwrap_or("ingressgateway");
+    g.selector
+        .iter()
+        .all(|(k, v)| k.value == "istio" && v.value == value)
 }
 
 /// The label keys of every workload in the input (one pass).

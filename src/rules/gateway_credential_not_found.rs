@@ -59,6 +59,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(first.span, "Secret looked up in the gateway workload's namespace")
+            .istio_args(["selector".to_string(), sel.clone()])
             .related(selector_span(r, g), "matches no Pod or pod template")
             .help("fix `selector` to match the gateway deployment's pod labels; the gateway reads TLS Secrets from its own namespace");
             cx.report(r, d);
@@ -86,7 +87,8 @@ pub fn check(cx: &mut RuleCx) {
                     c.value, r.namespace, r.name
                 ),
             )
-            .at(c.span, "Secret not found");
+            .at(c.span, "Secret not found")
+            .istio_args(["credentialName", c.value.as_str()]);
             // a Secret next to the Gateway is the usual mix-up: the proxy never reads it
             if let Some(sid) = ix.get("Secret", &r.namespace, &c.value) {
                 let s = ix.resource(sid);

@@ -54,6 +54,7 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .at(c.span, "invalid credential")
+                .istio_args([r.name.clone(), r.namespace.clone()])
                 // long base64 lines make unreadable snippets: point at the Secret then
                 .related(
                     at.filter(|a| a.len() <= 64).unwrap_or(sr.name_span),

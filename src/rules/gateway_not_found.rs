@@ -45,6 +45,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(gw.span, "gateway not found")
+            .istio_args(["gateway", gw.value.as_str()])
             .help(help);
             cx.report(r, d);
         }

@@ -97,6 +97,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(port.span, "no Service exposes this port")
+            .istio_args([port.value.to_string(), selector_string(&g.selector)])
             .help(format!(
                 "add port {} to the gateway's Service (as `port` or `targetPort`, protocol TCP) or use one it exposes: {}",
                 port.value,

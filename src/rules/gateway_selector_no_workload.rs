@@ -40,6 +40,7 @@ pub fn check(cx: &mut RuleCx) {
             selector_span(r, g),
             "no Pod or pod template has these labels",
         )
+        .istio_args(["selector".to_string(), sel.clone()])
         .help(
             "change `selector` to the pod labels of the gateway deployment (the default ingress \
              gateway has `istio: ingressgateway`); until a gateway proxy matches, none of this \

@@ -5,6 +5,7 @@ use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::{host, GatewayTarget};
 use crate::model::Spec;
+use crate::render::istio_messages::go_list;
 use crate::source::Span;
 
 pub static META: RuleMeta = RuleMeta {
@@ -25,6 +26,7 @@ pub fn check(cx: &mut RuleCx) {
             let mut all_hosts: Vec<String> = Vec::new();
             let gw_label;
             let gw_span;
+            let gw_full;
             match ix.resolve_gateway(&gw.value, &r.namespace) {
                 GatewayTarget::Mesh | GatewayTarget::Internal => continue,
                 GatewayTarget::Istio(id) => {
@@ -46,6 +48,7 @@ pub fn check(cx: &mut RuleCx) {
                         }
                     }
                     gw_label = format!("Gateway `{}/{}`", g.namespace, g.name);
+                    gw_full = format!("{}/{}", g.namespace, g.name);
                     gw_span = Some(g.name_span);
                 }
                 GatewayTarget::Kube(id) => {
@@ -63,11 +66,13 @@ pub fn check(cx: &mut RuleCx) {
                         }
                     }
                     gw_label = format!("Gateway `{}/{}` (Gateway API)", g.namespace, g.name);
+                    gw_full = format!("{}/{}", g.namespace, g.name);
                     gw_span = Some(g.name_span);
                 }
                 GatewayTarget::Missing(ns, name) => {
                     // istioctl reports this alongside the missing gateway; keep parity
                     gw_label = format!("gateway `{ns}/{name}` (not found)");
+                    gw_full = format!("{ns}/{name}");
                     gw_span = None;
                 }
             }
@@ -97,7 +102,12 @@ pub fn check(cx: &mut RuleCx) {
             };
             let mut d = Diagnostic::new(&META, message)
                 .at(at, "host not served by the gateway")
-                .related(gw.span, "bound to this gateway");
+                .related(gw.span, "bound to this gateway")
+                .istio_args([
+                    go_list(&vs_hosts),
+                    format!("{}/{}", r.namespace, r.name),
+                    gw_full,
+                ]);
             if let Some(s) = gw_span {
                 d = d.related(s, format!("{gw_label} is defined here"));
             }

@@ -63,6 +63,7 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .at(sel.span, "selects a gateway pod")
+                .istio_args([gw])
                 .related(wr.name_span, format!("pod of gateway `{gw}`"))
                 .help(format!(
                     "replace `selector` with `targetRefs: [{{group: gateway.networking.k8s.io, kind: Gateway, name: {gw}}}]`"

@@ -83,7 +83,11 @@ pub fn check(cx: &mut RuleCx) {
                         r.namespace, r.name, h.value, f.namespace, f.name
                     ),
                 )
-                .at(h.span, "no subset: ingress traffic reaches every version");
+                .at(h.span, "no subset: ingress traffic reaches every version")
+                .istio_args([
+                    format!("{}/{}", f.namespace, f.name),
+                    format!("{}/{}", r.namespace, r.name),
+                ]);
                 for (o, span) in &others {
                     let o = ix.resource(*o);
                     diag = diag.related(

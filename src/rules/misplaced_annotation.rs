@@ -43,6 +43,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(w.key.span, format!("only for {belongs}"))
+        .istio_args([def.name.to_string(), belongs.clone()])
         .help(help);
         cx.report(w.resource, d);
     }

@@ -101,8 +101,16 @@ pub fn check(cx: &mut RuleCx) {
                     "protocol unknown".to_string(),
                 ),
             };
+            // istioctl: port name, port, targetPort (files are not defaulted: unset is 0)
+            let target = p
+                .target_port
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_else(|| "0".to_string());
+            let name = p.name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
             let d = Diagnostic::new(&META, msg)
                 .at(span, label)
+                .istio_args([name, number.clone(), target])
                 .help("set `appProtocol` (http, http2, grpc, tcp, tls, ...) or name the port `<protocol>[-suffix]` such as `http-web`; otherwise Istio sniffs the protocol, which adds latency and fails for server-first protocols");
             cx.report(r, d);
         }

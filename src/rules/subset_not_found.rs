@@ -22,6 +22,15 @@ pub fn check(cx: &mut RuleCx) {
             };
             let fqdn = ix.fqdn(&host.value, &r.namespace);
             let field = role.field();
+            // istioctl's DestinationRuleAnalyzer parameters
+            let args = [
+                if role == crate::model::istio::DestRole::Mirror {
+                    "mirror+subset in destinationrule".to_string()
+                } else {
+                    "host+subset in destinationrule".to_string()
+                },
+                format!("{}+{}", host.value, subset.value),
+            ];
             match ix.destination_rules_for(&fqdn, &r.namespace) {
                 None => {
                     let diag = Diagnostic::new(
@@ -32,6 +41,7 @@ pub fn check(cx: &mut RuleCx) {
                         ),
                     )
                     .at(subset.span, "subset referenced here")
+                    .istio_args(args.clone())
                     .related(host.span, format!("host resolves to `{fqdn}`"))
                     .help(format!(
                         "create a DestinationRule for host `{fqdn}` that defines subset `{}` (in namespace `{}` or the service's namespace), or remove the subset; without it the request fails with 503 (no healthy upstream)",
@@ -50,7 +60,8 @@ pub fn check(cx: &mut RuleCx) {
                         &META,
                         format!("subset `{}` is not defined for host `{fqdn}`", subset.value),
                     )
-                    .at(subset.span, format!("{field} subset not found"));
+                    .at(subset.span, format!("{field} subset not found"))
+                    .istio_args(args.clone());
                     for &id in &applied.rules {
                         let dr = ix.resource(id);
                         let label = format!(

@@ -98,7 +98,8 @@ pub fn check(cx: &mut RuleCx) {
                     r.namespace, r.name
                 ),
             )
-            .at(subset.labels[0].0.span, format!("no workload of the host has {}", labels.join(", ")));
+            .at(subset.labels[0].0.span, format!("no workload of the host has {}", labels.join(", ")))
+            .istio_args([name]);
             for (_, _, what, span) in &backends {
                 d = d.related(*span, format!("{what} selects its workloads here"));
             }

@@ -36,6 +36,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(l.span, "no `providers`")
+            .istio_args([r.name.clone(), r.namespace.clone()])
             .help("add `providers: [{name: envoy}]` (or another configured provider) to the entry, or set `defaultProviders.accessLogging` in the mesh config");
             cx.report(r, d);
         }

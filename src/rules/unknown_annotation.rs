@@ -35,6 +35,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(w.key.span, "not an Istio annotation")
+        .istio_args([w.key.value.as_str()])
         .help(help);
         cx.report(w.resource, d);
     }

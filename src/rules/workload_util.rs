@@ -5,6 +5,7 @@ use super::RuleCx;
 use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::index::{Index, ResourceId};
 use crate::model::{Labels, Resource, Spec};
+use crate::render::istio_messages::go_list;
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -142,7 +143,8 @@ pub fn report_no_workload(cx: &mut RuleCx, meta: &'static RuleMeta, items: &[Sel
                 s.r.namespace
             ),
         )
-        .at(at, "selects no workload");
+        .at(at, "selects no workload")
+        .istio_args(["selector".to_string(), selector_text(s.labels)]);
         let elsewhere = ix.workloads_selected(None, s.labels);
         let help = if let Some(&w) = elsewhere.first() {
             let w = ix.resource(w);
@@ -184,6 +186,9 @@ pub fn report_conflicts(
         if list.len() < 2 || skip(wr) {
             continue;
         }
+        let mut all: Vec<&str> = list.iter().map(|&j| items[j].r.name.as_str()).collect();
+        all.sort_unstable();
+        let args = [go_list(&all), wr.namespace.clone(), wr.name.clone()];
         for &i in &list {
             let s = &items[i];
             let others: Vec<&Selecting> = list
@@ -207,7 +212,8 @@ pub fn report_conflicts(
                 labels_span(s.labels).unwrap_or(s.r.name_span),
                 "selects the same workload",
             )
-            .related(wr.name_span, "selected workload");
+            .related(wr.name_span, "selected workload")
+            .istio_args(args.clone());
             for o in &others {
                 d = d.related(
                     labels_span(o.labels).unwrap_or(o.r.name_span),
@@ -239,6 +245,9 @@ pub fn report_multiple_defaults(
         if list.len() < 2 || skip_ns(ns) {
             continue;
         }
+        let mut all: Vec<&str> = list.iter().map(|r| r.name.as_str()).collect();
+        all.sort_unstable();
+        let args = [go_list(&all), ns.to_string()];
         for r in &list {
             let others: Vec<&&Resource> = list
                 .iter()
@@ -254,7 +263,8 @@ pub fn report_multiple_defaults(
                     names.join(", ")
                 ),
             )
-            .at(r.name_span, "namespace-wide default");
+            .at(r.name_span, "namespace-wide default")
+            .istio_args(args.clone());
             for o in &others {
                 d = d.related(
                     o.name_span,
