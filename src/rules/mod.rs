@@ -27,6 +27,13 @@ pub mod ineffective_match;
 pub mod internal_gateway_reference;
 pub mod retry_budget_exceeds_timeout;
 pub mod schema_error;
+pub mod validate;
+// schema.ValidationAnalyzer for DestinationRule and Gateway, warnings for all three
+pub mod destinationrule_schema_error;
+pub mod destinationrule_schema_warning;
+pub mod gateway_schema_error;
+pub mod gateway_schema_warning;
+pub mod virtualservice_schema_warning;
 pub mod shadowed_by_catch_all;
 pub mod subset_not_found;
 pub mod two_part_host;
@@ -250,6 +257,11 @@ pub static RULES: &[RuleEntry] = &[
         "ingress-route-ignores-subsets"
     ),
     rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
+    rule!(destinationrule_schema_error, "destinationrule-schema-error"),
+    rule!(gateway_schema_error, "gateway-schema-error"),
+    rule!(virtualservice_schema_warning, "virtualservice-schema-warning"),
+    rule!(destinationrule_schema_warning, "destinationrule-schema-warning"),
+    rule!(gateway_schema_warning, "gateway-schema-warning"),
     loader_rule!(unused_suppression, "unused-suppression"),
     loader_rule!(unknown_suppression_code, "unknown-suppression-code"),
 ];

@@ -32,7 +32,7 @@ pub fn check(cx: &mut RuleCx) {
         virtual_service(vs, &mut out);
         found.push((r, out));
     }
-    for kind in ["Gateway", "ServiceEntry"] {
+    for kind in ["ServiceEntry"] {
         for &id in ix.of_kind(kind) {
             let r = ix.resource(id);
             let mut out = Vec::new();
@@ -49,6 +49,13 @@ pub fn check(cx: &mut RuleCx) {
             cx.report(r, d);
         }
     }
+    super::validate::report(
+        cx,
+        &META,
+        "VirtualService",
+        false,
+        super::validate::virtualservice::validate,
+    );
 }
 
 fn err(
