@@ -155,7 +155,10 @@ impl Tree {
                     TreeKind::Scalar(s, _) => s.as_str(),
                     _ => return None,
                 };
-                Some((Spanned::new(k.value.as_str(), k.span), Spanned::new(s, val.span)))
+                Some((
+                    Spanned::new(k.value.as_str(), k.span),
+                    Spanned::new(s, val.span),
+                ))
             })
             .collect()
     }

@@ -13,5 +13,11 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    super::validate::report(cx, &META, "DestinationRule", true, super::validate::destinationrule::validate);
+    super::validate::report(
+        cx,
+        &META,
+        "DestinationRule",
+        true,
+        super::validate::destinationrule::validate,
+    );
 }

@@ -13,5 +13,11 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    super::validate::report(cx, &META, "Gateway", true, super::validate::gateway::validate);
+    super::validate::report(
+        cx,
+        &META,
+        "Gateway",
+        true,
+        super::validate::gateway::validate,
+    );
 }

@@ -33,11 +33,11 @@ pub mod destinationrule_schema_error;
 pub mod destinationrule_schema_warning;
 pub mod gateway_schema_error;
 pub mod gateway_schema_warning;
-pub mod virtualservice_schema_warning;
 pub mod shadowed_by_catch_all;
 pub mod subset_not_found;
 pub mod two_part_host;
 pub mod unreachable_rule;
+pub mod virtualservice_schema_warning;
 pub mod weights_not_100;
 
 // policies and selectors
@@ -259,8 +259,14 @@ pub static RULES: &[RuleEntry] = &[
     rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
     rule!(destinationrule_schema_error, "destinationrule-schema-error"),
     rule!(gateway_schema_error, "gateway-schema-error"),
-    rule!(virtualservice_schema_warning, "virtualservice-schema-warning"),
-    rule!(destinationrule_schema_warning, "destinationrule-schema-warning"),
+    rule!(
+        virtualservice_schema_warning,
+        "virtualservice-schema-warning"
+    ),
+    rule!(
+        destinationrule_schema_warning,
+        "destinationrule-schema-warning"
+    ),
     rule!(gateway_schema_warning, "gateway-schema-warning"),
     loader_rule!(unused_suppression, "unused-suppression"),
     loader_rule!(unknown_suppression_code, "unknown-suppression-code"),

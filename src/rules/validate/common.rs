@@ -53,7 +53,10 @@ fn preconditions(domain: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if domain.len() > 255 {
-        return Err(format!("it is {} characters long (at most 255)", domain.len()));
+        return Err(format!(
+            "it is {} characters long (at most 255)",
+            domain.len()
+        ));
     }
     Ok(())
 }
@@ -222,7 +225,10 @@ pub fn percent(out: &mut Out, t: &Tree, key: &str, at: &str) {
         if !(0..=100).contains(&p.value) {
             out.err(
                 p.span,
-                format!("`{at}.{key}` is {}; it must be in the range 0..100", p.value),
+                format!(
+                    "`{at}.{key}` is {}; it must be in the range 0..100",
+                    p.value
+                ),
                 "not a percentage",
                 "write a percentage from 0 to 100",
             );
@@ -263,7 +269,9 @@ pub fn export_to(out: &mut Out, t: &Tree, namespace: &str, with_selector: bool) 
             out.err(
                 e.span,
                 if key != e.value {
-                    format!("`exportTo` lists both `.` and the resource's own namespace `{namespace}`")
+                    format!(
+                        "`exportTo` lists both `.` and the resource's own namespace `{namespace}`"
+                    )
                 } else {
                     format!("`exportTo` lists `{}` more than once", e.value)
                 },
@@ -275,7 +283,8 @@ pub fn export_to(out: &mut Out, t: &Tree, namespace: &str, with_selector: bool) 
         if e.value == "~" {
             out.err(
                 e.span,
-                "`exportTo: [~]` (export to no namespace) is allowed only for ServiceEntries".into(),
+                "`exportTo: [~]` (export to no namespace) is allowed only for ServiceEntries"
+                    .into(),
                 "`~` not allowed here",
                 "use `.` to keep the resource in its own namespace",
             );
@@ -315,7 +324,10 @@ pub fn export_to(out: &mut Out, t: &Tree, namespace: &str, with_selector: bool) 
         }
     }
     if seen.iter().any(|s| s == "*") && entries.len() > 1 {
-        let star = entries.iter().find(|e| e.value == "*").unwrap_or(&entries[0]);
+        let star = entries
+            .iter()
+            .find(|e| e.value == "*")
+            .unwrap_or(&entries[0]);
         out.err(
             star.span,
             "`exportTo` cannot combine `*` (public) with other entries".into(),

@@ -3,13 +3,17 @@
 //! `agent.ValidateTLS`, `validatePortTrafficPolicies` and `validateExportTo` (istio/istio
 //! `pkg/config/validation/validation.go`, `agent/validation.go`).
 
-use super::common::{duration, export_to, is_dns1123_label, labels, non_negative, percent, wildcard_domain};
+use super::common::{
+    duration, export_to, is_dns1123_label, labels, non_negative, percent, wildcard_domain,
+};
 use super::Out;
 use crate::model::tree::Tree;
 use crate::model::{Resource, Spec};
 
 pub fn validate(r: &Resource, out: &mut Out) {
-    let Spec::DestinationRule(dr) = &r.spec else { return };
+    let Spec::DestinationRule(dr) = &r.spec else {
+        return;
+    };
     let Some(t) = &dr.tree else { return };
     match t.get_str("host") {
         Some(h) => {
@@ -34,10 +38,21 @@ pub fn validate(r: &Resource, out: &mut Out) {
         traffic_policy(tp, "trafficPolicy", t.key_span("trafficPolicy"), out);
     }
     let mut names: Vec<&str> = Vec::new();
-    for (i, s) in t.get("subsets").map(Tree::items).unwrap_or_default().iter().enumerate() {
+    for (i, s) in t
+        .get("subsets")
+        .map(Tree::items)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let at = format!("subsets[{i}]");
         if s.is_null() {
-            out.err(s.span, format!("`{at}` is null"), "null subset", "remove the empty entry");
+            out.err(
+                s.span,
+                format!("`{at}` is null"),
+                "null subset",
+                "remove the empty entry",
+            );
             continue;
         }
         let name = s.get_str("name");
@@ -53,7 +68,12 @@ pub fn validate(r: &Resource, out: &mut Out) {
         }
         names.push(v);
         if v.is_empty() {
-            out.err(span, format!("`{at}.name` is required"), "subset without name", "name the subset, for example `v1`");
+            out.err(
+                span,
+                format!("`{at}.name` is required"),
+                "subset without name",
+                "name the subset, for example `v1`",
+            );
         } else if !is_dns1123_label(v) {
             out.err(
                 span,
@@ -64,7 +84,12 @@ pub fn validate(r: &Resource, out: &mut Out) {
         }
         labels(out, s, "labels", &at);
         if let Some(tp) = s.get("trafficPolicy") {
-            traffic_policy(tp, &format!("{at}.trafficPolicy"), s.key_span("trafficPolicy"), out);
+            traffic_policy(
+                tp,
+                &format!("{at}.trafficPolicy"),
+                s.key_span("trafficPolicy"),
+                out,
+            );
         }
     }
     let selector = t.get("workloadSelector");
@@ -73,7 +98,12 @@ pub fn validate(r: &Resource, out: &mut Out) {
         let ml = sel.get_string_map("matchLabels");
         for (k, v) in &ml {
             if k.value.is_empty() {
-                out.err(k.span, "`workloadSelector.matchLabels` has an empty key".into(), "empty key", "remove the entry or name the label");
+                out.err(
+                    k.span,
+                    "`workloadSelector.matchLabels` has an empty key".into(),
+                    "empty key",
+                    "remove the entry or name the label",
+                );
             }
             if k.value.contains('*') || v.value.contains('*') {
                 out.err(
@@ -133,7 +163,12 @@ fn traffic_policy(tp: &Tree, at: &str, key: Option<crate::source::Span>, out: &m
         let p = format!("{at}.tunnel");
         if let Some(pr) = tn.get_str("protocol") {
             if !matches!(pr.value, "" | "CONNECT" | "POST") {
-                out.err(pr.span, format!("`{p}.protocol` `{}` is not CONNECT or POST", pr.value), "invalid tunnel protocol", "use CONNECT (default) or POST");
+                out.err(
+                    pr.span,
+                    format!("`{p}.protocol` `{}` is not CONNECT or POST", pr.value),
+                    "invalid tunnel protocol",
+                    "use CONNECT (default) or POST",
+                );
             }
         }
         let host = tn.get_str("targetHost");
@@ -157,17 +192,33 @@ fn traffic_policy(tp: &Tree, at: &str, key: Option<crate::source::Span>, out: &m
             );
         }
     }
-    let pls = tp.get("portLevelSettings").map(Tree::items).unwrap_or_default();
+    let pls = tp
+        .get("portLevelSettings")
+        .map(Tree::items)
+        .unwrap_or_default();
     for (i, pl) in pls.iter().enumerate() {
         let p = format!("{at}.portLevelSettings[{i}]");
         if pl.is_null() {
-            out.err(pl.span, format!("`{p}` is null"), "null port policy", "remove the empty entry");
+            out.err(
+                pl.span,
+                format!("`{p}` is null"),
+                "null port policy",
+                "remove the empty entry",
+            );
             continue;
         }
         if pl.get("port").is_none() {
-            out.err(pl.span, format!("`{p}.port` is required"), "port policy without port", "add `port: {number: 8080}`");
+            out.err(
+                pl.span,
+                format!("`{p}.port` is required"),
+                "port policy without port",
+                "add `port: {number: 8080}`",
+            );
         }
-        if !["outlierDetection", "connectionPool", "loadBalancer", "tls"].iter().any(|f| pl.get(f).is_some()) {
+        if !["outlierDetection", "connectionPool", "loadBalancer", "tls"]
+            .iter()
+            .any(|f| pl.get(f).is_some())
+        {
             out.err(
                 pl.span,
                 format!("`{p}` must set at least one of loadBalancer, connectionPool, outlierDetection or tls"),
@@ -187,7 +238,12 @@ fn settings(tp: &Tree, at: &str, out: &mut Out) {
         outlier_detection(od, &format!("{at}.outlierDetection"), out);
     }
     if let Some(cp) = tp.get("connectionPool") {
-        connection_pool(cp, &format!("{at}.connectionPool"), tp.key_span("connectionPool"), out);
+        connection_pool(
+            cp,
+            &format!("{at}.connectionPool"),
+            tp.key_span("connectionPool"),
+            out,
+        );
     }
     if let Some(lb) = tp.get("loadBalancer") {
         load_balancer(lb, &format!("{at}.loadBalancer"), outlier.is_some(), out);
@@ -238,11 +294,20 @@ fn connection_pool(cp: &Tree, at: &str, key: Option<crate::source::Span>, out: &
     }
     if let Some(h) = http {
         let p = format!("{at}.http");
-        for k in ["http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "maxRetries", "maxConcurrentStreams"] {
+        for k in [
+            "http1MaxPendingRequests",
+            "http2MaxRequests",
+            "maxRequestsPerConnection",
+            "maxRetries",
+            "maxConcurrentStreams",
+        ] {
             non_negative(out, h, k, &p);
         }
         duration(out, h, "idleTimeout", &p);
-        if h.get_str("h2UpgradePolicy").is_some_and(|x| x.value == "UPGRADE") && h.get_bool("useClientProtocol") == Some(true) {
+        if h.get_str("h2UpgradePolicy")
+            .is_some_and(|x| x.value == "UPGRADE")
+            && h.get_bool("useClientProtocol") == Some(true)
+        {
             out.err(
                 h.get("useClientProtocol").map_or(h.span, |x| x.span),
                 format!("`{p}.useClientProtocol` cannot be true when `h2UpgradePolicy` is UPGRADE"),
@@ -288,7 +353,12 @@ fn load_balancer(lb: &Tree, at: &str, has_outlier: bool, out: &mut Out) {
         let p = format!("{at}.consistentHash");
         if let Some(c) = ch.get("httpCookie") {
             if c.get_str("name").is_none_or(|n| n.value.is_empty()) {
-                out.err(c.span, format!("`{p}.httpCookie.name` is required"), "cookie without name", "name the cookie to hash on");
+                out.err(
+                    c.span,
+                    format!("`{p}.httpCookie.name` is required"),
+                    "cookie without name",
+                    "name the cookie to hash on",
+                );
             }
         }
         let mrs = ch.get_int("minimumRingSize").filter(|m| m.value != 0);
@@ -313,11 +383,18 @@ fn load_balancer(lb: &Tree, at: &str, has_outlier: bool, out: &mut Out) {
             let n = ts.as_ref().map_or(0, |x| x.value);
             let span = ts.as_ref().map_or(ml.span, |x| x.span);
             if n == 0 {
-                out.err(span, format!("`{p}.maglev.tableSize` must be set"), "no table size", "set a prime table size such as 65537");
+                out.err(
+                    span,
+                    format!("`{p}.maglev.tableSize` must be set"),
+                    "no table size",
+                    "set a prime table size such as 65537",
+                );
             } else if n >= 5_000_011 || !is_prime(n) {
                 out.err(
                     span,
-                    format!("`{p}.maglev.tableSize` is {n}; it must be a prime number below 5000011"),
+                    format!(
+                        "`{p}.maglev.tableSize` is {n}; it must be a prime number below 5000011"
+                    ),
                     "invalid maglev table size",
                     "use a prime such as 65537 (the Envoy default) or 131071",
                 );
@@ -344,7 +421,12 @@ fn locality(ll: &Tree, at: &str, out: &mut Out) {
     }
     if !fail.is_empty() {
         for l in ll.get_strs("failoverPriority") {
-            if matches!(l.value, "topology.kubernetes.io/region" | "topology.kubernetes.io/zone" | "topology.istio.io/subzone") {
+            if matches!(
+                l.value,
+                "topology.kubernetes.io/region"
+                    | "topology.kubernetes.io/zone"
+                    | "topology.istio.io/subzone"
+            ) {
                 out.err(
                     l.span,
                     format!("`{at}.failoverPriority` cannot use the topology label `{}` together with `failover`", l.value),
@@ -364,7 +446,10 @@ fn locality(ll: &Tree, at: &str, out: &mut Out) {
             if n <= 0 || n > 100 {
                 out.err(
                     w.span,
-                    format!("`{p}.to.{}` weight is {n}; locality weights must be in the range 1..100", k.value),
+                    format!(
+                        "`{p}.to.{}` weight is {n}; locality weights must be in the range 1..100",
+                        k.value
+                    ),
                     "invalid locality weight",
                     "give the locality a weight from 1 to 100, or remove it",
                 );
@@ -375,7 +460,9 @@ fn locality(ll: &Tree, at: &str, out: &mut Out) {
         if total != 100 {
             out.err(
                 d.key_span("to").or(to.map(|t| t.span)).unwrap_or(d.span),
-                format!("the weights of `{p}.to` add up to {total}; they must add up to exactly 100"),
+                format!(
+                    "the weights of `{p}.to` add up to {total}; they must add up to exactly 100"
+                ),
                 "weights do not add up to 100",
                 "adjust the weights so that they add up to 100",
             );
@@ -402,7 +489,10 @@ fn locality(ll: &Tree, at: &str, out: &mut Out) {
                 if x.value.contains('/') || x.value.contains('*') {
                     out.err(
                         x.span,
-                        format!("`{p}.{k}` `{}` must be a region only (no `/` or `*`)", x.value),
+                        format!(
+                            "`{p}.{k}` `{}` must be a region only (no `/` or `*`)",
+                            x.value
+                        ),
                         "not a region",
                         "write only the region, such as `us-east1`",
                     );
@@ -418,7 +508,10 @@ fn client_tls(t: &Tree, at: &str, out: &mut Out) {
     let mode = t.get_str("mode").map_or("", |m| m.value);
     let set = |k: &str| t.get_str(k).is_some_and(|x| !x.value.is_empty());
     if matches!(mode, "SIMPLE" | "MUTUAL") && set("credentialName") {
-        if let Some(k) = ["clientCertificate", "privateKey", "caCertificates", "caCrl"].into_iter().find(|k| set(k)) {
+        if let Some(k) = ["clientCertificate", "privateKey", "caCertificates", "caCrl"]
+            .into_iter()
+            .find(|k| set(k))
+        {
             out.err(
                 t.get(k).map_or(t.span, |x| x.span),
                 format!("`{at}.{k}` cannot be set together with `credentialName`"),

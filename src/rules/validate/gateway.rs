@@ -8,8 +8,18 @@ use crate::model::{Resource, Spec};
 
 /// `protocol.Parse` names (case-insensitive).
 const PROTOCOLS: &[&str] = &[
-    "tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2", "https", "tls", "mongo",
-    "redis", "mysql",
+    "tcp",
+    "udp",
+    "grpc",
+    "grpc-web",
+    "http",
+    "http_proxy",
+    "http2",
+    "https",
+    "tls",
+    "mongo",
+    "redis",
+    "mysql",
 ];
 
 pub fn validate(r: &Resource, out: &mut Out) {
@@ -40,7 +50,12 @@ pub fn validate(r: &Resource, out: &mut Out) {
     for (i, s) in items.iter().enumerate() {
         let at = format!("servers[{i}]");
         if s.is_null() {
-            out.err(s.span, format!("`{at}` is null"), "null server", "remove the empty entry");
+            out.err(
+                s.span,
+                format!("`{at}` is null"),
+                "null server",
+                "remove the empty entry",
+            );
             continue;
         }
         server(s, &at, out);
@@ -98,7 +113,9 @@ fn server(s: &Tree, at: &str, out: &mut Out) {
         }
     }
     let bind = s.get_str("bind");
-    let unix = bind.as_ref().is_some_and(|b| b.value.starts_with("unix://"));
+    let unix = bind
+        .as_ref()
+        .is_some_and(|b| b.value.starts_with("unix://"));
     let port = s.get("port");
     let mut port_ok = true;
     match port {
@@ -121,7 +138,10 @@ fn server(s: &Tree, at: &str, out: &mut Out) {
                 out.err(
                     proto.as_ref().map_or(p.span, |x| x.span),
                     match &proto {
-                        Some(x) => format!("`{at}.port.protocol` `{}` is not a protocol Istio knows", x.value),
+                        Some(x) => format!(
+                            "`{at}.port.protocol` `{}` is not a protocol Istio knows",
+                            x.value
+                        ),
                         None => format!("`{at}.port.protocol` is missing"),
                     },
                     "unknown protocol",
@@ -144,7 +164,9 @@ fn server(s: &Tree, at: &str, out: &mut Out) {
                     port_ok = false;
                     out.err(
                         tp.span,
-                        format!("`{at}.port.targetPort` has no effect on Gateways; Istio rejects it"),
+                        format!(
+                            "`{at}.port.targetPort` has no effect on Gateways; Istio rejects it"
+                        ),
                         "targetPort on a Gateway",
                         "remove `targetPort`; the gateway's Service maps its ports to the pod",
                     );
@@ -167,7 +189,10 @@ fn server(s: &Tree, at: &str, out: &mut Out) {
             if !abs {
                 out.err(
                     b.span,
-                    format!("`{at}.bind` `{}` is not an absolute path to a socket file", b.value),
+                    format!(
+                        "`{at}.bind` `{}` is not an absolute path to a socket file",
+                        b.value
+                    ),
                     "invalid unix socket path",
                     "write `unix:///absolute/path.sock` (or `unix://@name` for an abstract socket)",
                 );
@@ -185,7 +210,10 @@ fn server(s: &Tree, at: &str, out: &mut Out) {
         } else if !b.value.is_empty() && !is_ip(b.value) {
             out.err(
                 b.span,
-                format!("`{at}.bind` `{}` is not an IP address or `unix://` path", b.value),
+                format!(
+                    "`{at}.bind` `{}` is not an IP address or `unix://` path",
+                    b.value
+                ),
                 "invalid bind address",
                 "write the IP to listen on, such as `0.0.0.0`, or `unix:///path.sock`",
             );
@@ -209,7 +237,10 @@ fn server(s: &Tree, at: &str, out: &mut Out) {
         match tls {
             None if is_tls => out.err(
                 p.get("protocol").map_or(p.span, |x| x.span),
-                format!("`{at}` uses protocol {} but has no `tls` settings", proto.to_uppercase()),
+                format!(
+                    "`{at}` uses protocol {} but has no `tls` settings",
+                    proto.to_uppercase()
+                ),
                 "HTTPS/TLS server without tls",
                 "add `tls:` with `mode: SIMPLE` and a `credentialName`, or `mode: PASSTHROUGH`",
             ),
@@ -245,7 +276,9 @@ fn host(h: &str) -> Option<String> {
         return Some("the namespace and the DNS name cannot be empty".into());
     }
     if ns != "*" && ns != "." && ns != "~" && !is_dns1123_label(ns) {
-        return Some(format!("namespace `{ns}` is not `*`, `.` or a namespace name"));
+        return Some(format!(
+            "namespace `{ns}` is not `*`, `.` or a namespace name"
+        ));
     }
     dns_part(name)
 }
@@ -261,7 +294,9 @@ fn dns_part(h: &str) -> Option<String> {
         }
     }
     if h.contains('*') && h.len() != 1 && !h.starts_with("*.") {
-        return Some(format!("`{h}` is a partial wildcard; only `*` or `*.domain` is allowed"));
+        return Some(format!(
+            "`{h}` is a partial wildcard; only `*` or `*.domain` is allowed"
+        ));
     }
     None
 }
@@ -272,7 +307,10 @@ fn nonempty(t: &Tree, k: &str) -> bool {
 
 /// `validateTLSOptions`.
 fn tls_options(t: &Tree, at: &str, out: &mut Out) {
-    let mode = t.get_str("mode").map(|m| m.value.to_string()).unwrap_or_else(|| "PASSTHROUGH".into());
+    let mode = t
+        .get_str("mode")
+        .map(|m| m.value.to_string())
+        .unwrap_or_else(|| "PASSTHROUGH".into());
     let mode_span = t.get("mode").map_or(t.span, |m| m.span);
     if let Some(v) = t.get_str("minProtocolVersion") {
         if matches!(v.value, "TLSV1_0" | "TLSV1_1")
@@ -298,7 +336,10 @@ fn tls_options(t: &Tree, at: &str, out: &mut Out) {
         } else if seen.contains(&c.value) {
             out.warn(
                 c.span,
-                format!("`{at}.cipherSuites` lists `{}` twice; the duplicate is ignored", c.value),
+                format!(
+                    "`{at}.cipherSuites` lists `{}` twice; the duplicate is ignored",
+                    c.value
+                ),
                 "duplicate cipher suite",
                 "remove the duplicate",
             );
@@ -308,7 +349,12 @@ fn tls_options(t: &Tree, at: &str, out: &mut Out) {
     }
     let field = |k: &str| t.get(k).map_or(t.span, |x| x.span);
     if mode == "ISTIO_MUTUAL" {
-        for k in ["serverCertificate", "privateKey", "caCertificates", "credentialName"] {
+        for k in [
+            "serverCertificate",
+            "privateKey",
+            "caCertificates",
+            "credentialName",
+        ] {
             if nonempty(t, k) {
                 out.err(
                     field(k),
@@ -320,12 +366,20 @@ fn tls_options(t: &Tree, at: &str, out: &mut Out) {
         }
         return;
     }
-    let certs = ["caCrl", "serverCertificate", "privateKey", "caCertificates", "credentialName"];
+    let certs = [
+        "caCrl",
+        "serverCertificate",
+        "privateKey",
+        "caCertificates",
+        "credentialName",
+    ];
     if matches!(mode.as_str(), "PASSTHROUGH" | "AUTO_PASSTHROUGH") {
         if let Some(k) = certs.iter().find(|k| nonempty(t, k)) {
             out.warn(
                 field(k),
-                format!("`{at}` uses mode {mode}, which does not use certificates; `{k}` is ignored"),
+                format!(
+                    "`{at}` uses mode {mode}, which does not use certificates; `{k}` is ignored"
+                ),
                 "ignored with passthrough",
                 "remove the certificate settings, or terminate TLS with mode SIMPLE",
             );

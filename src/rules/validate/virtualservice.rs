@@ -3,13 +3,18 @@
 //! `pkg/config/validation/validation.go`, `virtualservice.go`) that `schema-error` does not
 //! already cover (durations, percentages, regexes, weights, ports, retries, fault status).
 
-use super::common::{export_to, fqdn, host_matches, host_subset_of, is_dns1123_label, is_ip, is_ip_or_cidr, labels, wildcard_domain};
+use super::common::{
+    export_to, fqdn, host_matches, host_subset_of, is_dns1123_label, is_ip, is_ip_or_cidr, labels,
+    wildcard_domain,
+};
 use super::Out;
 use crate::model::tree::Tree;
 use crate::model::{Resource, Spec};
 
 pub fn validate(r: &Resource, out: &mut Out) {
-    let Spec::VirtualService(vs) = &r.spec else { return };
+    let Spec::VirtualService(vs) = &r.spec else {
+        return;
+    };
     let Some(t) = &vs.tree else { return };
     let hosts = t.get_strs("hosts");
     let gateways = t.get_strs("gateways");
@@ -18,7 +23,11 @@ pub fn validate(r: &Resource, out: &mut Out) {
     let tls = t.get("tls").map(Tree::items).unwrap_or_default();
     let delegate = hosts.is_empty();
     if delegate {
-        for (k, present) in [("gateways", !gateways.is_empty()), ("tls", !tls.is_empty()), ("tcp", !tcp.is_empty())] {
+        for (k, present) in [
+            ("gateways", !gateways.is_empty()),
+            ("tls", !tls.is_empty()),
+            ("tcp", !tcp.is_empty()),
+        ] {
             if present {
                 out.err(
                     t.key_span(k).unwrap_or(t.span),
@@ -34,7 +43,13 @@ pub fn validate(r: &Resource, out: &mut Out) {
     gateway_names(out, &gateways, "gateways");
     if !applies_to_gateway {
         for (i, h) in http.iter().enumerate() {
-            for (j, m) in h.get("match").map(Tree::items).unwrap_or_default().iter().enumerate() {
+            for (j, m) in h
+                .get("match")
+                .map(Tree::items)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 for key in ["headers", "withoutHeaders"] {
                     for (k, _) in m.get(key).map(Tree::entries).unwrap_or_default() {
                         if is_jwt_claim(&k.value) {
@@ -50,7 +65,13 @@ pub fn validate(r: &Resource, out: &mut Out) {
             }
         }
     }
-    let sni = tls.iter().any(|r| r.get("match").map(Tree::items).unwrap_or_default().iter().any(|m| !m.get_strs("sniHosts").is_empty()));
+    let sni = tls.iter().any(|r| {
+        r.get("match")
+            .map(Tree::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|m| !m.get_strs("sniHosts").is_empty())
+    });
     let mut all_valid = true;
     for h in &hosts {
         let res = if applies_to_gateway && sni && h.value.starts_with("outbound_") {
@@ -81,7 +102,10 @@ pub fn validate(r: &Resource, out: &mut Out) {
                 if host_matches(hosts[i].value, hosts[j].value) {
                     out.err(
                         hosts[j].span,
-                        format!("duplicate hosts in the VirtualService: `{}` and `{}` overlap", hosts[i].value, hosts[j].value),
+                        format!(
+                            "duplicate hosts in the VirtualService: `{}` and `{}` overlap",
+                            hosts[i].value, hosts[j].value
+                        ),
                         "duplicate host",
                         "list each host once; a wildcard host already covers the hosts it matches",
                     );
@@ -90,12 +114,22 @@ pub fn validate(r: &Resource, out: &mut Out) {
         }
     }
     if http.is_empty() && tcp.is_empty() && tls.is_empty() {
-        out.err(t.span, "a VirtualService needs at least one of `http`, `tcp` or `tls`".into(), "no routes", "add the routes, for example `http: [{route: [{destination: {host: reviews}}]}]`");
+        out.err(
+            t.span,
+            "a VirtualService needs at least one of `http`, `tcp` or `tls`".into(),
+            "no routes",
+            "add the routes, for example `http: [{route: [{destination: {host: reviews}}]}]`",
+        );
     }
     for (i, h) in http.iter().enumerate() {
         let at = format!("http[{i}]");
         if h.is_null() {
-            out.err(h.span, format!("`{at}` is null"), "null route", "remove the empty entry");
+            out.err(
+                h.span,
+                format!("`{at}` is null"),
+                "null route",
+                "remove the empty entry",
+            );
             continue;
         }
         http_route(h, &at, delegate, out);
@@ -104,20 +138,38 @@ pub fn validate(r: &Resource, out: &mut Out) {
         let at = format!("tls[{i}]");
         let ms = r.get("match").map(Tree::items).unwrap_or_default();
         if ms.is_empty() {
-            out.err(r.key_span("match").unwrap_or(r.span), format!("`{at}` needs at least one `match` with `sniHosts`"), "TLS route without match", "add `match: [{sniHosts: [example.com]}]`");
+            out.err(
+                r.key_span("match").unwrap_or(r.span),
+                format!("`{at}` needs at least one `match` with `sniHosts`"),
+                "TLS route without match",
+                "add `match: [{sniHosts: [example.com]}]`",
+            );
         }
         for (j, m) in ms.iter().enumerate() {
             let mat = format!("{at}.match[{j}]");
             let snis = m.get_strs("sniHosts");
             if snis.is_empty() {
-                out.err(m.span, format!("`{mat}.sniHosts` is empty; a TLS match needs at least one SNI host"), "no SNI hosts", "list the SNI host names this route matches");
+                out.err(
+                    m.span,
+                    format!("`{mat}.sniHosts` is empty; a TLS match needs at least one SNI host"),
+                    "no SNI hosts",
+                    "list the SNI host names this route matches",
+                );
             }
             for s in &snis {
                 if let Err(e) = wildcard_domain(s.value) {
                     if is_ip(s.value) {
                         out.warn(s.span, format!("`{mat}.sniHosts` entry `{}` is an IP address, which goes against the SNI specification; most clients never send it", s.value), "IP address as SNI", "match on the host name clients connect to");
                     } else {
-                        out.err(s.span, format!("`{mat}.sniHosts` entry `{}` is not a valid host: {e}", s.value), "invalid SNI host", "write a host name such as `api.example.com`");
+                        out.err(
+                            s.span,
+                            format!(
+                                "`{mat}.sniHosts` entry `{}` is not a valid host: {e}",
+                                s.value
+                            ),
+                            "invalid SNI host",
+                            "write a host name such as `api.example.com`",
+                        );
                     }
                     continue;
                 }
@@ -137,7 +189,13 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
     for (i, r) in tcp.iter().enumerate() {
         let at = format!("tcp[{i}]");
-        for (j, m) in r.get("match").map(Tree::items).unwrap_or_default().iter().enumerate() {
+        for (j, m) in r
+            .get("match")
+            .map(Tree::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let mat = format!("{at}.match[{j}]");
             subnets(m, &mat, out);
             l4_match(m, &mat, out);
@@ -150,8 +208,11 @@ pub fn validate(r: &Resource, out: &mut Out) {
 /// `jwt.ToRoutingClaim(key).Match`.
 fn is_jwt_claim(k: &str) -> bool {
     let l = k.to_ascii_lowercase();
-    let Some(rest) = l.strip_prefix("@request.auth.claims") else { return false };
-    (rest.starts_with('.') && rest.len() > 1) || (rest.starts_with('[') && rest.ends_with(']') && rest.len() > 2)
+    let Some(rest) = l.strip_prefix("@request.auth.claims") else {
+        return false;
+    };
+    (rest.starts_with('.') && rest.len() > 1)
+        || (rest.starts_with('[') && rest.ends_with(']') && rest.len() > 2)
 }
 
 /// `validateGatewayNames`. A name without `/` ends the check (as Istio's loop returns there).
@@ -163,18 +224,37 @@ fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &str) 
                     let parts: Vec<&str> = g.value.split('.').collect();
                     out.warn(
                         g.span,
-                        format!("`{at}` entry `{}` uses the legacy `name.namespace` gateway format", g.value),
+                        format!(
+                            "`{at}` entry `{}` uses the legacy `name.namespace` gateway format",
+                            g.value
+                        ),
                         "legacy gateway name",
-                        &format!("write it as `{}/{}`", parts.get(1).copied().unwrap_or(""), parts[0]),
+                        &format!(
+                            "write it as `{}/{}`",
+                            parts.get(1).copied().unwrap_or(""),
+                            parts[0]
+                        ),
                     );
                 }
                 if let Err(e) = fqdn(g.value) {
-                    out.err(g.span, format!("`{at}` entry `{}` is not a valid gateway name: {e}", g.value), "invalid gateway name", "write `namespace/name` or a Gateway name in this namespace");
+                    out.err(
+                        g.span,
+                        format!(
+                            "`{at}` entry `{}` is not a valid gateway name: {e}",
+                            g.value
+                        ),
+                        "invalid gateway name",
+                        "write `namespace/name` or a Gateway name in this namespace",
+                    );
                 }
                 return;
             }
             Some((ns, name)) => {
-                if ns.is_empty() || name.is_empty() || !is_dns1123_label(ns) || !is_dns1123_label(name) {
+                if ns.is_empty()
+                    || name.is_empty()
+                    || (ns != "." && !is_dns1123_label(ns))
+                    || !is_dns1123_label(name)
+                {
                     out.err(
                         g.span,
                         format!("`{at}` entry `{}` is not valid: the namespace and the name must both be DNS-1123 labels", g.value),
@@ -190,7 +270,15 @@ fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &str) 
 fn subnets(m: &Tree, at: &str, out: &mut Out) {
     for s in m.get_strs("destinationSubnets") {
         if !is_ip_or_cidr(s.value) {
-            out.err(s.span, format!("`{at}.destinationSubnets` entry `{}` is not an IP address or CIDR", s.value), "invalid subnet", "write an IP such as `10.0.0.1` or a CIDR such as `10.0.0.0/16`");
+            out.err(
+                s.span,
+                format!(
+                    "`{at}.destinationSubnets` entry `{}` is not an IP address or CIDR",
+                    s.value
+                ),
+                "invalid subnet",
+                "write an IP such as `10.0.0.1` or a CIDR such as `10.0.0.0/16`",
+            );
         }
     }
 }
@@ -200,7 +288,15 @@ fn l4_match(m: &Tree, at: &str, out: &mut Out) {
     gateway_names(out, &m.get_strs("gateways"), &format!("{at}.gateways"));
     if let Some(ns) = m.get_str("sourceNamespace") {
         if !ns.value.is_empty() && !is_dns1123_label(ns.value) {
-            out.err(ns.span, format!("`{at}.sourceNamespace` `{}` is not a namespace name (DNS-1123 label)", ns.value), "invalid namespace", "write the namespace name of the calling workloads");
+            out.err(
+                ns.span,
+                format!(
+                    "`{at}.sourceNamespace` `{}` is not a namespace name (DNS-1123 label)",
+                    ns.value
+                ),
+                "invalid namespace",
+                "write the namespace name of the calling workloads",
+            );
         }
     }
 }
@@ -208,7 +304,12 @@ fn l4_match(m: &Tree, at: &str, out: &mut Out) {
 fn l4_route(r: &Tree, at: &str, kind: &str, out: &mut Out) {
     let routes = r.get("route").map(Tree::items).unwrap_or_default();
     if routes.is_empty() {
-        out.err(r.key_span("route").unwrap_or(r.span), format!("`{at}.route` is required: a {kind} route needs at least one destination"), "no route", "add `route: [{destination: {host: ...}}]`");
+        out.err(
+            r.key_span("route").unwrap_or(r.span),
+            format!("`{at}.route` is required: a {kind} route needs at least one destination"),
+            "no route",
+            "add `route: [{destination: {host: ...}}]`",
+        );
     }
     for (j, d) in routes.iter().enumerate() {
         route_destination(d, &format!("{at}.route[{j}]"), out);
@@ -217,7 +318,12 @@ fn l4_route(r: &Tree, at: &str, kind: &str, out: &mut Out) {
 
 fn route_destination(d: &Tree, at: &str, out: &mut Out) {
     match d.get("destination") {
-        None => out.err(d.span, format!("`{at}.destination` is required"), "route without destination", "add `destination: {host: ...}`"),
+        None => out.err(
+            d.span,
+            format!("`{at}.destination` is required"),
+            "route without destination",
+            "add `destination: {host: ...}`",
+        ),
         Some(dest) => destination(dest, &format!("{at}.destination"), out),
     }
 }
@@ -226,14 +332,32 @@ fn route_destination(d: &Tree, at: &str, out: &mut Out) {
 fn destination(d: &Tree, at: &str, out: &mut Out) {
     if let Some(h) = d.get_str("host") {
         if h.value == "*" {
-            out.err(h.span, format!("`{at}.host` is `*`; a destination must name a host"), "wildcard destination", "route to a service host such as `reviews`");
+            out.err(
+                h.span,
+                format!("`{at}.host` is `*`; a destination must name a host"),
+                "wildcard destination",
+                "route to a service host such as `reviews`",
+            );
         } else if let Err(e) = wildcard_domain(h.value) {
-            out.err(h.span, format!("`{at}.host` `{}` is not a valid host: {e}", h.value), "invalid destination host", "write a service host such as `reviews.prod.svc.cluster.local`");
+            out.err(
+                h.span,
+                format!("`{at}.host` `{}` is not a valid host: {e}", h.value),
+                "invalid destination host",
+                "write a service host such as `reviews.prod.svc.cluster.local`",
+            );
         }
     }
     if let Some(s) = d.get_str("subset") {
         if !s.value.is_empty() && !is_dns1123_label(s.value) {
-            out.err(s.span, format!("`{at}.subset` `{}` is not a valid subset name (DNS-1123 label)", s.value), "invalid subset name", "use the subset name from the DestinationRule, such as `v1`");
+            out.err(
+                s.span,
+                format!(
+                    "`{at}.subset` `{}` is not a valid subset name (DNS-1123 label)",
+                    s.value
+                ),
+                "invalid subset name",
+                "use the subset name from the DestinationRule, such as `v1`",
+            );
         }
     }
 }
@@ -241,7 +365,9 @@ fn destination(d: &Tree, at: &str, out: &mut Out) {
 const PSEUDO: &[&str] = &[":method", ":scheme", ":authority", ":path", ":status"];
 
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
 }
 
 fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
@@ -251,14 +377,22 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     if has("delegate") && !delegate {
         for k in ["redirect", "route"] {
             if has(k) {
-                out.err(key(k), format!("`{at}` delegates, so it cannot also set `{k}`"), &format!("{k} with delegate"), "remove `route`/`redirect`; the delegate VirtualService routes the requests");
+                out.err(
+                    key(k),
+                    format!("`{at}` delegates, so it cannot also set `{k}`"),
+                    &format!("{k} with delegate"),
+                    "remove `route`/`redirect`; the delegate VirtualService routes the requests",
+                );
             }
         }
     } else {
         if delegate && has("delegate") {
             out.err(key("delegate"), format!("`{at}.delegate` is in a delegate VirtualService (no `hosts`); a delegate cannot delegate again"), "nested delegate", "route the requests here, or add `hosts` to make this a root VirtualService");
         }
-        for (a, others) in [("redirect", ["route", "fault", "rewrite", "directResponse"]), ("directResponse", ["route", "fault", "rewrite", "redirect"])] {
+        for (a, others) in [
+            ("redirect", ["route", "fault", "rewrite", "directResponse"]),
+            ("directResponse", ["route", "fault", "rewrite", "redirect"]),
+        ] {
             if !has(a) {
                 continue;
             }
@@ -267,19 +401,40 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
                     if a == "directResponse" && o == "redirect" {
                         continue;
                     }
-                    out.err(key(o), format!("`{at}` sets both `{a}` and `{o}`, which cannot be combined"), &format!("{o} with {a}"), &format!("remove `{o}`, or replace `{a}` with a route"));
+                    out.err(
+                        key(o),
+                        format!("`{at}` sets both `{a}` and `{o}`, which cannot be combined"),
+                        &format!("{o} with {a}"),
+                        &format!("remove `{o}`, or replace `{a}` with a route"),
+                    );
                 }
             }
         }
         if routes.is_empty() && !has("redirect") && !has("directResponse") && !has("delegate") {
-            out.err(h.span, format!("`{at}` needs a `route`, `redirect`, `directResponse` or `delegate`"), "rule without action", "add `route: [{destination: {host: ...}}]`");
+            out.err(
+                h.span,
+                format!("`{at}` needs a `route`, `redirect`, `directResponse` or `delegate`"),
+                "rule without action",
+                "add `route: [{destination: {host: ...}}]`",
+            );
         }
         if has("mirror") && h.get("mirrors").is_some_and(|m| !m.items().is_empty()) {
-            out.err(key("mirrors"), format!("`{at}` sets both `mirror` and `mirrors`; use only one"), "mirror with mirrors", "move the `mirror` destination into `mirrors`");
+            out.err(
+                key("mirrors"),
+                format!("`{at}` sets both `mirror` and `mirrors`; use only one"),
+                "mirror with mirrors",
+                "move the `mirror` destination into `mirrors`",
+            );
         }
     }
     // matches
-    for (j, m) in h.get("match").map(Tree::items).unwrap_or_default().iter().enumerate() {
+    for (j, m) in h
+        .get("match")
+        .map(Tree::items)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let mat = format!("{at}.match[{j}]");
         for k in ["headers", "withoutHeaders"] {
             for (name, v) in m.get(k).map(Tree::entries).unwrap_or_default() {
@@ -289,7 +444,12 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
                     out.err(name.span, format!("`{mat}.{k}` has an invalid header name `{n}`"), "invalid header name", "use a header name of token characters (letters, digits, `-`, `_`, ...), a pseudo-header such as `:authority`, or `@request.auth.claims.<claim>`");
                 }
                 if v.is_null() && k == "headers" {
-                    out.err(name.span, format!("`{mat}.headers.{n}` has no match; a header match cannot be null"), "null header match", "write `{}` to match presence, or `exact:`/`prefix:`/`regex:`");
+                    out.err(
+                        name.span,
+                        format!("`{mat}.headers.{n}` has no match; a header match cannot be null"),
+                        "null header match",
+                        "write `{}` to match presence, or `exact:`/`prefix:`/`regex:`",
+                    );
                 }
             }
         }
@@ -303,22 +463,54 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     // redirect
     if let Some(rd) = h.get("redirect") {
         let p = format!("{at}.redirect");
-        if ["uri", "authority", "port", "derivePort", "scheme"].iter().all(|k| rd.get(k).is_none()) {
-            out.err(key("redirect"), format!("`{p}` must set at least one of uri, authority, scheme or port"), "empty redirect", "set where to redirect, for example `uri: /new-path`");
+        if ["uri", "authority", "port", "derivePort", "scheme"]
+            .iter()
+            .all(|k| rd.get(k).is_none())
+        {
+            out.err(
+                key("redirect"),
+                format!("`{p}` must set at least one of uri, authority, scheme or port"),
+                "empty redirect",
+                "set where to redirect, for example `uri: /new-path`",
+            );
         }
         if let Some(c) = rd.get_int("redirectCode") {
             if c.value != 0 && !(300..=399).contains(&c.value) {
-                out.err(c.span, format!("`{p}.redirectCode` is {}; it must be a 3xx status (300..399)", c.value), "not a redirect status", "use 301, 302, 307 or 308");
+                out.err(
+                    c.span,
+                    format!(
+                        "`{p}.redirectCode` is {}; it must be a 3xx status (300..399)",
+                        c.value
+                    ),
+                    "not a redirect status",
+                    "use 301, 302, 307 or 308",
+                );
             }
         }
         if let Some(s) = rd.get_str("scheme") {
             if !matches!(s.value, "" | "http" | "https") {
-                out.err(s.span, format!("`{p}.scheme` is `{}`; it must be `http` or `https`", s.value), "invalid scheme", "use `http` or `https` (lower case)");
+                out.err(
+                    s.span,
+                    format!(
+                        "`{p}.scheme` is `{}`; it must be `http` or `https`",
+                        s.value
+                    ),
+                    "invalid scheme",
+                    "use `http` or `https` (lower case)",
+                );
             }
         }
         if let Some(pt) = rd.get_int("port") {
-            if pt.value > 0 && pt.value > 65535 {
-                out.err(pt.span, format!("`{p}.port` is {}; it must be in the range 1..65535", pt.value), "invalid port", "use the port to redirect to");
+            if pt.value > 65535 {
+                out.err(
+                    pt.span,
+                    format!(
+                        "`{p}.port` is {}; it must be in the range 1..65535",
+                        pt.value
+                    ),
+                    "invalid port",
+                    "use the port to redirect to",
+                );
             }
         }
     }
@@ -328,14 +520,36 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
         let st = dr.get_int("status");
         let sv = st.as_ref().map_or(0, |s| s.value);
         if !(200..=600).contains(&sv) {
-            out.err(st.as_ref().map_or(dr.span, |s| s.span), format!("`{p}.status` is {sv}; it must be an HTTP status from 200 to 599"), "invalid status", "set the status to return, such as 200 or 503");
+            out.err(
+                st.as_ref().map_or(dr.span, |s| s.span),
+                format!("`{p}.status` is {sv}; it must be an HTTP status from 200 to 599"),
+                "invalid status",
+                "set the status to return, such as 200 or 503",
+            );
         }
         if let Some(b) = dr.get("body") {
-            let len = b.get_str("string").map(|s| s.value.len()).or_else(|| b.get_str("bytes").map(|s| s.value.trim_end_matches('=').len() * 3 / 4)).unwrap_or(0);
+            let len = b
+                .get_str("string")
+                .map(|s| s.value.len())
+                .or_else(|| {
+                    b.get_str("bytes")
+                        .map(|s| s.value.trim_end_matches('=').len() * 3 / 4)
+                })
+                .unwrap_or(0);
             if len > 1024 * 1024 {
-                out.err(b.span, format!("`{p}.body` is {len} bytes; Istio allows at most 1MB"), "body too large", "serve large responses from a backend instead");
+                out.err(
+                    b.span,
+                    format!("`{p}.body` is {len} bytes; Istio allows at most 1MB"),
+                    "body too large",
+                    "serve large responses from a backend instead",
+                );
             } else if len > 100 * 1024 {
-                out.warn(b.span, format!("`{p}.body` is {len} bytes; bodies over 100KB are not recommended"), "large body", "serve large responses from a backend instead");
+                out.warn(
+                    b.span,
+                    format!("`{p}.body` is {len} bytes; bodies over 100KB are not recommended"),
+                    "large body",
+                    "serve large responses from a backend instead",
+                );
             }
         }
     }
@@ -345,30 +559,59 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
         let uri = rw.get("uri").is_some() || rw.entry("uri").is_some();
         let rx = rw.get("uriRegexRewrite");
         if rw.get("uri").is_some() && rx.is_some() {
-            out.err(rw.key_span("uriRegexRewrite").unwrap_or(rw.span), format!("`{p}` sets both `uri` and `uriRegexRewrite`; only one may be set"), "uri with uriRegexRewrite", "keep either `uri` or `uriRegexRewrite`");
+            out.err(
+                rw.key_span("uriRegexRewrite").unwrap_or(rw.span),
+                format!("`{p}` sets both `uri` and `uriRegexRewrite`; only one may be set"),
+                "uri with uriRegexRewrite",
+                "keep either `uri` or `uriRegexRewrite`",
+            );
         }
         if !uri && rx.is_none() && rw.get("authority").is_none() {
-            out.err(key("rewrite"), format!("`{p}` must set at least one of uri, uriRegexRewrite or authority"), "empty rewrite", "set what to rewrite, or remove `rewrite`");
+            out.err(
+                key("rewrite"),
+                format!("`{p}` must set at least one of uri, uriRegexRewrite or authority"),
+                "empty rewrite",
+                "set what to rewrite, or remove `rewrite`",
+            );
         }
         if let Some(rx) = rx {
             for k in ["match", "rewrite"] {
                 if rx.get(k).is_none() {
-                    out.err(rx.span, format!("`{p}.uriRegexRewrite.{k}` is required"), &format!("no {k}"), "set both `match` (an RE2 regex) and `rewrite`");
+                    out.err(
+                        rx.span,
+                        format!("`{p}.uriRegexRewrite.{k}` is required"),
+                        &format!("no {k}"),
+                        "set both `match` (an RE2 regex) and `rewrite`",
+                    );
                 }
             }
         }
     }
     // headers
     if let Some(hd) = h.get("headers") {
-        let authority_set = h.get("rewrite").and_then(|r| r.get_str("authority")).is_some_and(|a| !a.value.is_empty());
-        for (side, ops) in [("request", hd.get("request")), ("response", hd.get("response"))] {
+        let authority_set = h
+            .get("rewrite")
+            .and_then(|r| r.get_str("authority"))
+            .is_some_and(|a| !a.value.is_empty());
+        for (side, ops) in [
+            ("request", hd.get("request")),
+            ("response", hd.get("response")),
+        ] {
             let Some(ops) = ops else { continue };
             for op in ["set", "add", "remove"] {
                 let p = format!("{at}.headers.{side}.{op}");
                 let names: Vec<(String, crate::source::Span)> = if op == "remove" {
-                    ops.get_strs("remove").into_iter().map(|s| (s.value.to_string(), s.span)).collect()
+                    ops.get_strs("remove")
+                        .into_iter()
+                        .map(|s| (s.value.to_string(), s.span))
+                        .collect()
                 } else {
-                    ops.get(op).map(Tree::entries).unwrap_or_default().iter().map(|(k, _)| (k.value.clone(), k.span)).collect()
+                    ops.get(op)
+                        .map(Tree::entries)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|(k, _)| (k.value.clone(), k.span))
+                        .collect()
                 };
                 for (n, span) in names {
                     let l = n.to_ascii_lowercase();
@@ -376,15 +619,22 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
                     let bad = if n.is_empty() {
                         Some("a header name cannot be empty")
                     } else if with_authority {
-                        (l.starts_with(':') && l != ":authority").then_some("pseudo-headers other than `:authority` cannot be set")
+                        (l.starts_with(':') && l != ":authority")
+                            .then_some("pseudo-headers other than `:authority` cannot be set")
                     } else if l == "host" || l.starts_with(':') {
                         Some("`host` and pseudo-headers cannot be changed here")
                     } else {
                         None
                     };
                     if let Some(why) = bad {
-                        out.err(span, format!("`{p}` has header `{n}`: {why}"), "header cannot be changed", "remove this header operation");
-                    } else if with_authority && authority_set && (l == ":authority" || l == "host") {
+                        out.err(
+                            span,
+                            format!("`{p}` has header `{n}`: {why}"),
+                            "header cannot be changed",
+                            "remove this header operation",
+                        );
+                    } else if with_authority && authority_set && (l == ":authority" || l == "host")
+                    {
                         out.err(span, format!("`{p}` sets `{n}` but `{at}.rewrite.authority` is set too; the authority may be rewritten in only one place"), "authority set twice", "keep either `rewrite.authority` or the header operation");
                     }
                 }
@@ -395,13 +645,33 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     if let Some(c) = h.get("corsPolicy") {
         let p = format!("{at}.corsPolicy");
         for m in c.get_strs("allowMethods") {
-            if !matches!(m.value, "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "CONNECT" | "OPTIONS" | "TRACE" | "*") {
+            if !matches!(
+                m.value,
+                "GET"
+                    | "HEAD"
+                    | "POST"
+                    | "PUT"
+                    | "PATCH"
+                    | "DELETE"
+                    | "CONNECT"
+                    | "OPTIONS"
+                    | "TRACE"
+                    | "*"
+            ) {
                 out.err(m.span, format!("`{p}.allowMethods` entry `{}` is not an HTTP method", m.value), "unknown method", "use GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or `*` (upper case)");
             }
         }
         if let Some(ma) = c.get_str("maxAge") {
             match crate::model::Duration::parse(ma.value).nanos {
-                Some(n) if n >= 1_000_000 && n % 1_000_000_000 != 0 => out.err(ma.span, format!("`{p}.maxAge` is `{}`; it is accurate only to whole seconds", ma.value), "not whole seconds", "use a whole number of seconds, such as `24h` or `600s`"),
+                Some(n) if n >= 1_000_000 && n % 1_000_000_000 != 0 => out.err(
+                    ma.span,
+                    format!(
+                        "`{p}.maxAge` is `{}`; it is accurate only to whole seconds",
+                        ma.value
+                    ),
+                    "not whole seconds",
+                    "use a whole number of seconds, such as `24h` or `600s`",
+                ),
                 _ => super::common::duration(out, c, "maxAge", &p),
             }
         }
@@ -412,10 +682,21 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     if let Some(m) = h.get("mirror") {
         destination(m, &format!("{at}.mirror"), out);
     }
-    for (j, m) in h.get("mirrors").map(Tree::items).unwrap_or_default().iter().enumerate() {
+    for (j, m) in h
+        .get("mirrors")
+        .map(Tree::items)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         match m.get("destination") {
             Some(d) => destination(d, &format!("{at}.mirrors[{j}].destination"), out),
-            None => out.err(m.span, format!("`{at}.mirrors[{j}].destination` is required"), "mirror without destination", "add `destination: {host: ...}`"),
+            None => out.err(
+                m.span,
+                format!("`{at}.mirrors[{j}].destination` is required"),
+                "mirror without destination",
+                "add `destination: {host: ...}`",
+            ),
         }
     }
 }
