@@ -151,6 +151,8 @@ pub struct VirtualService {
     pub tcp: Vec<L4Route>,
     pub tls: Vec<L4Route>,
     pub export_to: Vec<Spanned<String>>,
+    /// The whole spec, for `schema.ValidationAnalyzer` checks.
+    pub tree: Option<super::tree::Tree>,
 }
 
 #[derive(Debug, Clone)]
@@ -362,6 +364,8 @@ pub struct DestinationRule {
     pub outlier: Option<Box<OutlierDetection>>,
     /// `trafficPolicy.tls.mode`.
     pub tls_mode: Option<Spanned<String>>,
+    /// The whole spec, for `schema.ValidationAnalyzer` checks.
+    pub tree: Option<super::tree::Tree>,
 }
 
 /// The `outlierDetection` fields meshlint reasons about (absent: Istio's default applies).
@@ -403,6 +407,8 @@ pub struct TrafficPolicy {
 pub struct Gateway {
     pub selector: Vec<(Spanned<String>, Spanned<String>)>,
     pub servers: Vec<Server>,
+    /// The whole spec, for `schema.ValidationAnalyzer` checks.
+    pub tree: Option<super::tree::Tree>,
 }
 
 #[derive(Debug, Clone)]
@@ -460,6 +466,7 @@ pub fn virtual_service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> VirtualS
     let Some(mut o) = cx.obj(spec, "VirtualService spec", VS_FIELDS) else {
         return vs;
     };
+    vs.tree = spec.map(super::tree::Tree::build);
     vs.hosts = cx.string_list(o.take("hosts"), "hosts");
     vs.gateways_key = o.key_span("gateways");
     vs.gateways = cx.string_list(o.take("gateways"), "gateways");
@@ -982,6 +989,7 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
     let Some(mut o) = cx.obj(spec, "DestinationRule spec", DR_FIELDS) else {
         return dr;
     };
+    dr.tree = spec.map(super::tree::Tree::build);
     dr.host = cx.string(o.take("host"), "host");
     dr.export_to = cx.string_list(o.take("exportTo"), "exportTo");
     dr.workload_selector = workload_selector(cx, o.take("workloadSelector"));
@@ -1075,6 +1083,7 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
     let Some(mut o) = cx.obj(spec, "Gateway spec", GATEWAY_FIELDS) else {
         return gw;
     };
+    gw.tree = spec.map(super::tree::Tree::build);
     gw.selector = cx.string_map(o.take("selector"), "selector");
     for s in cx.list(o.take("servers"), "servers") {
         let Some(mut so) = cx.obj(Some(s), "server", SERVER_FIELDS) else {

@@ -7,6 +7,7 @@ pub mod policy;
 pub mod reader;
 pub mod secret;
 pub mod tls;
+pub mod tree;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;

@@ -122,8 +122,17 @@ pub fn fill(template: &str, args: &[String]) -> Option<String> {
 /// with the rule's `istio_args` (templates without parameters need none); otherwise meshlint's
 /// own message.
 pub fn istio_message(d: &Diagnostic) -> String {
+    // schema validation templates (`Schema validation error: %v`) take the validation text,
+    // which is meshlint's own message
+    let schema_text;
+    let args: &[String] = if d.istio_args.is_empty() && matches!(d.code, "IST0106" | "IST0133") {
+        schema_text = [d.message.clone()];
+        &schema_text
+    } else {
+        &d.istio_args
+    };
     message_type(d.code)
-        .and_then(|t| fill(t.template, &d.istio_args))
+        .and_then(|t| fill(t.template, args))
         .unwrap_or_else(|| d.message.clone())
 }
 

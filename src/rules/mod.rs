@@ -47,6 +47,12 @@ pub mod retry_budget_exceeds_timeout;
 pub mod retry_non_idempotent;
 pub mod route_util;
 pub mod schema_error;
+pub mod validate;
+// schema.ValidationAnalyzer for DestinationRule and Gateway, warnings for all three
+pub mod destinationrule_schema_error;
+pub mod destinationrule_schema_warning;
+pub mod gateway_schema_error;
+pub mod gateway_schema_warning;
 pub mod shadowed_by_catch_all;
 pub mod sidecar_egress_host_not_found;
 pub mod single_destination_weight;
@@ -55,6 +61,7 @@ pub mod subset_without_labels;
 pub mod target_port_not_on_workload;
 pub mod two_part_host;
 pub mod unreachable_rule;
+pub mod virtualservice_schema_warning;
 pub mod weights_not_100;
 
 // policies and selectors
@@ -274,6 +281,17 @@ pub static RULES: &[RuleEntry] = &[
         "ingress-route-ignores-subsets"
     ),
     rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
+    rule!(destinationrule_schema_error, "destinationrule-schema-error"),
+    rule!(gateway_schema_error, "gateway-schema-error"),
+    rule!(
+        virtualservice_schema_warning,
+        "virtualservice-schema-warning"
+    ),
+    rule!(
+        destinationrule_schema_warning,
+        "destinationrule-schema-warning"
+    ),
+    rule!(gateway_schema_warning, "gateway-schema-warning"),
     loader_rule!(unused_suppression, "unused-suppression"),
     loader_rule!(unknown_suppression_code, "unknown-suppression-code"),
     rule!(

@@ -7,8 +7,7 @@
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::{
-    Destination, Gateway, HttpMatch, MatchKind, RouteDestination, ServiceEntry, StringMatch,
-    VirtualService,
+    Destination, HttpMatch, MatchKind, RouteDestination, ServiceEntry, StringMatch, VirtualService,
 };
 use crate::model::{Duration, Spec};
 use crate::source::{Span, Spanned};
@@ -32,12 +31,11 @@ pub fn check(cx: &mut RuleCx) {
         virtual_service(vs, &mut out);
         found.push((r, out));
     }
-    for kind in ["Gateway", "ServiceEntry"] {
+    for kind in ["ServiceEntry"] {
         for &id in ix.of_kind(kind) {
             let r = ix.resource(id);
             let mut out = Vec::new();
             match &r.spec {
-                Spec::Gateway(g) => gateway(g, &mut out),
                 Spec::ServiceEntry(se) => service_entry(se, &mut out),
                 _ => continue,
             }
@@ -49,6 +47,13 @@ pub fn check(cx: &mut RuleCx) {
             cx.report(r, d);
         }
     }
+    super::validate::report(
+        cx,
+        &META,
+        "VirtualService",
+        false,
+        super::validate::virtualservice::validate,
+    );
 }
 
 fn err(
@@ -380,19 +385,6 @@ fn weights(
 
 // ---------------------------------------------------------------------------------------------
 // Gateway and ServiceEntry
-
-fn gateway(g: &Gateway, out: &mut Vec<Diagnostic>) {
-    for (i, s) in g.servers.iter().enumerate() {
-        let Some(p) = &s.port_number else { continue };
-        let unix = s
-            .bind
-            .as_ref()
-            .is_some_and(|b| b.value.starts_with("unix://"));
-        if p.value > 0 || !unix {
-            port(out, p, &format!("servers[{i}].port.number"));
-        }
-    }
-}
 
 fn service_entry(se: &ServiceEntry, out: &mut Vec<Diagnostic>) {
     for (i, p) in se.ports.iter().enumerate() {

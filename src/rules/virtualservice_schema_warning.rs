@@ -1,0 +1,23 @@
+//! `virtualservice-schema-warning` (IST0133): a VirtualService value that Istio's validation accepts with a warning (legacy gateway names, IP SNI hosts, large direct-response bodies). The checks live in [`super::validate::virtualservice`].
+
+use super::RuleCx;
+use crate::diagnostics::{Category, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "IST0133",
+    name: "virtualservice-schema-warning",
+    severity: Severity::Warning,
+    category: Category::Schema,
+    analyzer: Some("schema.ValidationAnalyzer.VirtualService"),
+    summary: "a VirtualService value that Istio's validation accepts with a warning (legacy gateway names, IP SNI hosts, large direct-response bodies)",
+};
+
+pub fn check(cx: &mut RuleCx) {
+    super::validate::report(
+        cx,
+        &META,
+        "VirtualService",
+        true,
+        super::validate::virtualservice::validate,
+    );
+}
