@@ -7,6 +7,8 @@ pub mod policy;
 pub mod reader;
 pub mod secret;
 pub mod tls;
+pub mod tree;
+pub mod workload_entry;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
@@ -126,6 +128,8 @@ pub enum Spec {
     EnvoyFilter(envoyfilter::EnvoyFilter),
     /// A core v1 Secret (gateway credentials).
     Secret(secret::Secret),
+    WorkloadEntry(workload_entry::WorkloadEntry),
+    WorkloadGroup(workload_entry::WorkloadGroup),
 }
 
 /// One Kubernetes object.
@@ -346,6 +350,12 @@ fn read_object<'a>(
             Spec::EnvoyFilter(envoyfilter::envoy_filter(cx, spec_v))
         }
         ("", "Secret") => Spec::Secret(secret::secret(cx, v)),
+        (ISTIO_NETWORKING, "WorkloadEntry") => {
+            Spec::WorkloadEntry(workload_entry::workload_entry(cx, spec_v))
+        }
+        (ISTIO_NETWORKING, "WorkloadGroup") => {
+            Spec::WorkloadGroup(workload_entry::workload_group(cx, spec_v))
+        }
         _ => Spec::Other,
     };
     let mut spec = spec;
