@@ -25,6 +25,8 @@ const PATCH_FIELDS: &[&str] = &["operation", "value", "filterClass"];
 pub struct EnvoyFilter {
     pub priority: Option<Spanned<i64>>,
     pub patches: Vec<ConfigPatch>,
+    /// The whole spec, for validation.
+    pub tree: super::spec_tree::Tree,
 }
 
 #[derive(Debug, Clone)]
@@ -44,7 +46,10 @@ pub struct ConfigPatch {
 }
 
 pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter {
-    let mut ef = EnvoyFilter::default();
+    let mut ef = EnvoyFilter {
+        tree: super::spec_tree::build(cx, spec),
+        ..EnvoyFilter::default()
+    };
     let Some(mut o) = cx.obj(spec, "EnvoyFilter spec", EF_FIELDS) else {
         return ef;
     };

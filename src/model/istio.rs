@@ -441,6 +441,8 @@ pub struct ServiceEntry {
     pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
     /// `status.addresses` is set (istiod allocated addresses).
     pub status_addresses: bool,
+    /// The whole spec, for validation.
+    pub tree: super::spec_tree::Tree,
 }
 
 #[derive(Debug, Clone)]
@@ -457,6 +459,8 @@ pub struct Sidecar {
     pub egress_hosts: Vec<Spanned<String>>,
     /// The span of `outboundTrafficPolicy.egressProxy` (ignored by Istio) when set.
     pub egress_proxy: Option<Span>,
+    /// The whole spec, for validation.
+    pub tree: super::spec_tree::Tree,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1134,7 +1138,10 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
 }
 
 pub fn service_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> ServiceEntry {
-    let mut se = ServiceEntry::default();
+    let mut se = ServiceEntry {
+        tree: super::spec_tree::build(cx, spec),
+        ..ServiceEntry::default()
+    };
     let Some(mut o) = cx.obj(spec, "ServiceEntry spec", SE_FIELDS) else {
         return se;
     };
@@ -1163,7 +1170,10 @@ pub fn service_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> ServiceEnt
 }
 
 pub fn sidecar<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Sidecar {
-    let mut sc = Sidecar::default();
+    let mut sc = Sidecar {
+        tree: super::spec_tree::build(cx, spec),
+        ..Sidecar::default()
+    };
     let Some(mut o) = cx.obj(spec, "Sidecar spec", SIDECAR_FIELDS) else {
         return sc;
     };

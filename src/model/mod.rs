@@ -6,8 +6,10 @@ pub mod k8s;
 pub mod policy;
 pub mod reader;
 pub mod secret;
+pub mod spec_tree;
 pub mod tls;
 pub mod tree;
+pub mod workload_entry;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
@@ -127,6 +129,8 @@ pub enum Spec {
     EnvoyFilter(envoyfilter::EnvoyFilter),
     /// A core v1 Secret (gateway credentials).
     Secret(secret::Secret),
+    WorkloadEntry(workload_entry::WorkloadEntry),
+    WorkloadGroup(workload_entry::WorkloadGroup),
 }
 
 /// One Kubernetes object.
@@ -347,6 +351,12 @@ fn read_object<'a>(
             Spec::EnvoyFilter(envoyfilter::envoy_filter(cx, spec_v))
         }
         ("", "Secret") => Spec::Secret(secret::secret(cx, v)),
+        (ISTIO_NETWORKING, "WorkloadEntry") => {
+            Spec::WorkloadEntry(workload_entry::workload_entry(cx, spec_v))
+        }
+        (ISTIO_NETWORKING, "WorkloadGroup") => {
+            Spec::WorkloadGroup(workload_entry::workload_group(cx, spec_v))
+        }
         _ => Spec::Other,
     };
     let mut spec = spec;

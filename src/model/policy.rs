@@ -24,6 +24,8 @@ pub struct Attachment {
     pub selector: Option<Selector>,
     /// The `targetRef` / `targetRefs` key, when one is set (the selector is then ignored).
     pub target_ref: Option<Span>,
+    /// The whole spec, for validation.
+    pub tree: super::spec_tree::Tree,
 }
 
 impl Attachment {
@@ -81,7 +83,10 @@ fn key_span(v: Value, key: &str) -> Option<Span> {
 
 /// Reads `selector` and `targetRef`/`targetRefs` of a policy spec.
 pub fn attachment<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Attachment {
-    let mut a = Attachment::default();
+    let mut a = Attachment {
+        tree: super::spec_tree::build(cx, spec),
+        ..Attachment::default()
+    };
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return a;
     };

@@ -116,6 +116,14 @@ pub mod gateway_invalid_credential;
 pub mod gateway_port_not_on_service;
 pub mod gateway_selector_no_workload;
 pub mod ingress_route_ignores_subsets;
+// Istio validation of ServiceEntry, Sidecar, security, Telemetry, EnvoyFilter, WorkloadEntry/Group
+pub mod validate2;
+use validate2::{
+    authorizationpolicy_schema_error, envoyfilter_schema_error, envoyfilter_schema_warning,
+    peerauthentication_schema_error, requestauthentication_schema_error, serviceentry_schema_error,
+    serviceentry_schema_warning, sidecar_schema_error, sidecar_schema_warning,
+    telemetry_schema_error, workloadentry_schema_error, workloadgroup_schema_error,
+};
 
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
@@ -326,6 +334,27 @@ pub static RULES: &[RuleEntry] = &[
         "sidecar-egress-host-not-found"
     ),
     rule!(duplicate_serviceentry, "duplicate-serviceentry"),
+    rule!(serviceentry_schema_error, "serviceentry-schema-error"),
+    rule!(serviceentry_schema_warning, "serviceentry-schema-warning"),
+    rule!(sidecar_schema_error, "sidecar-schema-error"),
+    rule!(sidecar_schema_warning, "sidecar-schema-warning"),
+    rule!(
+        authorizationpolicy_schema_error,
+        "authorizationpolicy-schema-error"
+    ),
+    rule!(
+        peerauthentication_schema_error,
+        "peerauthentication-schema-error"
+    ),
+    rule!(
+        requestauthentication_schema_error,
+        "requestauthentication-schema-error"
+    ),
+    rule!(telemetry_schema_error, "telemetry-schema-error"),
+    rule!(envoyfilter_schema_error, "envoyfilter-schema-error"),
+    rule!(envoyfilter_schema_warning, "envoyfilter-schema-warning"),
+    rule!(workloadentry_schema_error, "workloadentry-schema-error"),
+    rule!(workloadgroup_schema_error, "workloadgroup-schema-error"),
 ];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be

@@ -1,0 +1,27 @@
+//! WorkloadEntry and WorkloadGroup (networking.istio.io): kept as spec trees for validation.
+
+use super::reader::Cx;
+use super::spec_tree::{self as tree, Tree};
+use crate::yaml::Value;
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkloadEntry {
+    pub tree: Tree,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkloadGroup {
+    pub tree: Tree,
+}
+
+pub fn workload_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> WorkloadEntry {
+    WorkloadEntry {
+        tree: tree::build(cx, spec),
+    }
+}
+
+pub fn workload_group<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> WorkloadGroup {
+    WorkloadGroup {
+        tree: tree::build(cx, spec),
+    }
+}
