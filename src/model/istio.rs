@@ -152,7 +152,7 @@ pub struct VirtualService {
     pub tls: Vec<L4Route>,
     pub export_to: Vec<Spanned<String>>,
     /// The whole spec, for `schema.ValidationAnalyzer` checks.
-    pub tree: Option<super::tree::Tree>,
+    pub tree: super::spec_tree::Tree,
 }
 
 #[derive(Debug, Clone)]
@@ -365,7 +365,7 @@ pub struct DestinationRule {
     /// `trafficPolicy.tls.mode`.
     pub tls_mode: Option<Spanned<String>>,
     /// The whole spec, for `schema.ValidationAnalyzer` checks.
-    pub tree: Option<super::tree::Tree>,
+    pub tree: super::spec_tree::Tree,
 }
 
 /// The `outlierDetection` fields meshlint reasons about (absent: Istio's default applies).
@@ -408,7 +408,7 @@ pub struct Gateway {
     pub selector: Vec<(Spanned<String>, Spanned<String>)>,
     pub servers: Vec<Server>,
     /// The whole spec, for `schema.ValidationAnalyzer` checks.
-    pub tree: Option<super::tree::Tree>,
+    pub tree: super::spec_tree::Tree,
 }
 
 #[derive(Debug, Clone)]
@@ -470,7 +470,6 @@ pub fn virtual_service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> VirtualS
     let Some(mut o) = cx.obj(spec, "VirtualService spec", VS_FIELDS) else {
         return vs;
     };
-    vs.tree = spec.map(super::tree::Tree::build);
     vs.hosts = cx.string_list(o.take("hosts"), "hosts");
     vs.gateways_key = o.key_span("gateways");
     vs.gateways = cx.string_list(o.take("gateways"), "gateways");
@@ -491,6 +490,8 @@ pub fn virtual_service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> VirtualS
         }
     }
     cx.finish(o);
+    // after the typed fields, so they are read first when the expansion budget runs short
+    vs.tree = super::spec_tree::build(cx, spec);
     vs
 }
 
@@ -993,7 +994,6 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
     let Some(mut o) = cx.obj(spec, "DestinationRule spec", DR_FIELDS) else {
         return dr;
     };
-    dr.tree = spec.map(super::tree::Tree::build);
     dr.host = cx.string(o.take("host"), "host");
     dr.export_to = cx.string_list(o.take("exportTo"), "exportTo");
     dr.workload_selector = workload_selector(cx, o.take("workloadSelector"));
@@ -1040,6 +1040,8 @@ pub fn destination_rule<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Destina
         });
     }
     cx.finish(o);
+    // after the typed fields, so they are read first when the expansion budget runs short
+    dr.tree = super::spec_tree::build(cx, spec);
     dr
 }
 
@@ -1087,7 +1089,6 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
     let Some(mut o) = cx.obj(spec, "Gateway spec", GATEWAY_FIELDS) else {
         return gw;
     };
-    gw.tree = spec.map(super::tree::Tree::build);
     gw.selector = cx.string_map(o.take("selector"), "selector");
     for s in cx.list(o.take("servers"), "servers") {
         let Some(mut so) = cx.obj(Some(s), "server", SERVER_FIELDS) else {
@@ -1134,6 +1135,8 @@ pub fn gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Gateway {
         gw.servers.push(server);
     }
     cx.finish(o);
+    // after the typed fields, so they are read first when the expansion budget runs short
+    gw.tree = super::spec_tree::build(cx, spec);
     gw
 }
 

@@ -8,7 +8,6 @@ pub mod reader;
 pub mod secret;
 pub mod spec_tree;
 pub mod tls;
-pub mod tree;
 pub mod workload_entry;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};

@@ -1,7 +1,10 @@
-//! An owned, spanned copy of a spec subtree, for kinds whose whole schema is validated
-//! (`rules::validate2`) rather than modelled field by field.
+//! An owned, spanned copy of a spec, for the validation rules (`rules::validate`, Istio's
+//! `schema.ValidationAnalyzer`) that check many fields the typed model does not need otherwise:
+//! every node keeps its span and how Kubernetes' YAML decoder types it. Aliases and merge keys
+//! are read through.
 //!
-//! Built through the reader's expansion budget, so aliases cost what they cost elsewhere.
+//! Built through the reader's expansion budget, so aliases cost what they cost elsewhere (when
+//! it runs out, the reader reports it once and the rest of the copy is left empty).
 
 use super::reader::Cx;
 use crate::source::{Span, Spanned};
@@ -137,10 +140,6 @@ impl Node {
         }
     }
 
-    pub fn str_at(&self, key: &str) -> Option<(&str, Span)> {
-        self.get(key).and_then(|n| n.as_str().map(|s| (s, n.span)))
-    }
-
     /// An integer (protobuf JSON also accepts quoted numbers).
     pub fn as_int(&self) -> Option<i64> {
         match &self.kind {
@@ -154,8 +153,14 @@ impl Node {
         }
     }
 
-    pub fn int_at(&self, key: &str) -> Option<(i64, Span)> {
-        self.get(key).and_then(|n| n.as_int().map(|i| (i, n.span)))
+    /// A number (protobuf JSON also accepts quoted numbers).
+    pub fn as_float(&self) -> Option<f64> {
+        match &self.kind {
+            Kind::Scalar(s, ScalarType::Int | ScalarType::Float | ScalarType::Str) => {
+                s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+            }
+            _ => None,
+        }
     }
 
     pub fn as_bool(&self) -> Option<bool> {
@@ -168,11 +173,48 @@ impl Node {
         }
     }
 
+    /// `get(key)` as a string, with its span.
+    pub fn get_str(&self, key: &str) -> Option<Spanned<&str>> {
+        let v = self.get(key)?;
+        v.as_str().map(|s| Spanned::new(s, v.span))
+    }
+
+    /// `get(key)` as an integer, with its span.
+    pub fn get_int(&self, key: &str) -> Option<Spanned<i64>> {
+        let v = self.get(key)?;
+        v.as_int().map(|n| Spanned::new(n, v.span))
+    }
+
+    pub fn get_bool(&self, key: &str) -> Option<bool> {
+        self.get(key).and_then(Node::as_bool)
+    }
+
     /// Strings of a string list (other items skipped), with their spans.
-    pub fn strings(&self, key: &str) -> Vec<(&str, Span)> {
+    pub fn get_strs(&self, key: &str) -> Vec<Spanned<&str>> {
         self.list(key)
             .iter()
-            .filter_map(|n| n.as_str().map(|s| (s, n.span)))
+            .filter_map(|n| n.as_str().map(|s| Spanned::new(s, n.span)))
+            .collect()
+    }
+
+    /// A `map<string,string>` (values that are not scalars are skipped; null is "").
+    pub fn get_string_map(&self, key: &str) -> Vec<(Spanned<&str>, Spanned<&str>)> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        v.entries()
+            .iter()
+            .filter_map(|(k, val)| {
+                let s = match &val.kind {
+                    Kind::Scalar(_, ScalarType::Null) => "",
+                    Kind::Scalar(s, _) => s.as_str(),
+                    _ => return None,
+                };
+                Some((
+                    Spanned::new(k.value.as_str(), k.span),
+                    Spanned::new(s, val.span),
+                ))
+            })
             .collect()
     }
 }

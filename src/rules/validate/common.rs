@@ -2,7 +2,7 @@
 //! `pkg/config/host`).
 
 use super::Out;
-use crate::model::tree::Tree;
+use crate::model::spec_tree::Node;
 use crate::model::Duration;
 use crate::source::Spanned;
 
@@ -165,7 +165,7 @@ pub fn label_value_ok(v: &str) -> bool {
 }
 
 /// `labels.Instance.Validate` over a `map<string,string>` field.
-pub fn labels(out: &mut Out, t: &Tree, key: &str, at: &str) {
+pub fn labels(out: &mut Out, t: &Node, key: &str, at: &str) {
     for (k, v) in t.get_string_map(key) {
         if let Some(e) = label_key_error(k.value) {
             out.err(
@@ -192,9 +192,9 @@ pub fn labels(out: &mut Out, t: &Tree, key: &str, at: &str) {
 const MS: i128 = 1_000_000;
 
 /// `agent.ValidateDuration` on `t.key`: at least 1ms, whole milliseconds.
-pub fn duration(out: &mut Out, t: &Tree, key: &str, at: &str) {
+pub fn duration(out: &mut Out, t: &Node, key: &str, at: &str) {
     let Some(v) = t.get(key) else { return };
-    let Some(s) = v.str() else { return };
+    let Some(s) = v.as_str() else { return };
     let field = format!("{at}.{key}");
     match Duration::parse(s).nanos {
         None => out.err(
@@ -220,7 +220,7 @@ pub fn duration(out: &mut Out, t: &Tree, key: &str, at: &str) {
 }
 
 /// `ValidatePercent` on an integer field: 0..100.
-pub fn percent(out: &mut Out, t: &Tree, key: &str, at: &str) {
+pub fn percent(out: &mut Out, t: &Node, key: &str, at: &str) {
     if let Some(p) = t.get_int(key) {
         if !(0..=100).contains(&p.value) {
             out.err(
@@ -237,7 +237,7 @@ pub fn percent(out: &mut Out, t: &Tree, key: &str, at: &str) {
 }
 
 /// A non-negative integer field.
-pub fn non_negative(out: &mut Out, t: &Tree, key: &str, at: &str) {
+pub fn non_negative(out: &mut Out, t: &Node, key: &str, at: &str) {
     if let Some(p) = t.get_int(key) {
         if p.value < 0 {
             out.err(
@@ -253,7 +253,7 @@ pub fn non_negative(out: &mut Out, t: &Tree, key: &str, at: &str) {
 /// `validateExportTo` (not for ServiceEntries): entries `.`, `*` or a namespace name, no
 /// duplicates (`.` is the own namespace), `*` alone; with a workload selector (DestinationRule),
 /// only the own namespace.
-pub fn export_to(out: &mut Out, t: &Tree, namespace: &str, with_selector: bool) {
+pub fn export_to(out: &mut Out, t: &Node, namespace: &str, with_selector: bool) {
     let entries = t.get_strs("exportTo");
     if entries.is_empty() {
         return;

@@ -7,7 +7,7 @@ use super::common::{
     duration, export_to, is_dns1123_label, labels, non_negative, percent, wildcard_domain,
 };
 use super::Out;
-use crate::model::tree::Tree;
+use crate::model::spec_tree::Node;
 use crate::model::{Resource, Spec};
 
 pub fn validate(r: &Resource, out: &mut Out) {
@@ -40,7 +40,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     let mut names: Vec<&str> = Vec::new();
     for (i, s) in t
         .get("subsets")
-        .map(Tree::items)
+        .map(Node::items)
         .unwrap_or_default()
         .iter()
         .enumerate()
@@ -136,7 +136,7 @@ const POLICY_FIELDS: &[&str] = &[
     "retryBudget",
 ];
 
-fn traffic_policy(tp: &Tree, at: &str, key: Option<crate::source::Span>, out: &mut Out) {
+fn traffic_policy(tp: &Node, at: &str, key: Option<crate::source::Span>, out: &mut Out) {
     if !tp.is_map() {
         return;
     }
@@ -194,7 +194,7 @@ fn traffic_policy(tp: &Tree, at: &str, key: Option<crate::source::Span>, out: &m
     }
     let pls = tp
         .get("portLevelSettings")
-        .map(Tree::items)
+        .map(Node::items)
         .unwrap_or_default();
     for (i, pl) in pls.iter().enumerate() {
         let p = format!("{at}.portLevelSettings[{i}]");
@@ -232,7 +232,7 @@ fn traffic_policy(tp: &Tree, at: &str, key: Option<crate::source::Span>, out: &m
 }
 
 /// The settings a traffic policy and a port-level policy share.
-fn settings(tp: &Tree, at: &str, out: &mut Out) {
+fn settings(tp: &Node, at: &str, out: &mut Out) {
     let outlier = tp.get("outlierDetection");
     if let Some(od) = outlier {
         outlier_detection(od, &format!("{at}.outlierDetection"), out);
@@ -253,7 +253,7 @@ fn settings(tp: &Tree, at: &str, out: &mut Out) {
     }
 }
 
-fn outlier_detection(od: &Tree, at: &str, out: &mut Out) {
+fn outlier_detection(od: &Node, at: &str, out: &mut Out) {
     duration(out, od, "baseEjectionTime", at);
     duration(out, od, "interval", at);
     if let Some(ce) = od.get_int("consecutiveErrors") {
@@ -267,7 +267,7 @@ fn outlier_detection(od: &Tree, at: &str, out: &mut Out) {
         }
     }
     let lof = od.get("consecutiveLocalOriginFailures");
-    let lof_n = lof.and_then(|v| v.int().or_else(|| v.get_int("value").map(|x| x.value)));
+    let lof_n = lof.and_then(|v| v.as_int().or_else(|| v.get_int("value").map(|x| x.value)));
     if lof_n.is_some_and(|n| n > 0) && od.get_bool("splitExternalLocalOriginErrors") != Some(true) {
         out.err(
             lof.map_or(od.span, |v| v.span),
@@ -280,7 +280,7 @@ fn outlier_detection(od: &Tree, at: &str, out: &mut Out) {
     percent(out, od, "minHealthPercent", at);
 }
 
-fn connection_pool(cp: &Tree, at: &str, key: Option<crate::source::Span>, out: &mut Out) {
+fn connection_pool(cp: &Node, at: &str, key: Option<crate::source::Span>, out: &mut Out) {
     let http = cp.get("http");
     let tcp = cp.get("tcp");
     if http.is_none() && tcp.is_none() {
@@ -347,7 +347,7 @@ fn is_prime(x: i64) -> bool {
     true
 }
 
-fn load_balancer(lb: &Tree, at: &str, has_outlier: bool, out: &mut Out) {
+fn load_balancer(lb: &Node, at: &str, has_outlier: bool, out: &mut Out) {
     let _ = has_outlier;
     if let Some(ch) = lb.get("consistentHash") {
         let p = format!("{at}.consistentHash");
@@ -407,9 +407,9 @@ fn load_balancer(lb: &Tree, at: &str, has_outlier: bool, out: &mut Out) {
     duration(out, lb, "warmupDurationSecs", at);
 }
 
-fn locality(ll: &Tree, at: &str, out: &mut Out) {
-    let dist = ll.get("distribute").map(Tree::items).unwrap_or_default();
-    let fail = ll.get("failover").map(Tree::items).unwrap_or_default();
+fn locality(ll: &Node, at: &str, out: &mut Out) {
+    let dist = ll.get("distribute").map(Node::items).unwrap_or_default();
+    let fail = ll.get("failover").map(Node::items).unwrap_or_default();
     if !dist.is_empty() && !fail.is_empty() {
         out.err(
             ll.key_span("failover").unwrap_or(ll.span),
@@ -441,8 +441,8 @@ fn locality(ll: &Tree, at: &str, out: &mut Out) {
         let p = format!("{at}.distribute[{i}]");
         let to = d.get("to");
         let mut total = 0i64;
-        for (k, w) in to.map(Tree::entries).unwrap_or_default() {
-            let n = w.int().unwrap_or(0);
+        for (k, w) in to.map(Node::entries).unwrap_or_default() {
+            let n = w.as_int().unwrap_or(0);
             if n <= 0 || n > 100 {
                 out.err(
                     w.span,
@@ -504,7 +504,7 @@ fn locality(ll: &Tree, at: &str, out: &mut Out) {
 }
 
 /// `agent.ValidateTLS` (client TLS).
-fn client_tls(t: &Tree, at: &str, out: &mut Out) {
+fn client_tls(t: &Node, at: &str, out: &mut Out) {
     let mode = t.get_str("mode").map_or("", |m| m.value);
     let set = |k: &str| t.get_str(k).is_some_and(|x| !x.value.is_empty());
     if matches!(mode, "SIMPLE" | "MUTUAL") && set("credentialName") {

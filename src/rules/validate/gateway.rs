@@ -3,7 +3,7 @@
 
 use super::common::{is_dns1123_label, is_ip, wildcard_domain};
 use super::Out;
-use crate::model::tree::Tree;
+use crate::model::spec_tree::Node;
 use crate::model::{Resource, Spec};
 
 /// `protocol.Parse` names (case-insensitive).
@@ -37,7 +37,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
     let Some(t) = &g.tree else { return };
     let servers = t.get("servers");
-    let items = servers.map(Tree::items).unwrap_or_default();
+    let items = servers.map(Node::items).unwrap_or_default();
     if items.is_empty() {
         out.err(
             t.key_span("servers").unwrap_or(t.span),
@@ -92,7 +92,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
 }
 
-fn server(s: &Tree, at: &str, out: &mut Out) {
+fn server(s: &Node, at: &str, out: &mut Out) {
     let hosts = s.get_strs("hosts");
     if hosts.is_empty() {
         out.err(
@@ -301,12 +301,12 @@ fn dns_part(h: &str) -> Option<String> {
     None
 }
 
-fn nonempty(t: &Tree, k: &str) -> bool {
+fn nonempty(t: &Node, k: &str) -> bool {
     t.get_str(k).is_some_and(|x| !x.value.is_empty())
 }
 
 /// `validateTLSOptions`.
-fn tls_options(t: &Tree, at: &str, out: &mut Out) {
+fn tls_options(t: &Node, at: &str, out: &mut Out) {
     let mode = t
         .get_str("mode")
         .map(|m| m.value.to_string())

@@ -8,7 +8,7 @@ use super::common::{
     wildcard_domain,
 };
 use super::Out;
-use crate::model::tree::Tree;
+use crate::model::spec_tree::Node;
 use crate::model::{Resource, Spec};
 
 pub fn validate(r: &Resource, out: &mut Out) {
@@ -18,9 +18,9 @@ pub fn validate(r: &Resource, out: &mut Out) {
     let Some(t) = &vs.tree else { return };
     let hosts = t.get_strs("hosts");
     let gateways = t.get_strs("gateways");
-    let http = t.get("http").map(Tree::items).unwrap_or_default();
-    let tcp = t.get("tcp").map(Tree::items).unwrap_or_default();
-    let tls = t.get("tls").map(Tree::items).unwrap_or_default();
+    let http = t.get("http").map(Node::items).unwrap_or_default();
+    let tcp = t.get("tcp").map(Node::items).unwrap_or_default();
+    let tls = t.get("tls").map(Node::items).unwrap_or_default();
     let delegate = hosts.is_empty();
     if delegate {
         for (k, present) in [
@@ -45,13 +45,13 @@ pub fn validate(r: &Resource, out: &mut Out) {
         for (i, h) in http.iter().enumerate() {
             for (j, m) in h
                 .get("match")
-                .map(Tree::items)
+                .map(Node::items)
                 .unwrap_or_default()
                 .iter()
                 .enumerate()
             {
                 for key in ["headers", "withoutHeaders"] {
-                    for (k, _) in m.get(key).map(Tree::entries).unwrap_or_default() {
+                    for (k, _) in m.get(key).map(Node::entries).unwrap_or_default() {
                         if is_jwt_claim(&k.value) {
                             out.err(
                                 k.span,
@@ -67,7 +67,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
     let sni = tls.iter().any(|r| {
         r.get("match")
-            .map(Tree::items)
+            .map(Node::items)
             .unwrap_or_default()
             .iter()
             .any(|m| !m.get_strs("sniHosts").is_empty())
@@ -136,7 +136,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
     for (i, r) in tls.iter().enumerate() {
         let at = format!("tls[{i}]");
-        let ms = r.get("match").map(Tree::items).unwrap_or_default();
+        let ms = r.get("match").map(Node::items).unwrap_or_default();
         if ms.is_empty() {
             out.err(
                 r.key_span("match").unwrap_or(r.span),
@@ -191,7 +191,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
         let at = format!("tcp[{i}]");
         for (j, m) in r
             .get("match")
-            .map(Tree::items)
+            .map(Node::items)
             .unwrap_or_default()
             .iter()
             .enumerate()
@@ -267,7 +267,7 @@ fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &str) 
     }
 }
 
-fn subnets(m: &Tree, at: &str, out: &mut Out) {
+fn subnets(m: &Node, at: &str, out: &mut Out) {
     for s in m.get_strs("destinationSubnets") {
         if !is_ip_or_cidr(s.value) {
             out.err(
@@ -283,7 +283,7 @@ fn subnets(m: &Tree, at: &str, out: &mut Out) {
     }
 }
 
-fn l4_match(m: &Tree, at: &str, out: &mut Out) {
+fn l4_match(m: &Node, at: &str, out: &mut Out) {
     labels(out, m, "sourceLabels", at);
     gateway_names(out, &m.get_strs("gateways"), &format!("{at}.gateways"));
     if let Some(ns) = m.get_str("sourceNamespace") {
@@ -301,8 +301,8 @@ fn l4_match(m: &Tree, at: &str, out: &mut Out) {
     }
 }
 
-fn l4_route(r: &Tree, at: &str, kind: &str, out: &mut Out) {
-    let routes = r.get("route").map(Tree::items).unwrap_or_default();
+fn l4_route(r: &Node, at: &str, kind: &str, out: &mut Out) {
+    let routes = r.get("route").map(Node::items).unwrap_or_default();
     if routes.is_empty() {
         out.err(
             r.key_span("route").unwrap_or(r.span),
@@ -316,7 +316,7 @@ fn l4_route(r: &Tree, at: &str, kind: &str, out: &mut Out) {
     }
 }
 
-fn route_destination(d: &Tree, at: &str, out: &mut Out) {
+fn route_destination(d: &Node, at: &str, out: &mut Out) {
     match d.get("destination") {
         None => out.err(
             d.span,
@@ -329,7 +329,7 @@ fn route_destination(d: &Tree, at: &str, out: &mut Out) {
 }
 
 /// `validateDestination` (host and subset; ports are `schema-error`'s).
-fn destination(d: &Tree, at: &str, out: &mut Out) {
+fn destination(d: &Node, at: &str, out: &mut Out) {
     if let Some(h) = d.get_str("host") {
         if h.value == "*" {
             out.err(
@@ -370,10 +370,10 @@ fn is_token(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
 }
 
-fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
+fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
     let has = |k: &str| h.get(k).is_some();
     let key = |k: &str| h.key_span(k).unwrap_or(h.span);
-    let routes = h.get("route").map(Tree::items).unwrap_or_default();
+    let routes = h.get("route").map(Node::items).unwrap_or_default();
     if has("delegate") && !delegate {
         for k in ["redirect", "route"] {
             if has(k) {
@@ -430,14 +430,14 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     // matches
     for (j, m) in h
         .get("match")
-        .map(Tree::items)
+        .map(Node::items)
         .unwrap_or_default()
         .iter()
         .enumerate()
     {
         let mat = format!("{at}.match[{j}]");
         for k in ["headers", "withoutHeaders"] {
-            for (name, v) in m.get(k).map(Tree::entries).unwrap_or_default() {
+            for (name, v) in m.get(k).map(Node::entries).unwrap_or_default() {
                 let n = name.value.as_str();
                 let ok = is_jwt_claim(n) || PSEUDO.contains(&n) || is_token(n);
                 if !ok {
@@ -453,7 +453,7 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
                 }
             }
         }
-        for (name, v) in m.get("queryParams").map(Tree::entries).unwrap_or_default() {
+        for (name, v) in m.get("queryParams").map(Node::entries).unwrap_or_default() {
             if v.is_null() {
                 out.err(name.span, format!("`{mat}.queryParams.{}` has no match; a query parameter match cannot be null", name.value), "null query match", "write `{}` to match presence, or `exact:`/`prefix:`/`regex:`");
             }
@@ -556,7 +556,7 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     // rewrite
     if let Some(rw) = h.get("rewrite") {
         let p = format!("{at}.rewrite");
-        let uri = rw.get("uri").is_some() || rw.entry("uri").is_some();
+        let uri = rw.has_key("uri");
         let rx = rw.get("uriRegexRewrite");
         if rw.get("uri").is_some() && rx.is_some() {
             out.err(
@@ -607,7 +607,7 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
                         .collect()
                 } else {
                     ops.get(op)
-                        .map(Tree::entries)
+                        .map(Node::entries)
                         .unwrap_or_default()
                         .iter()
                         .map(|(k, _)| (k.value.clone(), k.span))
@@ -684,7 +684,7 @@ fn http_route(h: &Tree, at: &str, delegate: bool, out: &mut Out) {
     }
     for (j, m) in h
         .get("mirrors")
-        .map(Tree::items)
+        .map(Node::items)
         .unwrap_or_default()
         .iter()
         .enumerate()

@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::model::spec_tree::Node;
 use crate::model::Resource;
 use crate::rules::RuleCx;
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 use std::net::IpAddr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -460,7 +460,7 @@ pub fn port_ok(n: i64) -> bool {
 }
 
 pub fn check_port(n: &Node, key: &str, path: &str, out: &mut Out) {
-    if let Some((p, span)) = n.int_at(key) {
+    if let Some(Spanned { value: p, span }) = n.get_int(key) {
         if !port_ok(p) {
             out.err(
                 span,

@@ -6,6 +6,7 @@ use super::common::*;
 use crate::model::policy::Attachment;
 use crate::model::spec_tree::Node;
 use crate::model::{Resource, Spec};
+use crate::source::Spanned;
 
 fn selector(a: &Attachment, spec: &Node, out: &mut Out) {
     let sel = spec.get("selector");
@@ -454,7 +455,7 @@ pub fn request_authentication(r: &Resource, out: &mut Out) {
                 );
             }
         }
-        if let Some((uri, span)) = rule.str_at("jwksUri") {
+        if let Some(Spanned { value: uri, span }) = rule.get_str("jwksUri") {
             if !uri.is_empty() {
                 let scheme = uri.split_once("://").map(|(s, _)| s).unwrap_or("");
                 if scheme != "http" && scheme != "https" {

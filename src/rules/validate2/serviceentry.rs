@@ -2,6 +2,7 @@
 
 use super::common::*;
 use crate::model::{Resource, Spec};
+use crate::source::Spanned;
 
 const RESOLUTIONS: &[&str] = &["NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS"];
 
@@ -85,9 +86,9 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
 
     // addresses
-    let addresses = spec.strings("addresses");
+    let addresses = spec.get_strs("addresses");
     let mut cidr = None;
-    for (a, span) in &addresses {
+    for Spanned { value: a, span } in &addresses {
         if a.contains('/') {
             cidr = cidr.or(Some(*span));
         }
@@ -140,7 +141,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
                 "name the port after its protocol, such as `http` or `tls-443`",
             );
         }
-        if let Some((num, span)) = p.int_at("number") {
+        if let Some(Spanned { value: num, span }) = p.get_int("number") {
             if numbers.contains(&num) {
                 out.err(
                     span,
@@ -160,7 +161,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
                 "set `number` to the port the service listens on",
             );
         }
-        if let Some((proto, span)) = p.str_at("protocol") {
+        if let Some(Spanned { value: proto, span }) = p.get_str("protocol") {
             if !protocol_known(proto) {
                 out.err(
                     span,

@@ -3,6 +3,7 @@
 use super::common::*;
 use crate::model::spec_tree::Node;
 use crate::model::{Resource, Spec};
+use crate::source::Spanned;
 
 pub fn validate(r: &Resource, out: &mut Out) {
     let Spec::Sidecar(sc) = &r.spec else { return };
@@ -46,7 +47,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
 }
 
 fn port_common(port: &Node, path: &str, out: &mut Out) {
-    if let Some((name, span)) = port.str_at("name") {
+    if let Some(Spanned { value: name, span }) = port.get_str("name") {
         if !name.is_empty() && !is_dns1123_label(name) {
             out.err(
                 span,
@@ -56,7 +57,7 @@ fn port_common(port: &Node, path: &str, out: &mut Out) {
             );
         }
     }
-    if let Some((p, span)) = port.str_at("protocol") {
+    if let Some(Spanned { value: p, span }) = port.get_str("protocol") {
         if !protocol_known(p) {
             out.err(
                 span,
@@ -72,13 +73,13 @@ fn port_common(port: &Node, path: &str, out: &mut Out) {
 }
 
 fn port_number(port: &Node, path: &str, out: &mut Out) {
-    let n = port.int_at("number");
-    if n.is_none_or(|(n, _)| !port_ok(n)) {
+    let n = port.get_int("number");
+    if n.as_ref().is_none_or(|n| !port_ok(n.value)) {
         out.err(
-            n.map(|(_, s)| s).unwrap_or(port.span),
+            n.as_ref().map(|n| n.span).unwrap_or(port.span),
             format!(
                 "`{path}.number` is {}; port numbers must be in the range 1..65535",
-                n.map(|(n, _)| n.to_string())
+                n.map(|n| n.value.to_string())
                     .unwrap_or_else(|| "not set".into())
             ),
             "not a valid port",
@@ -88,7 +89,7 @@ fn port_number(port: &Node, path: &str, out: &mut Out) {
 }
 
 fn bind_ip(l: &Node, path: &str, out: &mut Out) {
-    if let Some((b, span)) = l.str_at("bind") {
+    if let Some(Spanned { value: b, span }) = l.get_str("bind") {
         if !b.is_empty() && !is_ip(b) {
             out.err(
                 span,
@@ -124,7 +125,7 @@ fn ingress(spec: &Node, out: &mut Out) {
             );
         }
         bind_ip(l, &path, out);
-        if let Some((n, span)) = port.int_at("number") {
+        if let Some(Spanned { value: n, span }) = port.get_int("number") {
             if ports.contains(&n) {
                 out.err(
                     span,
@@ -135,7 +136,7 @@ fn ingress(spec: &Node, out: &mut Out) {
             }
             ports.push(n);
         }
-        if let Some((de, span)) = l.str_at("defaultEndpoint") {
+        if let Some(Spanned { value: de, span }) = l.get_str("defaultEndpoint") {
             default_endpoint(de, span, &path, out);
         }
         if let Some(tls) = l.get("tls") {
@@ -304,7 +305,7 @@ fn egress(spec: &Node, namespace: &str, out: &mut Out) {
             Some(port) => {
                 let pp = format!("{path}.port");
                 port_common(port, &pp, out);
-                let number = port.int_at("number").map(|(n, _)| n).unwrap_or(0);
+                let number = port.get_int("number").map(|n| n.value).unwrap_or(0);
                 let bind = l.get("bind").and_then(|b| b.text()).unwrap_or("");
                 if number == 0 {
                     let span = port.get("number").map(|n| n.span).unwrap_or(port.span);

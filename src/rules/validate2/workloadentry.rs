@@ -4,6 +4,7 @@
 use super::common::*;
 use crate::model::spec_tree::Node;
 use crate::model::{Resource, Spec};
+use crate::source::Spanned;
 
 /// A WorkloadEntry (or ServiceEntry endpoint) at `path`. `service_ports` are the port names
 /// of the ServiceEntry; `allow_fqdn` whether the address may be a DNS name.
@@ -168,7 +169,7 @@ pub fn validate_group(r: &Resource, out: &mut Out) {
         "successThreshold",
         "failureThreshold",
     ] {
-        if let Some((n, span)) = probe.int_at(k) {
+        if let Some(Spanned { value: n, span }) = probe.get_int(k) {
             if n < 0 {
                 out.err(
                     span,
@@ -181,7 +182,7 @@ pub fn validate_group(r: &Resource, out: &mut Out) {
     }
     if let Some(h) = probe.get("httpGet") {
         probe_port(h, "probe.httpGet.port", out);
-        if let Some((s, span)) = h.str_at("scheme") {
+        if let Some(Spanned { value: s, span }) = h.get_str("scheme") {
             // compared with the Kubernetes URIScheme constants, which are upper case
             if !s.is_empty() && s != "HTTP" && s != "HTTPS" {
                 out.err(
@@ -228,8 +229,8 @@ pub fn validate_group(r: &Resource, out: &mut Out) {
 }
 
 fn probe_port(n: &Node, path: &str, out: &mut Out) {
-    match n.int_at("port") {
-        Some((p, span)) if !port_ok(p) => out.err(
+    match n.get_int("port") {
+        Some(Spanned { value: p, span }) if !port_ok(p) => out.err(
             span,
             format!("`{path}` is {p}; port numbers must be in the range 1..65535"),
             "not a valid port",
