@@ -13,11 +13,11 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    super::validate::report(
+    super::validate::run(
         cx,
         &META,
         "DestinationRule",
-        false,
+        super::validate::Level::Error,
         super::validate::destinationrule::validate,
     );
 }

@@ -47,11 +47,11 @@ pub fn check(cx: &mut RuleCx) {
             cx.report(r, d);
         }
     }
-    super::validate::report(
+    super::validate::run(
         cx,
         &META,
         "VirtualService",
-        false,
+        super::validate::Level::Error,
         super::validate::virtualservice::validate,
     );
 }

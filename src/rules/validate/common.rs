@@ -18,7 +18,7 @@ pub fn is_dns1123_label(s: &str) -> bool {
 }
 
 /// `labels.IsWildcardDNS1123Label`: a DNS-1123 label, optionally prefixed by `*` or `*-`, or `*`.
-fn is_wildcard_label(s: &str) -> bool {
+pub fn is_wildcard_dns1123_label(s: &str) -> bool {
     if s == "*" {
         return true;
     }
@@ -29,49 +29,74 @@ fn is_wildcard_label(s: &str) -> bool {
     s.len() <= 63 && is_dns1123_label(rest)
 }
 
+/// Why a domain name fails `agent.ValidateFQDN` / `agent.ValidateWildcardDomain` (each
+/// validator family words it its own way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainError<'a> {
+    Empty,
+    /// Longer than 255 characters (the length).
+    TooLong(usize),
+    /// The top-level domain is all digits.
+    NumericTld(&'a str),
+    /// A label that is not a DNS-1123 label.
+    Label(&'a str),
+    /// The first label, neither a DNS-1123 label nor a wildcard one.
+    FirstLabel(&'a str),
+}
+
+impl DomainError<'_> {
+    /// The wording of this module's validators.
+    fn describe(self) -> String {
+        match self {
+            DomainError::Empty => "it is empty".into(),
+            DomainError::TooLong(n) => format!("it is {n} characters long (at most 255)"),
+            DomainError::NumericTld(tld) => format!("its top-level domain `{tld}` is all-numeric"),
+            DomainError::Label(l) => format!("label `{l}` is not a DNS-1123 label"),
+            DomainError::FirstLabel(l) => format!(
+                "label `{l}` is not valid (only the first label may be a wildcard: `*`, `*foo` or `*-foo`)"
+            ),
+        }
+    }
+}
+
 /// `agent.ValidateDNS1123Labels`: labels separated by dots, a trailing dot allowed, the last
 /// label not all-numeric.
-fn dns1123_labels(domain: &str) -> Result<(), String> {
+fn dns1123_labels(domain: &str) -> Result<(), DomainError<'_>> {
     let parts: Vec<&str> = domain.split('.').collect();
     let tld = parts[parts.len() - 1];
     if !tld.is_empty() && tld.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(format!("its top-level domain `{tld}` is all-numeric"));
+        return Err(DomainError::NumericTld(tld));
     }
     for (i, l) in parts.iter().enumerate() {
         if i == parts.len() - 1 && l.is_empty() {
             return Ok(());
         }
         if !is_dns1123_label(l) {
-            return Err(format!("label `{l}` is not a DNS-1123 label"));
+            return Err(DomainError::Label(l));
         }
     }
     Ok(())
 }
 
-fn preconditions(domain: &str) -> Result<(), String> {
+fn preconditions(domain: &str) -> Result<(), DomainError<'_>> {
     if domain.is_empty() {
-        return Err("it is empty".into());
+        return Err(DomainError::Empty);
     }
     if domain.len() > 255 {
-        return Err(format!(
-            "it is {} characters long (at most 255)",
-            domain.len()
-        ));
+        return Err(DomainError::TooLong(domain.len()));
     }
     Ok(())
 }
 
 /// `agent.ValidateWildcardDomain`: only the first label may be a wildcard (`*`, `*foo`, `*-foo`).
-pub fn wildcard_domain(domain: &str) -> Result<(), String> {
+pub fn check_wildcard_domain(domain: &str) -> Result<(), DomainError<'_>> {
     preconditions(domain)?;
     let (first, rest) = match domain.split_once('.') {
         Some((a, b)) => (a, Some(b)),
         None => (domain, None),
     };
-    if !is_wildcard_label(first) {
-        return Err(format!(
-            "label `{first}` is not valid (only the first label may be a wildcard: `*`, `*foo` or `*-foo`)"
-        ));
+    if !is_wildcard_dns1123_label(first) {
+        return Err(DomainError::FirstLabel(first));
     }
     match rest {
         Some(r) => dns1123_labels(r),
@@ -80,16 +105,28 @@ pub fn wildcard_domain(domain: &str) -> Result<(), String> {
 }
 
 /// `agent.ValidateFQDN`: no wildcards.
-pub fn fqdn(domain: &str) -> Result<(), String> {
+pub fn check_fqdn(domain: &str) -> Result<(), DomainError<'_>> {
     preconditions(domain)?;
     dns1123_labels(domain)
+}
+
+/// [`check_wildcard_domain`], worded for this module's findings.
+pub fn wildcard_domain(domain: &str) -> Result<(), String> {
+    check_wildcard_domain(domain).map_err(DomainError::describe)
+}
+
+/// [`check_fqdn`], worded for this module's findings.
+pub fn fqdn(domain: &str) -> Result<(), String> {
+    check_fqdn(domain).map_err(DomainError::describe)
 }
 
 pub fn is_ip(s: &str) -> bool {
     s.parse::<std::net::IpAddr>().is_ok()
 }
 
-/// `agent.ValidateIPSubnet`: a CIDR when it contains `/`, else an IP.
+/// `agent.ValidateIPSubnet` / `security.ValidateIPs`: a CIDR block when it contains `/`
+/// (`netip.ParsePrefix`: the prefix length is decimal digits without a leading zero, at most
+/// 32 or 128), else an IP.
 pub fn is_ip_or_cidr(s: &str) -> bool {
     match s.split_once('/') {
         None => is_ip(s),
@@ -100,6 +137,7 @@ pub fn is_ip_or_cidr(s: &str) -> bool {
             let max = if addr.is_ipv4() { 32 } else { 128 };
             !bits.is_empty()
                 && bits.bytes().all(|c| c.is_ascii_digit())
+                && (bits.len() == 1 || !bits.starts_with('0'))
                 && bits.parse::<u32>().is_ok_and(|b| b <= max)
         }
     }
@@ -283,8 +321,7 @@ pub fn export_to(out: &mut Out, t: &Node, namespace: &str, with_selector: bool) 
         if e.value == "~" {
             out.err(
                 e.span,
-                "`exportTo: [~]` (export to no namespace) is allowed only for ServiceEntries"
-                    .into(),
+                "`exportTo: [~]` (export to no namespace) is allowed only for ServiceEntries",
                 "`~` not allowed here",
                 "use `.` to keep the resource in its own namespace",
             );
@@ -309,7 +346,7 @@ pub fn export_to(out: &mut Out, t: &Node, namespace: &str, with_selector: bool) 
             if seen.len() > 1 {
                 out.err(
                     entries[0].span,
-                    "a DestinationRule with a `workloadSelector` cannot have several `exportTo` entries".into(),
+                    "a DestinationRule with a `workloadSelector` cannot have several `exportTo` entries",
                     "several entries with a workloadSelector",
                     "use `exportTo: [\".\"]` (or remove `exportTo`)",
                 );
@@ -317,7 +354,7 @@ pub fn export_to(out: &mut Out, t: &Node, namespace: &str, with_selector: bool) 
         } else {
             out.err(
                 entries[0].span,
-                "a DestinationRule with a `workloadSelector` cannot be exported beyond its own namespace".into(),
+                "a DestinationRule with a `workloadSelector` cannot be exported beyond its own namespace",
                 "exported beyond the namespace",
                 "use `exportTo: [\".\"]` (or remove `exportTo`)",
             );
@@ -330,7 +367,7 @@ pub fn export_to(out: &mut Out, t: &Node, namespace: &str, with_selector: bool) 
             .unwrap_or(&entries[0]);
         out.err(
             star.span,
-            "`exportTo` cannot combine `*` (public) with other entries".into(),
+            "`exportTo` cannot combine `*` (public) with other entries",
             "`*` with other entries",
             "keep only `*`, or list the namespaces without `*`",
         );

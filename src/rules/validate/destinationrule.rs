@@ -28,7 +28,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
         }
         None if t.get("host").is_none() => out.err(
             t.span,
-            "`host` is required".into(),
+            "`host` is required",
             "no host",
             "set `host` to the service this rule applies to",
         ),
@@ -100,7 +100,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
             if k.value.is_empty() {
                 out.err(
                     k.span,
-                    "`workloadSelector.matchLabels` has an empty key".into(),
+                    "`workloadSelector.matchLabels` has an empty key",
                     "empty key",
                     "remove the entry or name the label",
                 );
@@ -117,7 +117,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
         if ml.is_empty() {
             out.warn(
                 t.key_span("workloadSelector").unwrap_or(sel.span),
-                "`workloadSelector` has no labels".into(),
+                "`workloadSelector` has no labels",
                 "selector without labels",
                 "add `matchLabels` for the workloads this rule applies to, or remove `workloadSelector`",
             );

@@ -41,7 +41,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     if items.is_empty() {
         out.err(
             t.key_span("servers").unwrap_or(t.span),
-            "a Gateway needs at least one server (`servers` is empty or missing)".into(),
+            "a Gateway needs at least one server (`servers` is empty or missing)",
             "no servers",
             "add a server with a port and the hosts it accepts",
         );

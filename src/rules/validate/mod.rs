@@ -9,63 +9,94 @@ pub mod gateway;
 pub mod virtualservice;
 
 use crate::diagnostics::{Diagnostic, RuleMeta};
+use crate::model::Resource;
 use crate::rules::RuleCx;
 use crate::source::Span;
 
-/// One validation finding, before it is bound to a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// One problem found by a validator, before it becomes a diagnostic of the error or warning rule.
+#[derive(Debug, Clone)]
 pub struct Finding {
-    pub warning: bool,
+    pub level: Level,
     pub span: Span,
     pub message: String,
     pub label: String,
     pub help: String,
 }
 
+/// Collects findings of one resource.
 #[derive(Default)]
-pub struct Out(pub Vec<Finding>);
+pub struct Out {
+    pub items: Vec<Finding>,
+}
 
 impl Out {
-    pub fn err(&mut self, span: Span, message: String, label: &str, help: &str) {
-        self.push(false, span, message, label, help);
+    pub fn err(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(Level::Error, span, message, label, help);
     }
-    pub fn warn(&mut self, span: Span, message: String, label: &str, help: &str) {
-        self.push(true, span, message, label, help);
+
+    pub fn warn(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(Level::Warning, span, message, label, help);
     }
-    fn push(&mut self, warning: bool, span: Span, message: String, label: &str, help: &str) {
-        self.0.push(Finding {
-            warning,
+
+    fn push(
+        &mut self,
+        level: Level,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.items.push(Finding {
+            level,
             span,
-            message,
-            label: label.to_string(),
-            help: help.to_string(),
+            message: message.into(),
+            label: label.into(),
+            help: help.into(),
         });
     }
 }
 
-/// Runs `validate` on every resource of `kind` and reports the findings of one severity.
-pub fn report(
+/// Reads one resource and returns findings of both levels.
+pub type Validator = fn(&Resource, &mut Out);
+
+/// Runs `validate` on every resource of `kind` and reports the findings of `level` as `meta`.
+pub fn run(
     cx: &mut RuleCx,
     meta: &'static RuleMeta,
     kind: &str,
-    warnings: bool,
-    validate: fn(&crate::model::Resource, &mut Out),
+    level: Level,
+    validate: Validator,
 ) {
     let ix = cx.index;
-    let mut found = Vec::new();
     for &id in ix.of_kind(kind) {
         let r = ix.resource(id);
         let mut out = Out::default();
         validate(r, &mut out);
-        for f in out.0.into_iter().filter(|f| f.warning == warnings) {
-            found.push((
+        for f in out.items.into_iter().filter(|f| f.level == level) {
+            cx.report(
                 r,
                 Diagnostic::new(meta, f.message)
                     .at(f.span, f.label)
                     .help(f.help),
-            ));
+            );
         }
-    }
-    for (r, d) in found {
-        cx.report(r, d);
     }
 }

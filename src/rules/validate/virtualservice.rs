@@ -88,7 +88,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
                 all_valid = false;
                 out.err(
                     h.span,
-                    "the wildcard host `*` is not allowed in a VirtualService that applies to the mesh".into(),
+                    "the wildcard host `*` is not allowed in a VirtualService that applies to the mesh",
                     "`*` on the mesh",
                     "list the hosts to route, or bind the VirtualService to a gateway with `gateways:`",
                 );
@@ -116,7 +116,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     if http.is_empty() && tcp.is_empty() && tls.is_empty() {
         out.err(
             t.span,
-            "a VirtualService needs at least one of `http`, `tcp` or `tls`".into(),
+            "a VirtualService needs at least one of `http`, `tcp` or `tls`",
             "no routes",
             "add the routes, for example `http: [{route: [{destination: {host: reviews}}]}]`",
         );
@@ -229,7 +229,7 @@ fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &str) 
                             g.value
                         ),
                         "legacy gateway name",
-                        &format!(
+                        format!(
                             "write it as `{}/{}`",
                             parts.get(1).copied().unwrap_or(""),
                             parts[0]
@@ -380,7 +380,7 @@ fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
                 out.err(
                     key(k),
                     format!("`{at}` delegates, so it cannot also set `{k}`"),
-                    &format!("{k} with delegate"),
+                    format!("{k} with delegate"),
                     "remove `route`/`redirect`; the delegate VirtualService routes the requests",
                 );
             }
@@ -404,8 +404,8 @@ fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
                     out.err(
                         key(o),
                         format!("`{at}` sets both `{a}` and `{o}`, which cannot be combined"),
-                        &format!("{o} with {a}"),
-                        &format!("remove `{o}`, or replace `{a}` with a route"),
+                        format!("{o} with {a}"),
+                        format!("remove `{o}`, or replace `{a}` with a route"),
                     );
                 }
             }
@@ -580,7 +580,7 @@ fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
                     out.err(
                         rx.span,
                         format!("`{p}.uriRegexRewrite.{k}` is required"),
-                        &format!("no {k}"),
+                        format!("no {k}"),
                         "set both `match` (an RE2 regex) and `rewrite`",
                     );
                 }

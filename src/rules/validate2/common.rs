@@ -2,99 +2,13 @@
 //! thin per-kind rule files, and value checks that mirror istio/istio `pkg/config/validation`
 //! (`agent/validation.go`, `labels`, `visibility`, `security`).
 
-use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::model::spec_tree::Node;
-use crate::model::Resource;
-use crate::rules::RuleCx;
+use crate::rules::validate::common::{check_fqdn, check_wildcard_domain, DomainError};
+pub use crate::rules::validate::common::{
+    is_dns1123_label, is_ip, is_ip_or_cidr, is_wildcard_dns1123_label, label_value_ok,
+};
+pub use crate::rules::validate::{run, Level, Out};
 use crate::source::{Span, Spanned};
-use std::net::IpAddr;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Error,
-    Warning,
-}
-
-/// One problem found by a validator, before it becomes a diagnostic of the error or warning rule.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub level: Level,
-    pub span: Span,
-    pub message: String,
-    pub label: String,
-    pub help: String,
-}
-
-/// Collects findings of one resource.
-#[derive(Default)]
-pub struct Out {
-    pub items: Vec<Finding>,
-}
-
-impl Out {
-    pub fn err(
-        &mut self,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.push(Level::Error, span, message, label, help);
-    }
-
-    pub fn warn(
-        &mut self,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.push(Level::Warning, span, message, label, help);
-    }
-
-    fn push(
-        &mut self,
-        level: Level,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.items.push(Finding {
-            level,
-            span,
-            message: message.into(),
-            label: label.into(),
-            help: help.into(),
-        });
-    }
-}
-
-pub type Validator = fn(&Resource, &mut Out);
-
-/// Runs `validate` on every resource of `kind` and reports the findings of `level` as `meta`.
-pub fn run(
-    cx: &mut RuleCx,
-    meta: &'static RuleMeta,
-    kind: &str,
-    level: Level,
-    validate: Validator,
-) {
-    let ix = cx.index;
-    for &id in ix.of_kind(kind) {
-        let r = ix.resource(id);
-        let mut out = Out::default();
-        validate(r, &mut out);
-        for f in out.items.into_iter().filter(|f| f.level == level) {
-            cx.report(
-                r,
-                Diagnostic::new(meta, f.message)
-                    .at(f.span, f.label)
-                    .help(f.help),
-            );
-        }
-    }
-}
 
 /// The span to blame for a missing key: the parent's key, else the node, else the name.
 pub fn key_or(n: &Node, key: &str) -> Span {
@@ -104,114 +18,37 @@ pub fn key_or(n: &Node, key: &str) -> Span {
 // ---------------------------------------------------------------------------------------------
 // Names and hosts
 
-fn label_chars_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-}
-
-/// `labels.IsDNS1123Label` (Istio accepts upper case).
-pub fn is_dns1123_label(s: &str) -> bool {
-    label_chars_ok(s)
-}
-
-/// `labels.IsWildcardDNS1123Label`: `*`, or a label optionally prefixed by `*` or `*-`.
-pub fn is_wildcard_dns1123_label(s: &str) -> bool {
-    if s == "*" {
-        return true;
-    }
-    if s.len() > 63 {
-        return false;
-    }
-    let rest = s
-        .strip_prefix("*-")
-        .or_else(|| s.strip_prefix('*'))
-        .unwrap_or(s);
-    label_chars_ok(rest)
-}
-
-fn dns1123_preconditions(name: &str) -> Result<(), String> {
-    if name.len() > 255 {
-        return Err(format!("domain name `{name}` is too long (max 255)"));
-    }
-    if name.is_empty() {
-        return Err("an empty domain name is not allowed".into());
-    }
-    Ok(())
-}
-
-fn dns1123_labels(domain: &str, whole: &str) -> Result<(), String> {
-    let parts: Vec<&str> = domain.split('.').collect();
-    let tld = parts[parts.len() - 1];
-    if !tld.is_empty() && tld.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "domain name `{whole}` is invalid: the top-level domain `{tld}` cannot be all-numeric"
-        ));
-    }
-    for (i, l) in parts.iter().enumerate() {
-        if i == parts.len() - 1 && l.is_empty() {
-            return Ok(());
+/// The domain checks in this module's wording (the checks themselves are shared with
+/// `rules::validate`).
+fn domain_message(name: &str, e: DomainError) -> String {
+    match e {
+        DomainError::Empty => "an empty domain name is not allowed".into(),
+        DomainError::TooLong(_) => format!("domain name `{name}` is too long (max 255)"),
+        DomainError::NumericTld(tld) => format!(
+            "domain name `{name}` is invalid: the top-level domain `{tld}` cannot be all-numeric"
+        ),
+        DomainError::Label(l) => {
+            format!("domain name `{name}` is invalid: label `{l}` is not a DNS-1123 label")
         }
-        if !is_dns1123_label(l) {
-            return Err(format!(
-                "domain name `{whole}` is invalid: label `{l}` is not a DNS-1123 label"
-            ));
-        }
+        DomainError::FirstLabel(l) => format!(
+            "domain name `{name}` is invalid: label `{l}` is not a DNS-1123 label or wildcard"
+        ),
     }
-    Ok(())
 }
 
 /// `agent.ValidateFQDN`.
 pub fn validate_fqdn(s: &str) -> Result<(), String> {
-    dns1123_preconditions(s)?;
-    dns1123_labels(s, s)
+    check_fqdn(s).map_err(|e| domain_message(s, e))
 }
 
 /// `agent.ValidateWildcardDomain`: only the first label may be a wildcard.
 pub fn validate_wildcard_domain(s: &str) -> Result<(), String> {
-    dns1123_preconditions(s)?;
-    let (first, rest) = match s.split_once('.') {
-        Some((f, r)) => (f, Some(r)),
-        None => (s, None),
-    };
-    if !is_wildcard_dns1123_label(first) {
-        return Err(format!(
-            "domain name `{s}` is invalid: label `{first}` is not a DNS-1123 label or wildcard"
-        ));
-    }
-    match rest {
-        Some(r) => dns1123_labels(r, s),
-        None => Ok(()),
-    }
+    check_wildcard_domain(s).map_err(|e| domain_message(s, e))
 }
 
 /// `agent.ValidatePartialWildCard`: `*` alone or as `*.`.
 pub fn is_partial_wildcard(host: &str) -> bool {
     host.contains('*') && host.len() != 1 && !host.starts_with("*.")
-}
-
-pub fn is_ip(s: &str) -> bool {
-    s.parse::<IpAddr>().is_ok()
-}
-
-/// `ValidateIPSubnet` / `security.ValidateIPs`: an IP, or a CIDR block.
-pub fn is_ip_or_cidr(s: &str) -> bool {
-    match s.split_once('/') {
-        Some((ip, bits)) => {
-            let Ok(ip) = ip.parse::<IpAddr>() else {
-                return false;
-            };
-            let max = if ip.is_ipv4() { 32 } else { 128 };
-            !bits.is_empty()
-                && bits.bytes().all(|c| c.is_ascii_digit())
-                && bits.len() <= 3
-                && bits.parse::<u32>().is_ok_and(|b| b <= max)
-        }
-        None => is_ip(s),
-    }
 }
 
 /// `ValidateUnixAddress` (the text after `unix://`).
@@ -267,14 +104,9 @@ pub fn protocol_list() -> String {
 // ---------------------------------------------------------------------------------------------
 // Labels
 
+/// A Kubernetes qualified name (a non-empty label value).
 fn qualified_name_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    !s.is_empty() && label_value_ok(s)
 }
 
 fn dns1123_subdomain_ok(s: &str) -> bool {
@@ -301,7 +133,7 @@ pub fn label_key_error(k: &str) -> Option<String> {
 
 /// `labels.Instance.Validate` for a value (empty is allowed).
 pub fn label_value_error(v: &str) -> Option<String> {
-    (!(v.is_empty() || qualified_name_ok(v))).then(|| format!("`{v}` is not a valid label value"))
+    (!label_value_ok(v)).then(|| format!("`{v}` is not a valid label value"))
 }
 
 pub const LABEL_HELP: &str = "label keys are `[prefix/]name` and values are empty or up to 63 characters of letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit";
@@ -488,6 +320,8 @@ mod tests {
         assert!(!is_partial_wildcard("*.foo.com"));
         assert!(is_ip_or_cidr("10.0.0.0/8"));
         assert!(!is_ip_or_cidr("10.0.0.0/33"));
+        assert!(!is_ip_or_cidr("10.0.0.0/08"));
+        assert!(is_ip_or_cidr("0.0.0.0/0"));
         assert!(is_ip_or_cidr("2001:db8::/32"));
         assert!(!is_ip_or_cidr("example.com"));
         assert!(label_key_error("app.kubernetes.io/name").is_none());
