@@ -448,6 +448,7 @@ fn post_process(report: &mut Report, s: &Settings, only: &[PathBuf]) {
 }
 
 pub fn run(args: CheckArgs) -> i32 {
+    let started = std::time::Instant::now();
     let settings = match resolve(&args) {
         Ok(s) => s,
         Err(e) => {
@@ -466,6 +467,7 @@ pub fn run(args: CheckArgs) -> i32 {
     opts.select = settings.select.0.clone();
     opts.ignore = settings.ignore.0.clone();
     opts.analyzers = args.analyzer.clone();
+    opts.timings = std::env::var_os("MESHLINT_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
     if !opts.analyzers.is_empty()
         && !opts
             .analyzers
@@ -542,7 +544,10 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     let only_mode = !args.only_report.is_empty();
     progress.status(&format!("meshlint: analyzing {} files", inputs.len()));
+    let read_time = started.elapsed();
+    let t = std::time::Instant::now();
     let mut report = analyze(inputs, &opts);
+    let analyze_time = t.elapsed();
     progress.finish();
     if only_mode && only.is_empty() {
         report.diagnostics.clear();
@@ -562,7 +567,10 @@ pub fn run(args: CheckArgs) -> i32 {
             .as_ref()
             .map(|p| config::absolute(p).display().to_string()),
     };
+    let t = std::time::Instant::now();
     let text = render(&report, args.format, &ropts);
+    let render_time = t.elapsed();
+    let t = std::time::Instant::now();
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
@@ -571,6 +579,18 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         }
         None => print_out(&text),
+    }
+    if opts.timings {
+        eprint!(
+            "{}",
+            report.timings.table(&[
+                ("discover + read files", read_time),
+                ("analyze (wall)", analyze_time),
+                ("render", render_time),
+                ("write", t.elapsed()),
+                ("total (process)", started.elapsed()),
+            ])
+        );
     }
     if report
         .diagnostics
