@@ -9,7 +9,7 @@ use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::ResourceId;
 use crate::model::istio::Server;
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0138",
@@ -49,8 +49,13 @@ pub fn check(cx: &mut RuleCx) {
         for s in &g.servers {
             let Some((k, at)) = cert_key(s) else { continue };
             let mut others: Vec<(ResourceId, Span)> = Vec::new();
-            for &(other, span) in &by_cert[&k] {
-                if other == id || others.iter().any(|x| x.0 == other) {
+            // the gateways already in `others` (a set: a certificate can be shared by thousands)
+            let mut seen: HashSet<ResourceId> = HashSet::new();
+            let Some(sharing) = by_cert.get(&k) else {
+                continue;
+            };
+            for &(other, span) in sharing {
+                if other == id || seen.contains(&other) {
                     continue;
                 }
                 let og = match &ix.resource(other).spec {
@@ -59,6 +64,7 @@ pub fn check(cx: &mut RuleCx) {
                 };
                 // the other Gateway runs on (a subset of) this one's workloads
                 if selector_subset(&g.selector, &og.selector) {
+                    seen.insert(other);
                     others.push((other, span));
                 }
             }
