@@ -10,6 +10,7 @@ use crate::suppress::{self, Directive};
 use crate::yaml::{parse_file, Limits};
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// One input: a path as given (or `-` for stdin) and its bytes, or the error reading it.
 pub struct Input {
@@ -39,6 +40,8 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// istioctl analyzer names: run only the rules mirroring them.
     pub analyzers: Vec<String>,
+    /// Measure phase timings into [`Report::timings`] (`MESHLINT_TIMINGS=1`).
+    pub timings: bool,
 }
 
 impl Default for Options {
@@ -51,6 +54,7 @@ impl Default for Options {
             select: Vec::new(),
             ignore: Vec::new(),
             analyzers: Vec::new(),
+            timings: false,
         }
     }
 }
@@ -61,6 +65,77 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub resources: usize,
+    /// Phase timings, filled only with [`Options::timings`].
+    pub timings: Timings,
+}
+
+/// Where the time of one `analyze` went. Per-file phases run on several threads: their figure
+/// is the sum over files (CPU time), the others are wall time of the phase.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// Wall time of the parallel load (parse + directives + model, all files).
+    pub load_wall: Duration,
+    /// Summed over files: YAML parse.
+    pub parse: Duration,
+    /// Summed over files: comment directives.
+    pub directives: Duration,
+    /// Summed over files: typed model.
+    pub model: Duration,
+    /// Summed over files: line index and source bookkeeping.
+    pub source: Duration,
+    pub index: Duration,
+    /// Wall time of all rules (run in parallel).
+    pub rules_wall: Duration,
+    /// Per rule (CPU time of its `check`), in registry order.
+    pub rules: Vec<(&'static str, Duration)>,
+    pub suppress: Duration,
+    pub sort: Duration,
+}
+
+impl Timings {
+    /// A human-readable table (for stderr), with the 10 slowest rules.
+    pub fn table(&self, extra: &[(&str, Duration)]) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let mut out = String::from("meshlint timings (ms; per-file phases summed over threads):\n");
+        let mut row = |name: &str, d: Duration| {
+            out.push_str(&format!("  {name:<32} {:>10.2}\n", ms(d)));
+        };
+        row("load (wall)", self.load_wall);
+        row("  parse (sum)", self.parse);
+        row("  directives (sum)", self.directives);
+        row("  model (sum)", self.model);
+        row("  source/line index (sum)", self.source);
+        row("index + graph", self.index);
+        row("rules (wall)", self.rules_wall);
+        let mut rules = self.rules.clone();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (name, d) in rules.iter().take(10) {
+            row(&format!("  {name}"), *d);
+        }
+        row("suppress", self.suppress);
+        row("sort", self.sort);
+        for (name, d) in extra {
+            row(name, *d);
+        }
+        out
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct LoadTimes {
+    parse: Duration,
+    directives: Duration,
+    model: Duration,
+    source: Duration,
+}
+
+/// `Instant::now()` only when timing is on.
+fn now(on: bool) -> Option<Instant> {
+    on.then(Instant::now)
+}
+
+fn since(t: Option<Instant>) -> Duration {
+    t.map(|t| t.elapsed()).unwrap_or_default()
 }
 
 impl Report {
@@ -108,6 +183,7 @@ struct Loaded {
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     directives: Vec<Directive>,
+    times: LoadTimes,
 }
 
 fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
@@ -120,6 +196,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
                 Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg).at(Span::new(id, 0, 0), "")
             ],
             directives: Vec::new(),
+            times: LoadTimes::default(),
         }
     };
     let bytes = match input.content {
@@ -142,6 +219,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
             .at(Span::new(id, 0, 0), "")
             .help("split the file, or raise the limit with --max-file-size")],
             directives: Vec::new(),
+            times: LoadTimes::default(),
         };
     }
     if bytes.contains(&0) {
@@ -171,6 +249,7 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
                 resources: Vec::new(),
                 diagnostics: vec![d],
                 directives: Vec::new(),
+                times: LoadTimes::default(),
             };
         }
     };
@@ -178,10 +257,16 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    let mut times = LoadTimes::default();
+    let t = now(opts.timings);
     let parsed = parse_file(id, &text, &opts.limits);
+    times.parse = since(t);
     let mut diagnostics = parsed.diagnostics;
+    let t = now(opts.timings);
     let (directives, directive_diags) = suppress::directives(id, &text, &parsed.documents);
     diagnostics.extend(directive_diags);
+    times.directives = since(t);
+    let t = now(opts.timings);
     let mut resources = Vec::new();
     if input.path.ends_with(".json") || !parsed.documents.is_empty() {
         for doc in &parsed.documents {
@@ -190,11 +275,17 @@ fn load_one(id: FileId, input: Input, opts: &Options) -> Loaded {
             diagnostics.extend(ds);
         }
     }
+    drop(parsed.documents);
+    times.model = since(t);
+    let t = now(opts.timings);
+    let file = SourceFile::new(input.path, text);
+    times.source = since(t);
     Loaded {
-        file: SourceFile::new(input.path, text),
+        file,
         resources,
         diagnostics,
         directives,
+        times,
     }
 }
 
@@ -219,7 +310,9 @@ pub fn load(inputs: Vec<Input>, opts: &Options) -> (SourceDb, Vec<Resource>, Vec
 
 /// Runs the whole analysis over in-memory inputs.
 pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
+    let mut timings = Timings::default();
     let enabled = enabled_rules(opts);
+    let t = now(opts.timings);
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -230,26 +323,45 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let mut diagnostics = Vec::new();
     let mut directives = Vec::new();
     for l in loaded {
+        timings.parse += l.times.parse;
+        timings.directives += l.times.directives;
+        timings.model += l.times.model;
+        timings.source += l.times.source;
         sources.add(l.file);
         resources.extend(l.resources);
         diagnostics.extend(l.diagnostics);
         directives.extend(l.directives);
     }
     diagnostics.retain(|d| enabled.contains(d.rule));
+    timings.load_wall = since(t);
+    let t = now(opts.timings);
     let index = Index::build(&resources, opts.mesh.clone());
-    let found: Vec<Vec<Diagnostic>> = RULES
+    timings.index = since(t);
+    let t = now(opts.timings);
+    let found: Vec<(&'static str, Duration, Vec<Diagnostic>)> = RULES
         .par_iter()
         .filter(|e| enabled.contains(e.meta.name))
-        .filter_map(|e| e.check)
-        .map(|check| {
+        .filter_map(|e| e.check.map(|c| (e.meta.name, c)))
+        .map(|(name, check)| {
+            let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
-            cx.diagnostics
+            (name, since(t), cx.diagnostics)
         })
         .collect();
-    diagnostics.extend(found.into_iter().flatten());
+    for (name, d, found) in found {
+        if opts.timings {
+            timings.rules.push((name, d));
+        }
+        diagnostics.extend(found);
+    }
+    timings.rules_wall = since(t);
+    let t = now(opts.timings);
     suppress::apply(&mut diagnostics, &directives, &resources, &enabled);
+    timings.suppress = since(t);
+    let t = now(opts.timings);
     sort_diagnostics(&mut diagnostics, &sources);
+    timings.sort = since(t);
     let files = sources.len();
     let resources = resources.len();
     Report {
@@ -257,6 +369,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
         diagnostics,
         files,
         resources,
+        timings,
     }
 }
 

@@ -508,6 +508,7 @@ pub fn run(args: CheckArgs) -> i32 {
         print_out(&super::rules::analyzers_text());
         return EXIT_OK;
     }
+    let started = std::time::Instant::now();
     let settings = match resolve(&args) {
         Ok(s) => s,
         Err(e) => {
@@ -526,6 +527,7 @@ pub fn run(args: CheckArgs) -> i32 {
     opts.select = settings.select.0.clone();
     opts.ignore = settings.ignore.0.clone();
     opts.analyzers = args.analyzer.clone();
+    opts.timings = std::env::var_os("MESHLINT_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
     if !opts.analyzers.is_empty()
         && !opts
             .analyzers
@@ -627,7 +629,10 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     let only_mode = !args.only_report.is_empty();
     progress.status(&format!("meshlint: analyzing {} files", inputs.len()));
+    let read_time = started.elapsed();
+    let t = std::time::Instant::now();
     let mut report = analyze(inputs, &opts);
+    let analyze_time = t.elapsed();
     progress.finish();
     suppress::apply_cli(&mut report.diagnostics, &settings.suppress.0);
     if only_mode && only.is_empty() {
@@ -650,7 +655,10 @@ pub fn run(args: CheckArgs) -> i32 {
             .as_ref()
             .map(|p| config::absolute(p).display().to_string()),
     };
+    let t = std::time::Instant::now();
     let text = render(&report, args.format, &ropts);
+    let render_time = t.elapsed();
+    let t = std::time::Instant::now();
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
@@ -670,6 +678,18 @@ pub fn run(args: CheckArgs) -> i32 {
         eprintln!(
             "\u{2714} No validation issues found when analyzing {}.",
             files.join("\n")
+        );
+    }
+    if opts.timings {
+        eprint!(
+            "{}",
+            report.timings.table(&[
+                ("discover + read files", read_time),
+                ("analyze (wall)", analyze_time),
+                ("render", render_time),
+                ("write", t.elapsed()),
+                ("total (process)", started.elapsed()),
+            ])
         );
     }
     if report

@@ -93,7 +93,9 @@ pub struct Index<'r> {
     workloads_by_ns: HashMap<&'r str, Vec<ResourceId>>,
     workloads_by_label_any_ns: HashMap<(&'r str, &'r str), Vec<ResourceId>>,
     services_by_ns: HashMap<&'r str, Vec<ResourceId>>,
-    pub graph: graph::RefGraph,
+    /// Built on first use ([`Index::graph`]): `check` never needs it, and its edge count is
+    /// the size of the reference relation (DestinationRule subsets × selected workloads).
+    graph: std::sync::OnceLock<graph::RefGraph>,
 }
 
 impl<'r> Index<'r> {
@@ -119,7 +121,7 @@ impl<'r> Index<'r> {
             workloads_by_ns: HashMap::new(),
             workloads_by_label_any_ns: HashMap::new(),
             services_by_ns: HashMap::new(),
-            graph: graph::RefGraph::default(),
+            graph: std::sync::OnceLock::new(),
         };
         for (id, r) in resources.iter().enumerate() {
             ix.by_key
@@ -182,8 +184,12 @@ impl<'r> Index<'r> {
             }
         }
         ix.index_destination_rules();
-        ix.graph = graph::RefGraph::build(&ix);
         ix
+    }
+
+    /// The reference graph, built on the first call.
+    pub fn graph(&self) -> &graph::RefGraph {
+        self.graph.get_or_init(|| graph::RefGraph::build(self))
     }
 
     /// istiod's `setDestinationRules`: namespace-local pools, exported pools and the root

@@ -1,58 +1,137 @@
 //! The JSON contract (version 1): see README "JSON output".
+//!
+//! Serialized straight from borrowed structs (no `serde_json::Value` tree: a report with
+//! 100 000 diagnostics would otherwise hold several times its output size in small maps).
+//! Field order is alphabetical, as `serde_json::Map` (a `BTreeMap`) used to sort it, so the
+//! output is byte-identical to the `json!` version.
 
 use super::{locate, RenderOptions};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::Report;
 use crate::source::Span;
-use serde_json::{json, Value};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 
-fn location(report: &Report, span: Span) -> Value {
+#[derive(Serialize)]
+struct Location<'a> {
+    column: usize,
+    end_column: usize,
+    end_line: usize,
+    file: &'a str,
+    line: usize,
+}
+
+fn location(report: &Report, span: Span) -> Location<'_> {
     let l = locate(&report.sources, span);
-    json!({
-        "file": l.file,
-        "line": l.line,
-        "column": l.column,
-        "end_line": l.end_line,
-        "end_column": l.end_column,
-    })
+    Location {
+        column: l.column,
+        end_column: l.end_column,
+        end_line: l.end_line,
+        file: l.file,
+        line: l.line,
+    }
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    kind: &'a str,
+    name: &'a str,
+    namespace: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    location: Location<'a>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    code: &'a str,
+    help: Option<&'a str>,
+    location: Option<Location<'a>>,
+    message: &'a str,
+    related: RelatedList<'a>,
+    resource: Option<Resource<'a>>,
+    rule: &'a str,
+    severity: &'a str,
+}
+
+/// The related labels, located while serializing.
+struct RelatedList<'a>(&'a Report, &'a Diagnostic);
+
+impl Serialize for RelatedList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.related.len()))?;
+        for l in &self.1.related {
+            seq.serialize_element(&Related {
+                location: location(self.0, l.span),
+                message: &l.message,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// The shown diagnostics, built one at a time while serializing.
+struct Diagnostics<'a>(&'a Report, &'a RenderOptions);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (report, opts) = (self.0, self.1);
+        let mut seq = s.serialize_seq(None)?;
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= opts.output_threshold)
+        {
+            seq.serialize_element(&Item {
+                code: d.code,
+                help: d.help.as_deref(),
+                location: d.span().map(|s| location(report, s)),
+                message: &d.message,
+                related: RelatedList(report, d),
+                resource: d.resource.as_ref().map(|r| Resource {
+                    kind: &r.kind,
+                    name: &r.name,
+                    namespace: r.namespace.as_deref(),
+                }),
+                rule: d.rule,
+                severity: d.severity.as_str(),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    files: usize,
+    infos: usize,
+    resources: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    diagnostics: Diagnostics<'a>,
+    summary: Summary,
+    version: u32,
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
-    let diagnostics: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity >= opts.output_threshold)
-        .map(|d| {
-            json!({
-                "code": d.code,
-                "rule": d.rule,
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "help": d.help,
-                "resource": d.resource.as_ref().map(|r| json!({
-                    "kind": r.kind,
-                    "namespace": r.namespace,
-                    "name": r.name,
-                })),
-                "location": d.span().map(|s| location(report, s)),
-                "related": d.related.iter().map(|l| json!({
-                    "message": l.message,
-                    "location": location(report, l.span),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let doc = json!({
-        "version": 1,
-        "diagnostics": diagnostics,
-        "summary": {
-            "files": report.files,
-            "resources": report.resources,
-            "errors": report.count(Severity::Error),
-            "warnings": report.count(Severity::Warning),
-            "infos": report.count(Severity::Info),
-        }
-    });
+    let doc = Doc {
+        diagnostics: Diagnostics(report, opts),
+        summary: Summary {
+            errors: report.count(Severity::Error),
+            files: report.files,
+            infos: report.count(Severity::Info),
+            resources: report.resources,
+            warnings: report.count(Severity::Warning),
+        },
+        version: 1,
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s

@@ -117,7 +117,7 @@ impl MeshGraph {
                     }
                 }
             }
-            for (target, e) in ix.graph.references_of(id) {
+            for (target, e) in ix.graph().references_of(id) {
                 match (e.kind, target) {
                     (RefKind::Gateway, GraphNode::Resource(gid)) => {
                         let gr = ix.resource(*gid);

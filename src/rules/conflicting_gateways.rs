@@ -44,6 +44,7 @@ pub fn check(cx: &mut RuleCx) {
         .iter()
         .map(|&(id, _, g)| (id, selector_string(&g.selector)))
         .collect();
+    let by_id: HashMap<ResourceId, _> = gws.iter().map(|x| (x.0, x.2)).collect();
     let mut workloads: HashMap<ResourceId, HashSet<ResourceId>> = HashMap::new();
     let mut overlap = |a: ResourceId, b: ResourceId| -> bool {
         if selectors[&a] == selectors[&b] {
@@ -51,7 +52,7 @@ pub fn check(cx: &mut RuleCx) {
         }
         for id in [a, b] {
             workloads.entry(id).or_insert_with(|| {
-                let Some(g) = gws.iter().find(|x| x.0 == id).map(|x| x.2) else {
+                let Some(&g) = by_id.get(&id) else {
                     return HashSet::new();
                 };
                 selected_workloads(ix, g).into_iter().collect()
@@ -65,14 +66,17 @@ pub fn check(cx: &mut RuleCx) {
             let bind = s.bind.as_ref().map(|b| b.value.as_str()).unwrap_or("");
             let mut hits: Vec<(ResourceId, &str, crate::source::Span, crate::source::Span)> =
                 Vec::new();
+            // the gateways already in `hits` (a set: one host can be served by thousands)
+            let mut seen: HashSet<ResourceId> = HashSet::new();
             for h in &s.hosts {
                 let Some(others) = by_key.get(&(port.value, h.value.as_str(), bind)) else {
                     continue;
                 };
                 for &(other, _, other_span) in others {
-                    if other == id || hits.iter().any(|x| x.0 == other) || !overlap(id, other) {
+                    if other == id || seen.contains(&other) || !overlap(id, other) {
                         continue;
                     }
+                    seen.insert(other);
                     hits.push((other, h.value.as_str(), h.span, other_span));
                 }
             }

@@ -10,7 +10,7 @@ use crate::index::ResourceId;
 use crate::model::istio::Server;
 use crate::render::istio_messages::go_list;
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0138",
@@ -50,8 +50,13 @@ pub fn check(cx: &mut RuleCx) {
         for s in &g.servers {
             let Some((k, at)) = cert_key(s) else { continue };
             let mut others: Vec<(ResourceId, Span)> = Vec::new();
-            for &(other, span) in &by_cert[&k] {
-                if other == id || others.iter().any(|x| x.0 == other) {
+            // the gateways already in `others` (a set: a certificate can be shared by thousands)
+            let mut seen: HashSet<ResourceId> = HashSet::new();
+            let Some(sharing) = by_cert.get(&k) else {
+                continue;
+            };
+            for &(other, span) in sharing {
+                if other == id || seen.contains(&other) {
                     continue;
                 }
                 let og = match &ix.resource(other).spec {
@@ -60,6 +65,7 @@ pub fn check(cx: &mut RuleCx) {
                 };
                 // the other Gateway runs on (a subset of) this one's workloads
                 if selector_subset(&g.selector, &og.selector) {
+                    seen.insert(other);
                     others.push((other, span));
                 }
             }

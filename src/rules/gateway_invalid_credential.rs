@@ -107,7 +107,10 @@ fn validate(s: &Secret, now: i64) -> Result<(), (String, Option<Span>)> {
             at,
         ));
     };
-    let (bytes, v) = s.value(cert_key).expect("checked above");
+    // `nonempty(cert_key)` above found the key; never panic on input-derived data anyway
+    let Some((bytes, v)) = s.value(cert_key) else {
+        return Err((format!("`{cert_key}` is missing"), None));
+    };
     let Ok(bytes) = bytes else {
         return Err((format!("`{cert_key}` is not valid base64"), Some(v.span)));
     };
