@@ -367,9 +367,18 @@ pub fn apply(
 }
 
 fn did_you_mean_rule(code: &str) -> Option<&'static str> {
-    let mut words: Vec<&'static str> = RULES.iter().map(|r| r.meta.code).collect();
-    words.extend(RULES.iter().map(|r| r.meta.name));
-    crate::model::reader::did_you_mean(code, &words)
+    // codes are numbers: only a one-character slip (`IST101`, `ML0101`) is a plausible typo
+    let looks_like_code = code
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if looks_like_code {
+        return RULES
+            .iter()
+            .map(|r| r.meta.code)
+            .find(|c| crate::model::reader::edit_distance(code, c) <= 1);
+    }
+    let names: Vec<&'static str> = RULES.iter().map(|r| r.meta.name).collect();
+    crate::model::reader::did_you_mean(code, &names)
 }
 
 /// istioctl's `galley.istio.io/analyze-suppress` annotation: a comma list of codes (or `*`)
@@ -643,5 +652,20 @@ spec:
         );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].rule, "subset-not-found");
+    }
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::did_you_mean_rule;
+
+    #[test]
+    fn codes_get_suggestions_only_for_one_character_slips() {
+        assert_eq!(did_you_mean_rule("IST101"), Some("IST0101"));
+        assert_eq!(did_you_mean_rule("IST0999"), None);
+        assert_eq!(
+            did_you_mean_rule("subset-not-fund"),
+            Some("subset-not-found")
+        );
     }
 }
