@@ -53,8 +53,18 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(host.span, format!("resolves to `{fqdn}`, which is not defined"))
-        .istio_args([host.value.as_str()])
-        .help("fix the host (short names are expanded with the DestinationRule's namespace), or add the Service or ServiceEntry it is meant for; until then its traffic policy and subsets apply to nothing");
+        .istio_args([host.value.as_str()]);
+        // `name.ns` that names a Service in the input: say which name was meant
+        let meant = crate::index::host::looks_two_part(&host.value)
+            .map(|(n, ns)| format!("{n}.{ns}.svc.{}", ix.mesh.domain))
+            .filter(|f| !ix.services_for_host(f).is_empty());
+        let d = match meant {
+            Some(f) => d.help(format!(
+                "write `{f}`: istiod takes `{}` literally (it expands only names without a dot), so this rule's traffic policy and subsets apply to nothing",
+                host.value
+            )),
+            None => d.help("fix the host (short names are expanded with the DestinationRule's namespace), or add the Service or ServiceEntry it is meant for; until then its traffic policy and subsets apply to nothing"),
+        };
         cx.report(r, d);
     }
 }
