@@ -1,10 +1,7 @@
 //! `meshlint graph`: the mesh graph as Graphviz dot or Mermaid.
 
-use super::{discover, print_out, EXIT_OK, EXIT_USAGE};
-use crate::engine::{load, Options};
-use crate::index::Index;
+use super::{print_out, EXIT_OK};
 use crate::route::graph::MeshGraph;
-use crate::route::sim::Simulator;
 use clap::{Args, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,25 +27,12 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> i32 {
-    let inputs = match discover(&args.paths) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("meshlint: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let mut opts = Options::default();
-    opts.model.default_namespace = args.namespace.clone();
-    let (sources, resources, _) = load(inputs, &opts);
-    let ix = Index::build(&resources, opts.mesh.clone());
-    let sim = Simulator {
-        ix: &ix,
-        sources: &sources,
-    };
-    let g = MeshGraph::build(&sim, args.host.as_deref());
-    print_out(&match args.format {
-        GraphFormat::Dot => g.to_dot(),
-        GraphFormat::Mermaid => g.to_mermaid(),
-    });
-    EXIT_OK
+    super::with_simulator(&args.paths, &args.namespace, |sim| {
+        let g = MeshGraph::build(sim, args.host.as_deref());
+        print_out(&match args.format {
+            GraphFormat::Dot => g.to_dot(),
+            GraphFormat::Mermaid => g.to_mermaid(),
+        });
+        EXIT_OK
+    })
 }

@@ -109,3 +109,29 @@ pub(crate) fn print_out(s: &str) {
 pub(crate) fn env_set(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
+
+/// Loads the manifests under `paths` (namespaced resources without a namespace get
+/// `namespace`) and runs `f` with a route simulator over them; a path problem prints and
+/// returns the usage exit code. Shared by `route` and `graph`.
+pub(crate) fn with_simulator(
+    paths: &[String],
+    namespace: &str,
+    f: impl FnOnce(&crate::route::sim::Simulator) -> i32,
+) -> i32 {
+    let inputs = match discover(paths) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("meshlint: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut opts = crate::engine::Options::default();
+    opts.model.default_namespace = namespace.to_string();
+    let (sources, resources, _) = crate::engine::load(inputs, &opts);
+    let ix = crate::index::Index::build(&resources, opts.mesh.clone());
+    let sim = crate::route::sim::Simulator {
+        ix: &ix,
+        sources: &sources,
+    };
+    f(&sim)
+}

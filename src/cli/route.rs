@@ -1,9 +1,7 @@
 //! `meshlint route`: simulate one request.
 
-use super::{discover, print_out, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::engine::{load, Options};
-use crate::index::Index;
-use crate::route::sim::{Query, Simulator};
+use super::{print_out, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::route::sim::Query;
 use clap::{Args, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,39 +96,26 @@ pub fn run(args: RouteArgs) -> i32 {
             return EXIT_USAGE;
         }
     }
-    let inputs = match discover(&args.paths) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("meshlint: {e}");
-            return EXIT_USAGE;
+    super::with_simulator(&args.paths, &args.namespace, |sim| {
+        let s = match sim.simulate(&q) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("meshlint: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        let out = match args.format {
+            RouteFormat::Text => crate::route::text::render(&s),
+            RouteFormat::Json => {
+                let mut j = serde_json::to_string_pretty(&s).unwrap_or_default();
+                j.push('\n');
+                j
+            }
+        };
+        print_out(&out);
+        match s.outcome {
+            crate::route::sim::Outcome::NoRoute { .. } => EXIT_FINDINGS,
+            _ => EXIT_OK,
         }
-    };
-    let mut opts = Options::default();
-    opts.model.default_namespace = args.namespace.clone();
-    let (sources, resources, _) = load(inputs, &opts);
-    let ix = Index::build(&resources, opts.mesh.clone());
-    let sim = Simulator {
-        ix: &ix,
-        sources: &sources,
-    };
-    let s = match sim.simulate(&q) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("meshlint: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let out = match args.format {
-        RouteFormat::Text => crate::route::text::render(&s),
-        RouteFormat::Json => {
-            let mut j = serde_json::to_string_pretty(&s).unwrap_or_default();
-            j.push('\n');
-            j
-        }
-    };
-    print_out(&out);
-    match s.outcome {
-        crate::route::sim::Outcome::NoRoute { .. } => EXIT_FINDINGS,
-        _ => EXIT_OK,
-    }
+    })
 }

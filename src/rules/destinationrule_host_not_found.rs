@@ -52,7 +52,10 @@ pub fn check(cx: &mut RuleCx) {
                 host.value, r.namespace, r.name
             ),
         )
-        .at(host.span, format!("resolves to `{fqdn}`, which is not defined"))
+        .at(
+            host.span,
+            format!("resolves to `{fqdn}`, which is not defined"),
+        )
         .istio_args([host.value.as_str()]);
         // `name.ns` that names a Service in the input: say which name was meant
         let meant = crate::index::host::looks_two_part(&host.value)
