@@ -5,6 +5,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
+mod common;
+use common::dir_with;
 use tempfile::TempDir;
 
 const DR: &str = "\
@@ -39,16 +41,6 @@ fn meshlint(dir: &Path) -> Command {
     }
     c.current_dir(dir);
     c
-}
-
-fn dir_with(files: &[(&str, &str)]) -> TempDir {
-    let d = TempDir::new().unwrap();
-    for (n, c) in files {
-        let p = d.path().join(n);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, c).unwrap();
-    }
-    d
 }
 
 fn compact(cmd: &mut Command) -> (i32, String) {

@@ -9,6 +9,8 @@ use meshlint::render::{render, Format, RenderOptions};
 use meshlint::rules::RULES;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
+mod common;
+use common::dir_with;
 use tempfile::TempDir;
 
 fn meshlint(dir: &Path) -> Command {
@@ -24,14 +26,6 @@ fn meshlint(dir: &Path) -> Command {
     }
     c.current_dir(dir).arg("check").arg("--no-config");
     c
-}
-
-fn dir_with(files: &[(&str, &str)]) -> TempDir {
-    let d = TempDir::new().unwrap();
-    for (n, c) in files {
-        std::fs::write(d.path().join(n), c).unwrap();
-    }
-    d
 }
 
 /// An IST0101 (subset `v2` undefined) on VirtualService default/reviews, and an IST0101

@@ -4,47 +4,13 @@
 //!
 //! A fixture may be a directory (`fail-cross-file/`) whose YAML files are checked together.
 
-use meshlint::engine::{analyze, Input, Options};
+use meshlint::engine::{analyze, Options};
 use meshlint::render::{render, Format, RenderOptions};
 use meshlint::rules::RULES;
 use std::path::{Path, PathBuf};
 
-fn fixture_inputs(path: &Path) -> Vec<Input> {
-    let mut files: Vec<PathBuf> = if path.is_dir() {
-        std::fs::read_dir(path)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-            })
-            .collect()
-    } else {
-        vec![path.to_path_buf()]
-    };
-    files.sort();
-    files
-        .into_iter()
-        .map(|f| {
-            let shown = f
-                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                .unwrap_or(&f)
-                .display()
-                .to_string();
-            // bytes, not text: the unreadable-input fixtures are not valid UTF-8
-            Input {
-                path: shown,
-                content: Ok(std::fs::read(&f).unwrap()),
-            }
-        })
-        .collect()
-}
-
-fn mesh_config_for(dir: &Path) -> Option<meshlint::index::MeshConfig> {
-    let p = dir.join("mesh-config.yaml.txt");
-    let text = std::fs::read_to_string(p).ok()?;
-    Some(meshlint::index::MeshConfig::parse(meshlint::source::FileId(u32::MAX), &text).0)
-}
+mod common;
+use common::{fixture_inputs, mesh_config_for};
 
 #[test]
 fn every_rule_fixture() {

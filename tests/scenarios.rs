@@ -2,37 +2,17 @@
 //! files together, with `mesh-config.yaml.txt` as the mesh config when present), and the compact
 //! output is a snapshot, so each scenario's exact set of findings is reviewed.
 
-use meshlint::engine::{analyze, Input, Options};
+use meshlint::engine::{analyze, Options};
 use meshlint::render::{render, Format, RenderOptions};
 use std::path::{Path, PathBuf};
 
-fn inputs(dir: &Path) -> Vec<Input> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|f| {
-            let shown = f
-                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                .unwrap_or(&f)
-                .display()
-                .to_string();
-            Input {
-                path: shown,
-                content: Ok(std::fs::read(&f).unwrap()),
-            }
-        })
-        .collect()
-}
+mod common;
+use common::{fixture_inputs as inputs, mesh_config_for};
 
 fn options(dir: &Path) -> Options {
     let mut opts = Options::default();
-    if let Ok(text) = std::fs::read_to_string(dir.join("mesh-config.yaml.txt")) {
-        opts.mesh = meshlint::index::MeshConfig::parse(meshlint::source::FileId(u32::MAX), &text).0;
+    if let Some(mesh) = mesh_config_for(dir) {
+        opts.mesh = mesh;
     }
     opts
 }

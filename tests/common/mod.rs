@@ -1,0 +1,74 @@
+//! Helpers shared by the integration tests (each test file includes this module with
+//! `mod common;`, so not every helper is used by every file).
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use meshlint::engine::Input;
+use meshlint::index::MeshConfig;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The meshlint binary with the colour variables (and `CI`) removed, run in `dir`.
+pub fn meshlint_in(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("meshlint").unwrap();
+    for var in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "FORCE_COLOR",
+        "CI",
+    ] {
+        c.env_remove(var);
+    }
+    c.current_dir(dir);
+    c
+}
+
+/// A temporary directory holding `files` (relative paths; parent directories are created).
+pub fn dir_with(files: &[(&str, &str)]) -> TempDir {
+    let d = TempDir::new().unwrap();
+    for (n, c) in files {
+        let p = d.path().join(n);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, c).unwrap();
+    }
+    d
+}
+
+/// The inputs of a fixture: the file itself, or the YAML/JSON files of a fixture directory in
+/// name order, shown relative to the crate root. Read as bytes (some fixtures are not UTF-8).
+pub fn fixture_inputs(path: &Path) -> Vec<Input> {
+    let mut files: Vec<PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+            })
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let shown = f
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap_or(&f)
+                .display()
+                .to_string();
+            Input {
+                path: shown,
+                content: Ok(std::fs::read(&f).unwrap()),
+            }
+        })
+        .collect()
+}
+
+/// The mesh config of a fixture directory (`mesh-config.yaml.txt`), if it has one.
+pub fn mesh_config_for(dir: &Path) -> Option<MeshConfig> {
+    let text = std::fs::read_to_string(dir.join("mesh-config.yaml.txt")).ok()?;
+    Some(MeshConfig::parse(meshlint::source::FileId(u32::MAX), &text).0)
+}
