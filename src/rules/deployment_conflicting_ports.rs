@@ -1,8 +1,7 @@
 //! `deployment-conflicting-ports` (IST0137): Services selecting one workload send different
 //! service ports to the same target port.
 
-use super::deployment_multiple_services::CONTROLLERS;
-use super::k8s_util::{in_mesh, is_waypoint, services_by_workload};
+use super::k8s_util::meshed_controllers_with_services;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::Spec;
@@ -24,81 +23,71 @@ pub fn check(cx: &mut RuleCx) {
     if !ix.has_kind("Service") {
         return;
     }
-    let by_workload = services_by_workload(ix);
-    for kind in CONTROLLERS {
-        for &id in ix.of_kind(kind) {
-            let r = ix.resource(id);
-            let Spec::Workload(w) = &r.spec else { continue };
-            let Some(services) = by_workload.get(&id) else {
+    for (r, w, services) in meshed_controllers_with_services(ix) {
+        let kind = r.kind.as_str();
+        // target port → service port → (service, span)
+        let mut targets: BTreeMap<String, BTreeMap<i64, (usize, Span)>> = BTreeMap::new();
+        for &sid in &services {
+            let Spec::Service(svc) = &ix.resource(sid).spec else {
                 continue;
             };
-            if is_waypoint(r) || !in_mesh(ix, r, w) {
+            for p in &svc.ports {
+                let Some(port) = &p.port else { continue };
+                let (target, span) = match &p.target_port {
+                    Some(t) if !t.value.is_empty() && t.value != "0" => {
+                        // a named target port resolves to the container port of that name
+                        let named = w
+                            .container_ports
+                            .iter()
+                            .find(|(n, _)| n.as_deref() == Some(t.value.as_str()))
+                            .map(|(_, n)| n.to_string());
+                        (named.unwrap_or_else(|| t.value.clone()), t.span)
+                    }
+                    _ => (port.value.to_string(), port.span),
+                };
+                targets
+                    .entry(target)
+                    .or_default()
+                    .insert(port.value, (sid, span));
+            }
+        }
+        for (target, ports) in targets {
+            if ports.len() < 2 {
                 continue;
             }
-            // target port → service port → (service, span)
-            let mut targets: BTreeMap<String, BTreeMap<i64, (usize, Span)>> = BTreeMap::new();
-            for &sid in services {
-                let Spec::Service(svc) = &ix.resource(sid).spec else {
-                    continue;
-                };
-                for p in &svc.ports {
-                    let Some(port) = &p.port else { continue };
-                    let (target, span) = match &p.target_port {
-                        Some(t) if !t.value.is_empty() && t.value != "0" => {
-                            // a named target port resolves to the container port of that name
-                            let named = w
-                                .container_ports
-                                .iter()
-                                .find(|(n, _)| n.as_deref() == Some(t.value.as_str()))
-                                .map(|(_, n)| n.to_string());
-                            (named.unwrap_or_else(|| t.value.clone()), t.span)
-                        }
-                        _ => (port.value.to_string(), port.span),
-                    };
-                    targets
-                        .entry(target)
-                        .or_default()
-                        .insert(port.value, (sid, span));
-                }
-            }
-            for (target, ports) in targets {
-                if ports.len() < 2 {
-                    continue;
-                }
-                let list: Vec<String> = ports.keys().map(|p| p.to_string()).collect();
-                let mut d = Diagnostic::new(
-                    &META,
+            let list: Vec<String> = ports.keys().map(|p| p.to_string()).collect();
+            let mut d = Diagnostic::new(
+                &META,
+                format!(
+                    "the Services selecting {kind} `{}/{}` send ports {} to the same target port {target}",
+                    r.namespace,
+                    r.name,
+                    list.join(", ")
+                ),
+            )
+            .at(r.name_span, "workload selected by these Services")
+            .istio_args({
+                let mut svcs: Vec<&str> = ports
+                    .values()
+                    .map(|(sid, _)| ix.resource(*sid).name.as_str())
+                    .collect();
+                svcs.sort_unstable();
+                [r.name.clone(), go_list(&svcs), target.clone(), go_list(&list)]
+            });
+            for (port, (sid, span)) in &ports {
+                let s = ix.resource(*sid);
+                d = d.related(
+                    *span,
                     format!(
-                        "the Services selecting {kind} `{}/{}` send ports {} to the same target port {target}",
-                        r.namespace,
-                        r.name,
-                        list.join(", ")
+                        "Service `{}/{}` sends port {port} to {target}",
+                        s.namespace, s.name
                     ),
-                )
-                .at(r.name_span, "workload selected by these Services")
-                .istio_args({
-                    let mut svcs: Vec<&str> = ports
-                        .values()
-                        .map(|(sid, _)| ix.resource(*sid).name.as_str())
-                        .collect();
-                    svcs.sort_unstable();
-                    [r.name.clone(), go_list(&svcs), target.clone(), go_list(&list)]
-                });
-                for (port, (sid, span)) in &ports {
-                    let s = ix.resource(*sid);
-                    d = d.related(
-                        *span,
-                        format!(
-                            "Service `{}/{}` sends port {port} to {target}",
-                            s.namespace, s.name
-                        ),
-                    );
-                }
-                d = d.help(format!(
-                    "give each service port its own target port, or use one service port for target port {target}; the sidecar cannot tell the inbound traffic of the two ports apart"
-                ));
-                cx.report(r, d);
+                );
             }
+            d = d.help(format!(
+                "give each service port its own target port, or use one service port for target port {target}; the sidecar cannot tell the inbound traffic of the two ports apart"
+            ));
+            cx.report(r, d);
         }
     }
 }

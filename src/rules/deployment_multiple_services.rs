@@ -1,7 +1,7 @@
 //! `deployment-multiple-services` (IST0116): a workload is selected by several Services that
 //! give the same port different protocols.
 
-use super::k8s_util::{in_mesh, is_waypoint, services_by_workload};
+use super::k8s_util::meshed_controllers_with_services;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::Spec;
@@ -18,84 +18,75 @@ pub static META: RuleMeta = RuleMeta {
         "several Services selecting the same workload use one port number with different protocols",
 };
 
-pub const CONTROLLERS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
-
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     if !ix.has_kind("Service") {
         return;
     }
-    let by_workload = services_by_workload(ix);
-    for kind in CONTROLLERS {
-        for &id in ix.of_kind(kind) {
-            let r = ix.resource(id);
-            let Spec::Workload(w) = &r.spec else { continue };
-            let Some(services) = by_workload.get(&id) else {
+    for (r, _, services) in meshed_controllers_with_services(ix) {
+        let kind = r.kind.as_str();
+        if services.len() < 2 {
+            continue;
+        }
+        // port → protocol → (service, span of the port)
+        let mut ports: BTreeMap<i64, BTreeMap<String, Vec<(usize, crate::source::Span)>>> =
+            BTreeMap::new();
+        for &sid in &services {
+            let Spec::Service(svc) = &ix.resource(sid).spec else {
                 continue;
             };
-            if services.len() < 2 || is_waypoint(r) || !in_mesh(ix, r, w) {
+            for p in &svc.ports {
+                let Some(port) = &p.port else { continue };
+                let proto = p
+                    .protocol
+                    .as_ref()
+                    .map(|p| p.value.to_ascii_uppercase())
+                    .unwrap_or_else(|| "TCP".to_string());
+                let span = p.protocol.as_ref().map(|p| p.span).unwrap_or(port.span);
+                ports
+                    .entry(port.value)
+                    .or_default()
+                    .entry(proto)
+                    .or_default()
+                    .push((sid, span));
+            }
+        }
+        for (port, protos) in ports {
+            if protos.len() < 2 {
                 continue;
             }
-            // port → protocol → (service, span of the port)
-            let mut ports: BTreeMap<i64, BTreeMap<String, Vec<(usize, crate::source::Span)>>> =
-                BTreeMap::new();
-            for &sid in services {
-                let Spec::Service(svc) = &ix.resource(sid).spec else {
-                    continue;
-                };
-                for p in &svc.ports {
-                    let Some(port) = &p.port else { continue };
-                    let proto = p
-                        .protocol
-                        .as_ref()
-                        .map(|p| p.value.to_ascii_uppercase())
-                        .unwrap_or_else(|| "TCP".to_string());
-                    let span = p.protocol.as_ref().map(|p| p.span).unwrap_or(port.span);
-                    ports
-                        .entry(port.value)
-                        .or_default()
-                        .entry(proto)
-                        .or_default()
-                        .push((sid, span));
+            let mut names: Vec<String> = Vec::new();
+            let mut d = Diagnostic::new(
+                &META,
+                format!(
+                    "port {port} of {kind} `{}/{}` gets different protocols from the Services selecting it: {}",
+                    r.namespace,
+                    r.name,
+                    protos.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(r.name_span, "workload selected by these Services");
+            for (proto, uses) in &protos {
+                for (sid, span) in uses {
+                    let s = ix.resource(*sid);
+                    names.push(s.name.clone());
+                    d = d.related(
+                        *span,
+                        format!(
+                            "Service `{}/{}` declares port {port} as {proto}",
+                            s.namespace, s.name
+                        ),
+                    );
                 }
             }
-            for (port, protos) in ports {
-                if protos.len() < 2 {
-                    continue;
-                }
-                let mut names: Vec<String> = Vec::new();
-                let mut d = Diagnostic::new(
-                    &META,
-                    format!(
-                        "port {port} of {kind} `{}/{}` gets different protocols from the Services selecting it: {}",
-                        r.namespace,
-                        r.name,
-                        protos.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                )
-                .at(r.name_span, "workload selected by these Services");
-                for (proto, uses) in &protos {
-                    for (sid, span) in uses {
-                        let s = ix.resource(*sid);
-                        names.push(s.name.clone());
-                        d = d.related(
-                            *span,
-                            format!(
-                                "Service `{}/{}` declares port {port} as {proto}",
-                                s.namespace, s.name
-                            ),
-                        );
-                    }
-                }
-                names.sort();
-                names.dedup();
-                d = d.istio_args([r.name.clone(), port.to_string(), go_list(&names)]);
-                d = d.help(format!(
-                    "use one protocol for port {port} in Services {} (a port without `protocol` is TCP); the sidecar builds one listener per port and cannot serve both",
-                    names.join(", ")
-                ));
-                cx.report(r, d);
-            }
+            names.sort();
+            names.dedup();
+            d = d.istio_args([r.name.clone(), port.to_string(), go_list(&names)]);
+            d = d.help(format!(
+                "use one protocol for port {port} in Services {} (a port without `protocol` is TCP); the sidecar builds one listener per port and cannot serve both",
+                names.join(", ")
+            ));
+            cx.report(r, d);
         }
     }
 }

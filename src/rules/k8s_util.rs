@@ -131,6 +131,34 @@ pub fn service_port_protocol(
     p.or_else(|| matches!(port, Some(25 | 53 | 3306 | 27017)).then_some("TCP"))
 }
 
+/// Controllers whose pod template is a workload (istioctl's MultiServiceAnalyzer looks at these).
+pub const CONTROLLERS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+
+/// In-mesh, non-waypoint controller workloads with the Services (in their namespace) that
+/// select them, in input order; workloads no Service selects are left out.
+pub fn meshed_controllers_with_services<'r>(
+    ix: &Index<'r>,
+) -> Vec<(&'r Resource, &'r Workload, Vec<ResourceId>)> {
+    let mut by_workload = services_by_workload(ix);
+    let mut out = Vec::new();
+    for kind in CONTROLLERS {
+        for &id in ix.of_kind(kind) {
+            let r = ix.resource(id);
+            let crate::model::Spec::Workload(w) = &r.spec else {
+                continue;
+            };
+            let Some(services) = by_workload.remove(&id) else {
+                continue;
+            };
+            if is_waypoint(r) || !in_mesh(ix, r, w) {
+                continue;
+            }
+            out.push((r, w, services));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
