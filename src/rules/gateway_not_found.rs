@@ -37,6 +37,25 @@ pub fn check(cx: &mut RuleCx) {
                     "a bare name refers to namespace `{ns}` (the VirtualService's); create Gateway `{ns}/{name}` or write `<namespace>/{name}`"
                 )
             };
+            // a gateway in a namespace the input knows nothing about usually lives in another
+            // repository (the platform team's `istio-system`): it cannot be decided here
+            if ns != r.namespace && !ix.namespace_known(&ns) && same_name.is_empty() {
+                let d = Diagnostic::new(
+                    &META,
+                    format!(
+                        "gateway `{ns}/{name}` is not in the input (nothing from namespace `{ns}` was given), so the binding of VirtualService `{}/{}` was not checked",
+                        r.namespace, r.name
+                    ),
+                )
+                .severity(Severity::Info)
+                .at(gw.span, "defined outside the input?")
+                .istio_args(["gateway", gw.value.as_str()])
+                .help(format!(
+                    "include the manifests of namespace `{ns}` to check this reference"
+                ));
+                cx.report(r, d);
+                continue;
+            }
             let d = Diagnostic::new(
                 &META,
                 format!(

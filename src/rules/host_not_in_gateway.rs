@@ -69,6 +69,10 @@ pub fn check(cx: &mut RuleCx) {
                     gw_full = format!("{}/{}", g.namespace, g.name);
                     gw_span = Some(g.name_span);
                 }
+                GatewayTarget::Missing(ns, _) if ns != r.namespace && !ix.namespace_known(&ns) => {
+                    // outside the input (see gateway-not-found): nothing to compare against
+                    continue;
+                }
                 GatewayTarget::Missing(ns, name) => {
                     // istioctl reports this alongside the missing gateway; keep parity
                     gw_label = format!("gateway `{ns}/{name}` (not found)");
