@@ -81,21 +81,32 @@ pub type Validator = fn(&Resource, &mut Out);
 pub fn run(
     cx: &mut RuleCx,
     meta: &'static RuleMeta,
-    kind: &str,
+    kind: &'static str,
     level: Level,
     validate: Validator,
 ) {
     let ix = cx.index;
-    for &id in ix.of_kind(kind) {
-        let r = ix.resource(id);
-        let mut out = Out::default();
-        validate(r, &mut out);
-        for f in out.items.into_iter().filter(|f| f.level == level) {
+    // the error and the warning rule of a kind share one validation pass
+    let Some(all) = ix.memo.get_or_init((kind, validate as usize), || {
+        ix.of_kind(kind)
+            .iter()
+            .map(|&id| {
+                let mut out = Out::default();
+                validate(ix.resource(id), &mut out);
+                (id, out.items)
+            })
+            .collect::<Vec<(usize, Vec<Finding>)>>()
+    }) else {
+        return;
+    };
+    for (id, items) in all.iter() {
+        let r = ix.resource(*id);
+        for f in items.iter().filter(|f| f.level == level) {
             cx.report(
                 r,
-                Diagnostic::new(meta, f.message)
-                    .at(f.span, f.label)
-                    .help(f.help),
+                Diagnostic::new(meta, f.message.clone())
+                    .at(f.span, f.label.clone())
+                    .help(f.help.clone()),
             );
         }
     }
