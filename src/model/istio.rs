@@ -1248,3 +1248,36 @@ impl VirtualService {
         out
     }
 }
+
+/// One route of a VirtualService (HTTP, TCP or TLS) and where it is written.
+pub struct RouteRef<'a> {
+    /// `http[0]`, `tcp[1]`, `tls[0]`.
+    pub path: String,
+    /// The HTTP rule's `name`, if any.
+    pub name: Option<&'a Spanned<String>>,
+    /// Span of the `route` key (HTTP rules).
+    pub route_key: Option<Span>,
+    pub destinations: &'a [RouteDestination],
+}
+
+impl VirtualService {
+    /// Every route (HTTP rules, then TCP, then TLS) with its destinations.
+    pub fn routes(&self) -> Vec<RouteRef<'_>> {
+        let http = self.http.iter().map(|h| RouteRef {
+            path: format!("http[{}]", h.index),
+            name: h.name.as_ref(),
+            route_key: h.route_key,
+            destinations: &h.route,
+        });
+        let mut out: Vec<RouteRef<'_>> = http.collect();
+        for (kind, routes) in [("tcp", &self.tcp), ("tls", &self.tls)] {
+            out.extend(routes.iter().map(|t| RouteRef {
+                path: format!("{kind}[{}]", t.index),
+                name: None,
+                route_key: None,
+                destinations: &t.route,
+            }));
+        }
+        out
+    }
+}

@@ -374,19 +374,7 @@ impl Match {
             }
         }
         for (name, m) in &self.headers {
-            let have = req.header(name);
-            let ok = match (Sm::is_presence(m), have, m) {
-                (true, h, _) => h.is_some(),
-                (false, Some(h), Some(m)) => m.matches(h, false),
-                _ => false,
-            };
-            if !ok {
-                out.push(NoMatchReason::new(
-                    format!("headers.{name}"),
-                    describe(m),
-                    shown(have),
-                ));
-            }
+            require(&mut out, "headers", name, m, req.header(name));
         }
         for (name, m) in &self.without_headers {
             let have = req.header(name);
@@ -405,21 +393,31 @@ impl Match {
             }
         }
         for (name, m) in &self.query_params {
-            let have = req.query_param(name);
-            let ok = match (Sm::is_presence(m), have, m) {
-                (true, h, _) => h.is_some(),
-                (false, Some(h), Some(m)) => m.matches(h, false),
-                _ => false,
-            };
-            if !ok {
-                out.push(NoMatchReason::new(
-                    format!("queryParams.{name}"),
-                    describe(m),
-                    shown(have),
-                ));
-            }
+            require(&mut out, "queryParams", name, m, req.query_param(name));
         }
         out
+    }
+}
+
+/// A header or query parameter that must be present (`{}`) or match: records why not.
+fn require(
+    out: &mut Vec<NoMatchReason>,
+    field: &str,
+    name: &str,
+    m: &Option<Sm>,
+    have: Option<&str>,
+) {
+    let ok = match (Sm::is_presence(m), have, m) {
+        (true, h, _) => h.is_some(),
+        (false, Some(h), Some(m)) => m.matches(h, false),
+        _ => false,
+    };
+    if !ok {
+        out.push(NoMatchReason::new(
+            format!("{field}.{name}"),
+            describe(m),
+            shown(have),
+        ));
     }
 }
 

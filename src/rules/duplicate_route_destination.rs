@@ -20,20 +20,10 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
-        let routes: Vec<(String, &Vec<RouteDestination>)> = vs
-            .http
-            .iter()
-            .map(|h| (format!("http[{}]", h.index), &h.route))
-            .chain(
-                vs.tcp
-                    .iter()
-                    .map(|t| (format!("tcp[{}]", t.index), &t.route)),
-            )
-            .chain(
-                vs.tls
-                    .iter()
-                    .map(|t| (format!("tls[{}]", t.index), &t.route)),
-            )
+        let routes: Vec<(String, &[RouteDestination])> = vs
+            .routes()
+            .into_iter()
+            .map(|rt| (rt.path, rt.destinations))
             .collect();
         for (label, route) in routes {
             let mut first: HashMap<(String, Option<String>, Option<i64>), Span> = HashMap::new();

@@ -4,6 +4,7 @@
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::model::istio::RouteDestination;
 
 pub static META: RuleMeta = RuleMeta {
     code: "ML503",
@@ -17,22 +18,13 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
-        let routes = vs
-            .http
-            .iter()
-            .map(|h| (format!("http[{}]", h.index), &h.route))
-            .chain(
-                vs.tcp
-                    .iter()
-                    .map(|t| (format!("tcp[{}]", t.index), &t.route)),
-            )
-            .chain(
-                vs.tls
-                    .iter()
-                    .map(|t| (format!("tls[{}]", t.index), &t.route)),
-            );
+        let routes: Vec<(String, &[RouteDestination])> = vs
+            .routes()
+            .into_iter()
+            .map(|rt| (rt.path, rt.destinations))
+            .collect();
         for (label, route) in routes {
-            let [d] = route.as_slice() else { continue };
+            let [d] = route else { continue };
             let Some(w) = d.weight.as_ref().filter(|w| w.value > 0 && w.value < 100) else {
                 continue;
             };

@@ -19,26 +19,13 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
-        let routes = vs
-            .http
-            .iter()
-            .map(|h| {
-                let route = match &h.name {
-                    Some(n) => format!("http[{}] (`{}`)", h.index, n.value),
-                    None => format!("http[{}]", h.index),
-                };
-                (route, h.route_key, &h.route)
-            })
-            .chain(
-                vs.tcp
-                    .iter()
-                    .map(|t| (format!("tcp[{}]", t.index), None, &t.route)),
-            )
-            .chain(
-                vs.tls
-                    .iter()
-                    .map(|t| (format!("tls[{}]", t.index), None, &t.route)),
-            );
+        let routes = vs.routes().into_iter().map(|rt| {
+            let label = match rt.name {
+                Some(n) => format!("{} (`{}`)", rt.path, n.value),
+                None => rt.path,
+            };
+            (label, rt.route_key, rt.destinations)
+        });
         for (route, route_key, dests) in routes {
             if let Some(d) = check_route(&route, route_key, dests) {
                 cx.report(r, d);
