@@ -209,3 +209,21 @@ pub fn list_or_none<S: AsRef<str>>(items: &[S]) -> String {
             .join(", ")
     }
 }
+
+/// The level of a validation finding: Istio's validation reports errors (IST0106) and warnings
+/// (IST0133).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// One problem found by a validator, before it becomes a diagnostic of the error or warning rule.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub level: Level,
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+    pub help: String,
+}

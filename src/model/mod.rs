@@ -132,6 +132,35 @@ pub enum Spec {
     WorkloadGroup(workload_entry::WorkloadGroup),
 }
 
+impl Spec {
+    /// Drops the spec tree kept for validation (once the validation has run).
+    pub fn drop_tree(&mut self) {
+        let tree = match self {
+            Spec::VirtualService(x) => &mut x.tree,
+            Spec::DestinationRule(x) => &mut x.tree,
+            Spec::Gateway(x) => &mut x.tree,
+            Spec::ServiceEntry(x) => &mut x.tree,
+            Spec::Sidecar(x) => &mut x.tree,
+            Spec::EnvoyFilter(x) => &mut x.tree,
+            Spec::Telemetry(x) => &mut x.attach.tree,
+            Spec::AuthorizationPolicy(x) => &mut x.attach.tree,
+            Spec::RequestAuthentication(x)
+            | Spec::PeerAuthentication(x)
+            | Spec::WasmPlugin(x) => &mut x.tree,
+            Spec::WorkloadEntry(x) => &mut x.tree,
+            Spec::WorkloadGroup(x) => &mut x.tree,
+            Spec::Service(_)
+            | Spec::Namespace
+            | Spec::KubeGateway(_)
+            | Spec::Workload(_)
+            | Spec::Other
+            | Spec::CustomResourceDefinition(_)
+            | Spec::Secret(_) => return,
+        };
+        *tree = None;
+    }
+}
+
 /// One Kubernetes object.
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -151,6 +180,9 @@ pub struct Resource {
     /// Byte offset of the first line of its YAML document.
     pub doc_start: u32,
     pub spec: Spec,
+    /// Istio's validation findings (IST0106/IST0133), computed while the document is loaded
+    /// (`rules::validate::precompute`).
+    pub validation: Vec<crate::diagnostics::Finding>,
 }
 
 impl Resource {
@@ -381,6 +413,7 @@ fn read_object<'a>(
         span: v.span(),
         doc_start: doc.start,
         spec,
+        validation: Vec::new(),
     });
 }
 

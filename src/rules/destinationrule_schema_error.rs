@@ -13,11 +13,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    super::validate::run(
-        cx,
-        &META,
-        "DestinationRule",
-        super::validate::Level::Error,
-        super::validate::destinationrule::validate,
-    );
+    super::validate::run(cx, &META, "DestinationRule", super::validate::Level::Error);
 }

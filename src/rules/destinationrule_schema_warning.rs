@@ -18,6 +18,5 @@ pub fn check(cx: &mut RuleCx) {
         &META,
         "DestinationRule",
         super::validate::Level::Warning,
-        super::validate::destinationrule::validate,
     );
 }

@@ -13,11 +13,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    super::validate::run(
-        cx,
-        &META,
-        "Gateway",
-        super::validate::Level::Error,
-        super::validate::gateway::validate,
-    );
+    super::validate::run(cx, &META, "Gateway", super::validate::Level::Error);
 }

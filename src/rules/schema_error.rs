@@ -47,13 +47,7 @@ pub fn check(cx: &mut RuleCx) {
             cx.report(r, d);
         }
     }
-    super::validate::run(
-        cx,
-        &META,
-        "VirtualService",
-        super::validate::Level::Error,
-        super::validate::virtualservice::validate,
-    );
+    super::validate::run(cx, &META, "VirtualService", super::validate::Level::Error);
 }
 
 fn err(

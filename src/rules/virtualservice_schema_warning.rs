@@ -13,11 +13,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    super::validate::run(
-        cx,
-        &META,
-        "VirtualService",
-        super::validate::Level::Warning,
-        super::validate::virtualservice::validate,
-    );
+    super::validate::run(cx, &META, "VirtualService", super::validate::Level::Warning);
 }

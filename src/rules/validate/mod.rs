@@ -13,21 +13,7 @@ use crate::model::Resource;
 use crate::rules::RuleCx;
 use crate::source::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Error,
-    Warning,
-}
-
-/// One problem found by a validator, before it becomes a diagnostic of the error or warning rule.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub level: Level,
-    pub span: Span,
-    pub message: String,
-    pub label: String,
-    pub help: String,
-}
+pub use crate::diagnostics::{Finding, Level};
 
 /// Collects findings of one resource.
 #[derive(Default)]
@@ -77,31 +63,46 @@ impl Out {
 /// Reads one resource and returns findings of both levels.
 pub type Validator = fn(&Resource, &mut Out);
 
-/// Runs `validate` on every resource of `kind` and reports the findings of `level` as `meta`.
-pub fn run(
-    cx: &mut RuleCx,
-    meta: &'static RuleMeta,
-    kind: &'static str,
-    level: Level,
-    validate: Validator,
-) {
+/// The validator of a kind (the kinds `ix.of_kind` keys on: `metadata.kind` as written).
+pub fn validator_for(kind: &str) -> Option<Validator> {
+    use crate::rules::validate2::{envoyfilter, security, serviceentry, sidecar, workloadentry};
+    Some(match kind {
+        "VirtualService" => virtualservice::validate,
+        "DestinationRule" => destinationrule::validate,
+        "Gateway" => gateway::validate,
+        "ServiceEntry" => serviceentry::validate,
+        "Sidecar" => sidecar::validate,
+        "EnvoyFilter" => envoyfilter::validate,
+        "AuthorizationPolicy" => security::authorization_policy,
+        "PeerAuthentication" => security::peer_authentication,
+        "RequestAuthentication" => security::request_authentication,
+        "Telemetry" => security::telemetry,
+        "WorkloadEntry" => workloadentry::validate_entry,
+        "WorkloadGroup" => workloadentry::validate_group,
+        _ => return None,
+    })
+}
+
+/// Runs the validation of one resource while it is loaded, keeps the findings of both levels on
+/// the resource and drops its spec tree (the rules below only read the findings). Done per
+/// document in the parallel load, so no resource keeps a copy of its spec.
+pub fn precompute(r: &mut Resource, validate: bool) {
+    if validate {
+        if let Some(v) = validator_for(&r.kind) {
+            let mut out = Out::default();
+            v(r, &mut out);
+            r.validation = out.items;
+        }
+    }
+    r.spec.drop_tree();
+}
+
+/// Reports the findings of `level` on every resource of `kind` as `meta`.
+pub fn run(cx: &mut RuleCx, meta: &'static RuleMeta, kind: &'static str, level: Level) {
     let ix = cx.index;
-    // the error and the warning rule of a kind share one validation pass
-    let Some(all) = ix.memo.get_or_init((kind, validate as usize), || {
-        ix.of_kind(kind)
-            .iter()
-            .map(|&id| {
-                let mut out = Out::default();
-                validate(ix.resource(id), &mut out);
-                (id, out.items)
-            })
-            .collect::<Vec<(usize, Vec<Finding>)>>()
-    }) else {
-        return;
-    };
-    for (id, items) in all.iter() {
-        let r = ix.resource(*id);
-        for f in items.iter().filter(|f| f.level == level) {
+    for &id in ix.of_kind(kind) {
+        let r = ix.resource(id);
+        for f in r.validation.iter().filter(|f| f.level == level) {
             cx.report(
                 r,
                 Diagnostic::new(meta, f.message.clone())

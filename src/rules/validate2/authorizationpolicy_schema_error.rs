@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "AuthorizationPolicy",
-        Level::Error,
-        super::security::authorization_policy,
-    );
+    run(cx, &META, "AuthorizationPolicy", Level::Error);
 }

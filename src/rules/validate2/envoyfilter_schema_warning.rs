@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "EnvoyFilter",
-        Level::Warning,
-        super::envoyfilter::validate,
-    );
+    run(cx, &META, "EnvoyFilter", Level::Warning);
 }

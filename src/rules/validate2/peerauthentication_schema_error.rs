@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "PeerAuthentication",
-        Level::Error,
-        super::security::peer_authentication,
-    );
+    run(cx, &META, "PeerAuthentication", Level::Error);
 }

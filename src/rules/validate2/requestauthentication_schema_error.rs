@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "RequestAuthentication",
-        Level::Error,
-        super::security::request_authentication,
-    );
+    run(cx, &META, "RequestAuthentication", Level::Error);
 }

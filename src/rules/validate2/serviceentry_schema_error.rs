@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "ServiceEntry",
-        Level::Error,
-        super::serviceentry::validate,
-    );
+    run(cx, &META, "ServiceEntry", Level::Error);
 }

@@ -14,5 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(cx, &META, "Sidecar", Level::Error, super::sidecar::validate);
+    run(cx, &META, "Sidecar", Level::Error);
 }

@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "Telemetry",
-        Level::Error,
-        super::security::telemetry,
-    );
+    run(cx, &META, "Telemetry", Level::Error);
 }

@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "WorkloadEntry",
-        Level::Error,
-        super::workloadentry::validate_entry,
-    );
+    run(cx, &META, "WorkloadEntry", Level::Error);
 }

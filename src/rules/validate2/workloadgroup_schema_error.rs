@@ -14,11 +14,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &mut RuleCx) {
-    run(
-        cx,
-        &META,
-        "WorkloadGroup",
-        Level::Error,
-        super::workloadentry::validate_group,
-    );
+    run(cx, &META, "WorkloadGroup", Level::Error);
 }
