@@ -71,42 +71,7 @@ pub struct AppliedRules {
     pub found_in: String,
 }
 
-/// Derived data that several rules share, computed once by whichever rule asks first (rules run
-/// in parallel; the others wait for the value instead of recomputing it).
-#[derive(Default)]
-pub struct Memo {
-    cells: std::sync::Mutex<HashMap<(&'static str, usize, std::any::TypeId), MemoCell>>,
-}
-
-type SharedAny = std::sync::Arc<dyn std::any::Any + Send + Sync>;
-type MemoCell = std::sync::Arc<std::sync::OnceLock<SharedAny>>;
-
-impl Memo {
-    /// The value of type `T` under `key` (a name and a discriminator, such as the address of
-    /// the function computing it), computed with `init` by the first caller. (`None` cannot
-    /// happen, since the type is part of the key; callers treat it as "nothing".)
-    pub fn get_or_init<T: std::any::Any + Send + Sync>(
-        &self,
-        key: (&'static str, usize),
-        init: impl FnOnce() -> T,
-    ) -> Option<std::sync::Arc<T>> {
-        let cell = {
-            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
-            cells
-                .entry((key.0, key.1, std::any::TypeId::of::<T>()))
-                .or_default()
-                .clone()
-        };
-        cell.get_or_init(|| std::sync::Arc::new(init()) as SharedAny)
-            .clone()
-            .downcast::<T>()
-            .ok()
-    }
-}
-
 pub struct Index<'r> {
-    /// Values derived from the index that several rules share.
-    pub memo: Memo,
     pub resources: &'r [Resource],
     pub mesh: MeshConfig,
     by_key: HashMap<(&'r str, &'r str, &'r str), ResourceId>,
@@ -136,7 +101,6 @@ pub struct Index<'r> {
 impl<'r> Index<'r> {
     pub fn build(resources: &'r [Resource], mesh: MeshConfig) -> Index<'r> {
         let mut ix = Index {
-            memo: Memo::default(),
             resources,
             mesh,
             by_key: HashMap::with_capacity(resources.len()),
