@@ -16,6 +16,12 @@
 //!
 //! Run: `cargo bench --bench throughput` (add `-- saphyr_events` etc. to filter).
 
+/// The allocator the shipped binary uses (`src/main.rs`), so that the phases are measured the way
+/// `meshlint` runs them; the bare event stream is measured with it too.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use meshlint::engine::{analyze, Input, Options};
 use meshlint::model::{read_document, ModelOptions};

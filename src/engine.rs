@@ -7,7 +7,7 @@ use crate::model::{read_document, ModelOptions, Resource};
 use crate::rules::{self, RuleCx, RuleEntry, RULES};
 use crate::source::{FileId, SourceDb, SourceFile, Span};
 use crate::suppress::{self, Directive};
-use crate::yaml::{parse_file, Limits};
+use crate::yaml::{parse_each, Limits};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -109,7 +109,14 @@ impl Timings {
         row("rules (wall)", self.rules_wall);
         let mut rules = self.rules.clone();
         rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        for (name, d) in rules.iter().take(10) {
+        for (name, d) in rules
+            .iter()
+            .take(if std::env::var_os("MESHLINT_TIMINGS_ALL").is_some() {
+                usize::MAX
+            } else {
+                10
+            })
+        {
             row(&format!("  {name}"), *d);
         }
         row("suppress", self.suppress);
@@ -259,28 +266,37 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded 
         .map(str::to_string)
         .unwrap_or(text);
     let mut times = LoadTimes::default();
+    let mut directives_out = Vec::new();
     let t = now(opts.timings);
-    let parsed = parse_file(id, &text, &opts.limits);
-    times.parse = since(t);
-    let mut diagnostics = parsed.diagnostics;
-    let t = now(opts.timings);
-    let (directives, directive_diags) = suppress::directives(id, &text, &parsed.documents);
-    diagnostics.extend(directive_diags);
-    times.directives = since(t);
-    let t = now(opts.timings);
+    // each document is modelled (and validated) as soon as it is parsed, then dropped
     let mut resources = Vec::new();
-    if input.path.ends_with(".json") || !parsed.documents.is_empty() {
-        for doc in &parsed.documents {
-            let (mut rs, ds) = read_document(doc, &opts.model);
-            for r in &mut rs {
-                crate::rules::validate::precompute(r, validate);
-            }
-            resources.extend(rs);
-            diagnostics.extend(ds);
+    let mut model_diags = Vec::new();
+    let mut marks = suppress::DocMarks::wanted(&text).then(suppress::DocMarks::default);
+    let mut model_time = Duration::ZERO;
+    let parse_diags = parse_each(id, &text, &opts.limits, |doc| {
+        let t = now(opts.timings);
+        if let Some(m) = &mut marks {
+            m.add(&text, doc);
         }
+        let (rs, ds) = read_document(doc, &opts.model);
+        for mut r in rs {
+            crate::rules::validate::precompute(&mut r, validate);
+            resources.push(r);
+        }
+        model_diags.extend(ds);
+        model_time += since(t);
+    });
+    times.parse = since(t).saturating_sub(model_time);
+    times.model = model_time;
+    let mut diagnostics = parse_diags;
+    diagnostics.extend(model_diags);
+    let t = now(opts.timings);
+    if let Some(m) = &marks {
+        let (directives, directive_diags) = suppress::directives_marked(id, &text, m);
+        diagnostics.extend(directive_diags);
+        directives_out = directives;
     }
-    drop(parsed.documents);
-    times.model = since(t);
+    times.directives = since(t);
     let t = now(opts.timings);
     let file = SourceFile::new(input.path, text);
     times.source = since(t);
@@ -288,7 +304,7 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded 
         file,
         resources,
         diagnostics,
-        directives,
+        directives: directives_out,
         times,
     }
 }

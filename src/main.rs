@@ -7,5 +7,6 @@ fn main() {
 
 /// mimalloc instead of glibc malloc: the loader allocates and frees millions of small strings
 /// and vectors (see docs/performance.md).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

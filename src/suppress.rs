@@ -59,25 +59,58 @@ pub struct Directive {
     pub span: Span,
 }
 
+/// What the directives need to know of a file's documents, gathered while each document is
+/// parsed (the documents themselves are not kept): the byte ranges of their scalars and where
+/// each document starts.
+#[derive(Debug, Default)]
+pub struct DocMarks {
+    scalars: Vec<(u32, u32)>,
+    starts: Vec<u32>,
+}
+
+impl DocMarks {
+    /// Whether `text` can hold a directive at all (the marks are only needed then).
+    pub fn wanted(text: &str) -> bool {
+        text.contains("meshlint:")
+    }
+
+    pub fn add(&mut self, text: &str, doc: &Document) {
+        self.starts.push(doc.start);
+        self.scalars.extend(
+            doc.nodes
+                .iter()
+                .filter_map(|n| match &n.kind {
+                    NodeKind::Scalar { style, .. } => match style {
+                        // the parser's end mark of a quoted scalar runs on to the end of the line
+                        Style::SingleQuoted | Style::DoubleQuoted => {
+                            Some((n.start, quoted_end(text, n.start, n.end)))
+                        }
+                        _ => Some((n.start, n.end)),
+                    },
+                    _ => None,
+                })
+                .filter(|(s, e)| e > s),
+        );
+    }
+
+    pub fn of(text: &str, docs: &[Document]) -> DocMarks {
+        let mut m = DocMarks::default();
+        for d in docs {
+            m.add(text, d);
+        }
+        m
+    }
+}
+
 /// Byte ranges `(start, end)` of the comments of `text` (from `#` to the end of the line),
 /// using the scalar nodes of its parsed documents to skip `#` inside values. Where a document
 /// did not parse, quotes on the line are tracked instead.
 pub fn comment_ranges(text: &str, docs: &[Document]) -> Vec<(u32, u32)> {
-    let mut scalars: Vec<(u32, u32)> = docs
-        .iter()
-        .flat_map(|d| d.nodes.iter())
-        .filter_map(|n| match &n.kind {
-            NodeKind::Scalar { style, .. } => match style {
-                // the parser's end mark of a quoted scalar runs on to the end of the line
-                Style::SingleQuoted | Style::DoubleQuoted => {
-                    Some((n.start, quoted_end(text, n.start, n.end)))
-                }
-                _ => Some((n.start, n.end)),
-            },
-            _ => None,
-        })
-        .filter(|(s, e)| e > s)
-        .collect();
+    comment_ranges_marked(text, &DocMarks::of(text, docs))
+}
+
+fn comment_ranges_marked(text: &str, marks: &DocMarks) -> Vec<(u32, u32)> {
+    let mut scalars = marks.scalars.clone();
     scalars.sort_unstable();
     // scalars do not overlap: only the last one starting at or before `at` can contain it
     let in_scalar = |at: u32| {
@@ -170,14 +203,26 @@ pub fn directives(
     text: &str,
     docs: &[Document],
 ) -> (Vec<Directive>, Vec<Diagnostic>) {
+    if !DocMarks::wanted(text) {
+        return (Vec::new(), Vec::new());
+    }
+    directives_marked(file, text, &DocMarks::of(text, docs))
+}
+
+/// [`directives`] from the marks gathered while the documents were parsed.
+pub fn directives_marked(
+    file: FileId,
+    text: &str,
+    marks: &DocMarks,
+) -> (Vec<Directive>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
-    if !text.contains("meshlint:") {
+    if !DocMarks::wanted(text) {
         return (out, diags);
     }
-    let comments = comment_ranges(text, docs);
+    let comments = comment_ranges_marked(text, marks);
     // document ranges: from each document's first line to the next document's
-    let mut doc_starts: Vec<u32> = docs.iter().map(|d| d.start).collect();
+    let mut doc_starts: Vec<u32> = marks.starts.clone();
     doc_starts.sort_unstable();
     for &(cs, ce) in &comments {
         let comment = &text[cs as usize..ce as usize];

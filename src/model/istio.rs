@@ -171,9 +171,9 @@ pub struct HttpRoute {
     pub delegate: Option<Span>,
     pub rewrite: Option<Span>,
     pub timeout: Option<Spanned<Duration>>,
-    pub retries: Option<Retries>,
-    pub fault: Option<Fault>,
-    pub mirror: Option<Destination>,
+    pub retries: Option<Box<Retries>>,
+    pub fault: Option<Box<Fault>>,
+    pub mirror: Option<Box<Destination>>,
     pub mirrors: Vec<Destination>,
     /// `mirrors[].percentage.value`, for the mirror policies that set one.
     pub mirrors_percentage: Vec<Spanned<f64>>,
@@ -182,11 +182,11 @@ pub struct HttpRoute {
     pub mirror_percentage: Option<Spanned<f64>>,
     /// The contents of `redirect`, `directResponse`, `delegate`, `rewrite` and `headers`
     /// (the span fields above stay for the rules that only point at them).
-    pub redirect_spec: Option<Redirect>,
-    pub direct_response_spec: Option<DirectResponse>,
-    pub delegate_ref: Option<Delegate>,
-    pub rewrite_spec: Option<Rewrite>,
-    pub headers: Option<HeaderOps>,
+    pub redirect_spec: Option<Box<Redirect>>,
+    pub direct_response_spec: Option<Box<DirectResponse>>,
+    pub delegate_ref: Option<Box<Delegate>>,
+    pub rewrite_spec: Option<Box<Rewrite>>,
+    pub headers: Option<Box<HeaderOps>>,
     /// `mirrors[].percentage.value`, aligned with `mirrors` (`None`: not set, 100 %).
     pub mirrors_policy_percentage: Vec<Option<Spanned<f64>>>,
     /// The deprecated integer `mirrorPercent`.
@@ -253,7 +253,8 @@ pub struct HttpMatch {
     pub span: Span,
     pub index: usize,
     pub name: Option<Spanned<String>>,
-    /// Canonical JSON-like text of the whole match without `name` (duplicate detection).
+    /// The match without `name` as Go's `encoding/json` writes it, zero-valued fields left out
+    /// (Istio's duplicate-match key; see [`json_key`]).
     pub canonical: String,
     pub uri: Option<StringMatch>,
     pub scheme: Option<StringMatch>,
@@ -291,9 +292,9 @@ pub struct RouteDestination {
     pub destination: Option<Destination>,
     pub weight: Option<Spanned<i64>>,
     /// Alibaba ASM `fallback.target`.
-    pub fallback: Option<Destination>,
+    pub fallback: Option<Box<Destination>>,
     /// Per-destination header manipulation.
-    pub headers: Option<HeaderOps>,
+    pub headers: Option<Box<HeaderOps>>,
 }
 
 #[derive(Debug, Clone)]
@@ -341,6 +342,7 @@ pub struct L4Route {
 #[derive(Debug, Clone)]
 pub struct L4Match {
     pub span: Span,
+    /// The duplicate-match key, as for [`HttpMatch::canonical`].
     pub canonical: String,
     pub gateways: Vec<Spanned<String>>,
     pub port: Option<Spanned<i64>>,
@@ -474,17 +476,24 @@ pub fn virtual_service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> VirtualS
     vs.gateways_key = o.key_span("gateways");
     vs.gateways = cx.string_list(o.take("gateways"), "gateways");
     vs.export_to = cx.string_list(o.take("exportTo"), "exportTo");
-    for (i, r) in cx.list(o.take("http"), "http").into_iter().enumerate() {
+    // vectors sized to their items: a grown vector keeps up to twice the memory for good
+    let items = cx.list(o.take("http"), "http");
+    vs.http.reserve_exact(items.len());
+    for (i, r) in items.into_iter().enumerate() {
         if let Some(r) = http_route(cx, r, i) {
             vs.http.push(r);
         }
     }
-    for (i, r) in cx.list(o.take("tcp"), "tcp").into_iter().enumerate() {
+    let items = cx.list(o.take("tcp"), "tcp");
+    vs.tcp.reserve_exact(items.len());
+    for (i, r) in items.into_iter().enumerate() {
         if let Some(r) = l4_route(cx, r, i, false) {
             vs.tcp.push(r);
         }
     }
-    for (i, r) in cx.list(o.take("tls"), "tls").into_iter().enumerate() {
+    let items = cx.list(o.take("tls"), "tls");
+    vs.tls.reserve_exact(items.len());
+    for (i, r) in items.into_iter().enumerate() {
         if let Some(r) = l4_route(cx, r, i, true) {
             vs.tls.push(r);
         }
@@ -557,18 +566,18 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         delegate,
         rewrite,
         timeout,
-        retries,
-        fault,
-        mirror,
+        retries: retries.map(Box::new),
+        fault: fault.map(Box::new),
+        mirror: mirror.map(Box::new),
         mirrors,
         mirrors_percentage,
         mirrors_percent,
         mirror_percentage,
-        redirect_spec,
-        direct_response_spec,
-        delegate_ref,
-        rewrite_spec,
-        headers,
+        redirect_spec: redirect_spec.map(Box::new),
+        direct_response_spec: direct_response_spec.map(Box::new),
+        delegate_ref: delegate_ref.map(Box::new),
+        rewrite_spec: rewrite_spec.map(Box::new),
+        headers: headers.map(Box::new),
         mirrors_policy_percentage,
         mirror_percent,
     })
@@ -758,7 +767,7 @@ fn match_map<'a>(
     let Some(entries) = cx.entries(v) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(entries.len());
     for (k, val) in entries {
         let Some((key, _)) = k.scalar() else { continue };
         let m = if val.is_null() {
@@ -796,7 +805,7 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
         span: v.span(),
         index,
         name,
-        canonical: cx.canonical(v, &["name"]),
+        canonical: json_key(&cx.canonical(v, &["name"])),
         uri,
         scheme,
         method,
@@ -817,7 +826,8 @@ fn route_destinations<'a>(
     v: Option<Value<'a>>,
     http: bool,
 ) -> Vec<RouteDestination> {
-    let mut out = Vec::new();
+    let items = cx.list(v, "route");
+    let mut out = Vec::with_capacity(items.len());
     let fields = if !http {
         ROUTE_DEST_FIELDS
     } else if cx.istio_strict {
@@ -825,7 +835,7 @@ fn route_destinations<'a>(
     } else {
         HTTP_ROUTE_DEST_FIELDS
     };
-    for d in cx.list(v, "route") {
+    for d in items {
         let Some(mut o) = cx.obj(Some(d), "route destination", fields) else {
             continue;
         };
@@ -855,8 +865,8 @@ fn route_destinations<'a>(
             span: d.span(),
             destination: dest,
             weight,
-            fallback,
-            headers,
+            fallback: fallback.map(Box::new),
+            headers: headers.map(Box::new),
         });
     }
     out
@@ -970,7 +980,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                 cx.finish(mo);
                 Some(L4Match {
                     span: m.span(),
-                    canonical: cx.canonical(m, &[]),
+                    canonical: json_key(&cx.canonical(m, &[])),
                     gateways,
                     port,
                 })
@@ -1279,5 +1289,55 @@ impl VirtualService {
             }));
         }
         out
+    }
+}
+
+/// A match's duplicate key: its JSON the way Go's `encoding/json` writes the proto message, where
+/// unset and zero-valued fields (`ignoreUriCase: false`, `port: 0`, `gateways: []`, ...) are
+/// left out. Text that is not JSON (exotic YAML scalars) is compared as is.
+pub(crate) fn json_key(canonical: &str) -> String {
+    let Ok(serde_json::Value::Object(mut fields)) =
+        serde_json::from_str::<serde_json::Value>(canonical)
+    else {
+        return canonical.to_string();
+    };
+    if let Some(serde_json::Value::String(p)) = fields.get("port") {
+        if let Ok(n) = p.trim().parse::<u32>() {
+            fields.insert("port".into(), serde_json::Value::from(n));
+        }
+    }
+    fields.retain(|_, v| !is_zero(v));
+    serde_json::Value::Object(fields).to_string()
+}
+
+fn is_zero(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Bool(b) => !b,
+        serde_json::Value::Number(n) => n.as_f64() == Some(0.0),
+        serde_json::Value::String(s) => s.is_empty(),
+        serde_json::Value::Array(a) => a.is_empty(),
+        serde_json::Value::Object(o) => o.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_values_do_not_count_for_duplicates() {
+        assert_eq!(
+            json_key(r#"{"ignoreUriCase":false,"uri":{"prefix":"/a"}}"#),
+            json_key(r#"{"uri":{"prefix":"/a"}}"#)
+        );
+        assert_eq!(
+            json_key(r#"{"port":"8080"}"#),
+            json_key(r#"{"gateways":[],"port":8080}"#)
+        );
+        assert_ne!(
+            json_key(r#"{"uri":{"exact":""}}"#),
+            json_key(r#"{"uri":{}}"#)
+        );
     }
 }

@@ -144,9 +144,9 @@ impl Spec {
             Spec::EnvoyFilter(x) => &mut x.tree,
             Spec::Telemetry(x) => &mut x.attach.tree,
             Spec::AuthorizationPolicy(x) => &mut x.attach.tree,
-            Spec::RequestAuthentication(x)
-            | Spec::PeerAuthentication(x)
-            | Spec::WasmPlugin(x) => &mut x.tree,
+            Spec::RequestAuthentication(x) | Spec::PeerAuthentication(x) | Spec::WasmPlugin(x) => {
+                &mut x.tree
+            }
             Spec::WorkloadEntry(x) => &mut x.tree,
             Spec::WorkloadGroup(x) => &mut x.tree,
             Spec::Service(_)

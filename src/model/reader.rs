@@ -323,7 +323,7 @@ impl<'a> Cx<'a> {
         let Some(entries) = self.entries(v) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(entries.len());
         for (k, val) in entries {
             let Some((key, _)) = k.scalar() else { continue };
             let key = Spanned::new(key.to_string(), k.span());

@@ -101,7 +101,7 @@ fn view(report: &Report, d: &Diagnostic) -> View {
     }
     let line_of = |sp: crate::source::Span| {
         let f = report.sources.get(sp.file);
-        f.lines.line_of(sp.start)
+        f.lines().line_of(sp.start)
     };
     let primary_line = d.primary.as_ref().map(|p| line_of(p.span));
     for r in &d.related {

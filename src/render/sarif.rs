@@ -186,11 +186,11 @@ fn physical(report: &Report, span: Span, opts: &RenderOptions) -> Value {
     });
     // two lines either side, whole lines, for viewers without the file
     let first = l.line.saturating_sub(2).max(1);
-    let last = (l.end_line + 2).min(f.lines.line_count());
+    let last = (l.end_line + 2).min(f.lines().line_count());
     if l.end_line - l.line < 20 && first <= last {
-        let start = f.lines.line_start(first - 1) as usize;
-        let end = if last < f.lines.line_count() {
-            f.lines.line_start(last) as usize
+        let start = f.lines().line_start(first - 1) as usize;
+        let end = if last < f.lines().line_count() {
+            f.lines().line_start(last) as usize
         } else {
             f.text.len()
         };

@@ -715,18 +715,21 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 });
             }
         }
-        extras.rewrite = pick(|x| x.rewrite_spec.is_some()).rewrite_spec.clone();
-        extras.headers = pick(|x| x.headers.is_some()).headers.clone();
+        extras.rewrite = pick(|x| x.rewrite_spec.is_some())
+            .rewrite_spec
+            .as_deref()
+            .cloned();
+        extras.headers = pick(|x| x.headers.is_some()).headers.as_deref().cloned();
         if let Some(rd) = &h.redirect_spec {
             return Outcome::Redirect {
                 status: rd.redirect_code.unwrap_or(301),
-                redirect: rd.clone(),
+                redirect: (**rd).clone(),
                 extras,
             };
         }
         if let Some(dr) = &pick(|x| x.direct_response_spec.is_some()).direct_response_spec {
             return Outcome::DirectResponse {
-                direct_response: dr.clone(),
+                direct_response: (**dr).clone(),
                 extras,
             };
         }
@@ -761,7 +764,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     self.resolve_dest(fb, ns, client_ns, req.port, pct, None),
                 ));
             }
-            rd.headers = d.headers.clone();
+            rd.headers = d.headers.as_deref().cloned();
             dests.push(rd);
         }
         Outcome::Route {

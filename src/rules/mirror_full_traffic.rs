@@ -19,7 +19,7 @@ pub fn check(cx: &mut RuleCx) {
     for (_, r, vs) in ix.virtual_services() {
         for h in &vs.http {
             let mut found = Vec::new();
-            if let Some(m) = &h.mirror {
+            if let Some(m) = h.mirror.as_deref() {
                 let p = match (&h.mirror_percentage, &h.mirror_percent) {
                     (Some(p), _) => Some((p.value, Some(p.span))),
                     (None, Some(p)) => Some((p.value as f64, Some(p.span))),

@@ -76,7 +76,7 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             }
         }
         route_ports(out, &h.route, &at);
-        destination_port(out, h.mirror.as_ref(), &format!("{at}.mirror"));
+        destination_port(out, h.mirror.as_deref(), &format!("{at}.mirror"));
         for (k, m) in h.mirrors.iter().enumerate() {
             destination_port(out, Some(m), &format!("{at}.mirrors[{k}].destination"));
         }
@@ -224,7 +224,7 @@ fn route_ports(out: &mut Vec<Diagnostic>, dests: &[RouteDestination], at: &str) 
         );
         destination_port(
             out,
-            d.fallback.as_ref(),
+            d.fallback.as_deref(),
             &format!("{at}.route[{j}].fallback.target"),
         );
     }

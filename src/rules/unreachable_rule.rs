@@ -319,7 +319,7 @@ fn analyze_l4(section: Section, routes: &[L4Route], out: &mut Vec<Finding>) {
                             name: None,
                             span: m.span,
                         },
-                        json_key(&m.canonical),
+                        m.canonical.clone(),
                     )
                 })
                 .collect(),
@@ -344,7 +344,7 @@ fn analyze_http(routes: &[HttpRoute], out: &mut Vec<Finding>) {
                             name: m.name.as_ref().map(|n| n.value.clone()),
                             span: m.span,
                         },
-                        json_key(&m.canonical),
+                        m.canonical.clone(),
                     )
                 })
                 .collect(),
@@ -375,35 +375,6 @@ fn analyze_http(routes: &[HttpRoute], out: &mut Vec<Finding>) {
                 prefixes: Some((b.prefix.clone(), a.prefix.clone())),
             }));
         }
-    }
-}
-
-/// A match's duplicate key: its JSON the way Go's `encoding/json` writes the proto message, where
-/// unset and zero-valued fields (`ignoreUriCase: false`, `port: 0`, `gateways: []`, ...) are
-/// left out. Text that is not JSON (exotic YAML scalars) is compared as is.
-fn json_key(canonical: &str) -> String {
-    let Ok(serde_json::Value::Object(mut fields)) =
-        serde_json::from_str::<serde_json::Value>(canonical)
-    else {
-        return canonical.to_string();
-    };
-    if let Some(serde_json::Value::String(p)) = fields.get("port") {
-        if let Ok(n) = p.trim().parse::<u32>() {
-            fields.insert("port".into(), serde_json::Value::from(n));
-        }
-    }
-    fields.retain(|_, v| !is_zero(v));
-    serde_json::Value::Object(fields).to_string()
-}
-
-fn is_zero(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::Null => true,
-        serde_json::Value::Bool(b) => !b,
-        serde_json::Value::Number(n) => n.as_f64() == Some(0.0),
-        serde_json::Value::String(s) => s.is_empty(),
-        serde_json::Value::Array(a) => a.is_empty(),
-        serde_json::Value::Object(o) => o.is_empty(),
     }
 }
 
@@ -558,22 +529,6 @@ impl Unreachable {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn zero_values_do_not_count_for_duplicates() {
-        assert_eq!(
-            json_key(r#"{"ignoreUriCase":false,"uri":{"prefix":"/a"}}"#),
-            json_key(r#"{"uri":{"prefix":"/a"}}"#)
-        );
-        assert_eq!(
-            json_key(r#"{"port":"8080"}"#),
-            json_key(r#"{"gateways":[],"port":8080}"#)
-        );
-        assert_ne!(
-            json_key(r#"{"uri":{"exact":""}}"#),
-            json_key(r#"{"uri":{}}"#)
-        );
-    }
 
     fn pm(prefix: &str, method: &str) -> PrefixMatch {
         PrefixMatch {

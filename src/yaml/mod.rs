@@ -60,6 +60,17 @@ pub struct Document {
 }
 
 impl Document {
+    /// Moves the document out, leaving this one empty (a sink of [`parse_each`] that keeps it).
+    pub fn take(&mut self) -> Document {
+        Document {
+            file: self.file,
+            nodes: std::mem::take(&mut self.nodes),
+            root: self.root.take(),
+            start: self.start,
+            strings: std::mem::take(&mut self.strings),
+        }
+    }
+
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
     }
@@ -122,9 +133,7 @@ fn split_documents(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
+    memchr::memchr(b'\n', &bytes[from..])
         .map(|p| from + p)
         .unwrap_or(bytes.len())
 }
@@ -168,6 +177,15 @@ struct Builder {
 }
 
 impl Builder {
+    /// Forgets the document being built, keeping the buffers' capacity.
+    fn reset(&mut self) {
+        self.nodes.clear();
+        self.strings.clear();
+        self.anchors.clear();
+        self.stack.clear();
+        self.root = None;
+    }
+
     fn text(&self, r: TextRef) -> &str {
         &self.strings[r.start as usize..(r.start + r.len) as usize]
     }
@@ -210,33 +228,59 @@ pub struct ParsedFile {
 
 /// Parses every document of `text`. Never panics; errors become diagnostics.
 pub fn parse_file(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
-    let mut out = ParsedFile::default();
-    for (begin, end) in split_documents(text) {
-        parse_chunk(file, text, begin, end, limits, &mut out);
+    let mut documents = Vec::new();
+    let diagnostics = parse_each(file, text, limits, |doc| documents.push(doc.take()));
+    ParsedFile {
+        documents,
+        diagnostics,
     }
-    out
 }
 
-fn parse_chunk(
+/// Parses the documents of `text` one at a time, handing each to `sink` as soon as it is
+/// complete; returns the diagnostics. The next document is built in the same buffers (unless
+/// `sink` takes them with [`Document::take`]), so a file is read with a few warm allocations
+/// instead of fresh ones per document, and only one document's tree is alive at a time.
+pub fn parse_each(
     file: FileId,
     text: &str,
-    begin: usize,
-    end: usize,
     limits: &Limits,
-    out: &mut ParsedFile,
-) {
-    let chunk = &text[begin..end];
+    mut sink: impl FnMut(&mut Document),
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut b = Builder {
         file,
-        base: begin,
-        // sized from the chunk (about 12.6 bytes of YAML per node and 58% of the bytes
-        // being scalar text in realistic manifests) so that neither grows while building
-        nodes: Vec::with_capacity(chunk.len() / 12 + 1),
-        strings: String::with_capacity(chunk.len() * 5 / 8),
+        base: 0,
+        nodes: Vec::new(),
+        strings: String::new(),
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
     };
+    for (begin, end) in split_documents(text) {
+        parse_chunk(&mut b, text, begin, end, limits, &mut out, &mut sink);
+    }
+    out
+}
+
+/// The rest of a document whose parse failed is dropped, with its diagnostic already given.
+fn parse_chunk(
+    b: &mut Builder,
+    text: &str,
+    begin: usize,
+    end: usize,
+    limits: &Limits,
+    out: &mut Vec<Diagnostic>,
+    sink: &mut impl FnMut(&mut Document),
+) {
+    let file = b.file;
+    let chunk = &text[begin..end];
+    b.base = begin;
+    b.reset();
+    // sized from the chunk (about 12.6 bytes of YAML per node and 58% of the bytes being scalar
+    // text in realistic manifests) so that neither grows while building; a no-op when the
+    // buffers kept from the previous document are large enough
+    b.nodes.reserve(chunk.len() / 12 + 1);
+    b.strings.reserve(chunk.len() * 5 / 8);
     let mut doc_start = content_start(text, begin, end);
     let mut failed = false;
     for item in EventStream::new(chunk) {
@@ -249,7 +293,7 @@ fn parse_chunk(
                 // ahead before emitting its events, so `[[[[...` deeper than 255 fails there
                 // before our own depth check sees it: it is the same limit, not a syntax error
                 if err.message.contains("recursion limit exceeded") {
-                    out.diagnostics.push(
+                    out.push(
                         Diagnostic::new(
                             &meta::INPUT_LIMIT,
                             format!(
@@ -262,7 +306,7 @@ fn parse_chunk(
                     failed = true;
                     break;
                 }
-                out.diagnostics.push(
+                out.push(
                     Diagnostic::new(
                         &meta::YAML_SYNTAX_ERROR,
                         format!("invalid YAML: {}", err.message),
@@ -276,15 +320,9 @@ fn parse_chunk(
         };
         let (s, e) = ((b.base + s) as u32, (b.base + e) as u32);
         match ev {
-            YEvent::DocumentStart => {
-                b.nodes.clear();
-                b.strings.clear();
-                b.anchors.clear();
-                b.stack.clear();
-                b.root = None;
-            }
+            YEvent::DocumentStart => b.reset(),
             YEvent::DocumentEnd => {
-                finish_document(&mut b, doc_start as u32, out);
+                finish_document(b, doc_start as u32, sink);
                 doc_start = e as usize;
             }
             YEvent::Scalar(text_value, style, anchor, tag) => {
@@ -317,7 +355,7 @@ fn parse_chunk(
             }
             YEvent::SequenceStart(anchor, _) | YEvent::MappingStart(anchor, _) => {
                 if b.stack.len() >= limits.max_depth {
-                    out.diagnostics.push(
+                    out.push(
                         Diagnostic::new(
                             &meta::INPUT_LIMIT,
                             format!(
@@ -347,13 +385,13 @@ fn parse_chunk(
             }
             YEvent::SequenceEnd | YEvent::MappingEnd => {
                 if let Some((id, pending)) = b.stack.pop() {
-                    close_collection(&mut b, id, pending, out);
+                    close_collection(b, id, pending, out);
                     b.attach(id);
                 }
             }
         }
         if b.nodes.len() > limits.max_nodes {
-            out.diagnostics.push(
+            out.push(
                 Diagnostic::new(
                     &meta::INPUT_LIMIT,
                     format!(
@@ -368,6 +406,7 @@ fn parse_chunk(
         }
     }
     let _ = failed;
+    b.reset();
 }
 
 /// Maps with at most this many entries are checked for duplicate keys by comparing every pair
@@ -375,7 +414,12 @@ fn parse_chunk(
 const SMALL_MAP: usize = 16;
 
 /// Fixes the end of a collection to its last child's end and reports duplicate keys.
-fn close_collection(b: &mut Builder, id: NodeId, pending: Option<NodeId>, out: &mut ParsedFile) {
+fn close_collection(
+    b: &mut Builder,
+    id: NodeId,
+    pending: Option<NodeId>,
+    out: &mut Vec<Diagnostic>,
+) {
     // the last child: a dangling map key (`pending`) comes after every complete entry
     let last = match &b.nodes[id as usize].kind {
         NodeKind::Seq(items) => items.last().copied(),
@@ -423,7 +467,7 @@ fn close_collection(b: &mut Builder, id: NodeId, pending: Option<NodeId>, out: &
     for (key, first, dup) in dups {
         let f = &b.nodes[first as usize];
         let d = &b.nodes[dup as usize];
-        out.diagnostics.push(
+        out.push(
             Diagnostic::new(
                 &meta::DUPLICATE_KEY,
                 format!("mapping key `{key}` is defined twice"),
@@ -435,30 +479,26 @@ fn close_collection(b: &mut Builder, id: NodeId, pending: Option<NodeId>, out: &
     }
 }
 
-fn finish_document(b: &mut Builder, start: u32, out: &mut ParsedFile) {
+fn finish_document(b: &mut Builder, start: u32, sink: &mut impl FnMut(&mut Document)) {
     if let Some(root) = b.root.take() {
         // an empty document (`---` followed by nothing) is a null scalar: nothing to keep
         let n = &b.nodes[root as usize];
-        if matches!(&n.kind, NodeKind::Scalar { value, style: Style::Plain, .. } if value.len == 0)
-        {
-            b.nodes.clear();
-            b.strings.clear();
-            b.anchors.clear();
-            return;
+        let empty = matches!(&n.kind, NodeKind::Scalar { value, style: Style::Plain, .. } if value.len == 0);
+        if !empty {
+            let mut doc = Document {
+                file: b.file,
+                nodes: std::mem::take(&mut b.nodes),
+                root: Some(root),
+                start,
+                strings: std::mem::take(&mut b.strings),
+            };
+            sink(&mut doc);
+            // keep the buffers for the next document (empty ones if the sink took them)
+            b.nodes = doc.nodes;
+            b.strings = doc.strings;
         }
-        let nodes = std::mem::take(&mut b.nodes);
-        let strings = std::mem::take(&mut b.strings);
-        out.documents.push(Document {
-            file: b.file,
-            nodes,
-            root: Some(root),
-            start,
-            strings,
-        });
     }
-    b.nodes.clear();
-    b.strings.clear();
-    b.anchors.clear();
+    b.reset();
 }
 
 /// A view of a node that reads through aliases.
@@ -526,15 +566,20 @@ impl<'a> Value<'a> {
         let NodeKind::Map(entries) = &self.node().kind else {
             return (Vec::new(), 0);
         };
+        // merged mappings still to expand, in order, with their merge depth
+        let mut queue: Vec<(Value<'a>, usize)> = Vec::new();
+        let mut own = Vec::with_capacity(entries.len());
+        self.split_merges(&mut own, &mut queue, 1);
+        if queue.is_empty() {
+            // no merge key (almost every mapping): the own entries, as written
+            let work = own.len();
+            return (own, work);
+        }
         let mut out: Vec<(Value<'a>, Value<'a>)> = Vec::with_capacity(entries.len());
         let mut keys: HashSet<&'a str> = HashSet::new();
         let mut nonscalar_key = false;
         let mut visited: HashSet<NodeId> = HashSet::from([self.id]);
         let mut work = 0usize;
-        // merged mappings still to expand, in order, with their merge depth
-        let mut queue: Vec<(Value<'a>, usize)> = Vec::new();
-        let mut own = Vec::new();
-        self.split_merges(&mut own, &mut queue, 1);
         for (k, v) in own {
             match k.scalar() {
                 Some((key, _)) => {
