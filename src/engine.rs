@@ -394,16 +394,51 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     }
 }
 
+/// Sorts by file path (then file id), position, code, rule and message; a stable sort, so equal
+/// diagnostics keep the order they were found in.
 fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.span()
-                .map(|s| (sources.get(s.file).path.clone(), s.file.0, s.start, s.end))
-        };
+    // each file's rank in (path, id) order, so that comparisons do not touch the paths
+    let mut files: Vec<u32> = (0..sources.len() as u32).collect();
+    files.sort_by(|&a, &b| {
+        sources
+            .get(FileId(a))
+            .path
+            .cmp(&sources.get(FileId(b)).path)
+            .then(a.cmp(&b))
+    });
+    let mut rank = vec![0u32; files.len()];
+    for (r, &f) in files.iter().enumerate() {
+        rank[f as usize] = r as u32;
+    }
+    let key = |d: &Diagnostic| {
+        d.span().map(|s| {
+            let r = rank.get(s.file.0 as usize).copied().unwrap_or(u32::MAX);
+            (r, s.start, s.end)
+        })
+    };
+    // sort small indices rather than the diagnostics (a stable sort of those would need a
+    // scratch copy of half of them), then permute in place along the cycles
+    let mut order: Vec<u32> = (0..diags.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&diags[a as usize], &diags[b as usize]);
         key(a)
             .cmp(&key(b))
             .then_with(|| a.code.cmp(b.code))
             .then_with(|| a.rule.cmp(b.rule))
             .then_with(|| a.message.cmp(&b.message))
     });
+    const DONE: u32 = u32::MAX;
+    for i in 0..order.len() {
+        // position j receives the diagnostic at order[j]
+        let mut j = i;
+        while order[j] != DONE {
+            let k = order[j] as usize;
+            order[j] = DONE;
+            if k == i {
+                break;
+            }
+            diags.swap(j, k);
+            j = k;
+        }
+    }
 }

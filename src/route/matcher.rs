@@ -235,9 +235,9 @@ impl Match {
         Match {
             name: m.name.as_ref().map(|n| n.value.clone()),
             uri: m.uri.as_ref().and_then(Sm::from_model),
-            scheme: m.scheme.as_ref().and_then(Sm::from_model),
-            method: m.method.as_ref().and_then(Sm::from_model),
-            authority: m.authority.as_ref().and_then(Sm::from_model),
+            scheme: m.scheme.as_deref().and_then(Sm::from_model),
+            method: m.method.as_deref().and_then(Sm::from_model),
+            authority: m.authority.as_deref().and_then(Sm::from_model),
             headers: map(&m.headers),
             without_headers: map(&m.without_headers),
             query_params: m

@@ -397,7 +397,7 @@ impl PrefixMatch {
         if uri.kind != MatchKind::Prefix || uri.value.value.is_empty() {
             return None;
         }
-        let mut method = exact_or_prefix(m.method.as_ref());
+        let mut method = exact_or_prefix(m.method.as_deref());
         if method.is_empty() {
             // Istio takes a match without a method as `exact: GET`
             method = "exact:GET".to_string();
@@ -415,7 +415,7 @@ impl PrefixMatch {
             },
             port: m.port.as_ref().map_or(0, |p| p.value),
             method,
-            authority: exact_or_prefix(m.authority.as_ref()),
+            authority: exact_or_prefix(m.authority.as_deref()),
             headers: map(&m.headers),
             query_params: map(&m.query_params),
             without_headers: map(&m.without_headers),
