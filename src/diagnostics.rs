@@ -227,3 +227,35 @@ pub struct Finding {
     pub label: String,
     pub help: String,
 }
+
+/// At most this many other objects are named and labelled in one finding (a Gateway whose host
+/// 300 others also serve, say): the rest are counted, so that the report grows with the number
+/// of findings and not with the square of the colliding objects.
+pub const MAX_LISTED: usize = 20;
+
+/// The first [`MAX_LISTED`] of `items` and, when there are more, an `and N more` item.
+pub fn capped<S: AsRef<str>>(items: &[S]) -> Vec<String> {
+    let mut out: Vec<String> = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(|s| s.as_ref().to_string())
+        .collect();
+    if items.len() > MAX_LISTED {
+        out.push(format!("and {} more", items.len() - MAX_LISTED));
+    }
+    out
+}
+
+/// `items` joined with `sep`, cut after [`MAX_LISTED`] with `and N more`.
+pub fn join_capped<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut s = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(sep);
+    if items.len() > MAX_LISTED {
+        s.push_str(&format!(" and {} more", items.len() - MAX_LISTED));
+    }
+    s
+}

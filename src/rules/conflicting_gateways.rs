@@ -4,7 +4,9 @@
 
 use super::gateway_common::{gateways, selected_workloads, selector_string};
 use super::RuleCx;
-use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostics::{
+    capped, join_capped, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED,
+};
 use crate::index::ResourceId;
 use std::collections::{HashMap, HashSet};
 
@@ -96,7 +98,7 @@ pub fn check(cx: &mut RuleCx) {
                     "Gateway `{}/{}` and Gateway {} both serve host `{host}` on port {} of the same gateway workloads (selector `{}`)",
                     r.namespace,
                     r.name,
-                    names.join(", "),
+                    join_capped(&names, ", "),
                     port.value,
                     selector_string(&g.selector)
                 ),
@@ -112,7 +114,7 @@ pub fn check(cx: &mut RuleCx) {
                     .collect();
                 full.sort();
                 [
-                    full.join(","),
+                    capped(&full).join(","),
                     selector_string(&g.selector),
                     port.value.to_string(),
                     s.hosts
@@ -122,7 +124,7 @@ pub fn check(cx: &mut RuleCx) {
                         .join(","),
                 ]
             });
-            for (o, h, _, span) in &hits {
+            for (o, h, _, span) in hits.iter().take(MAX_LISTED) {
                 let o = ix.resource(*o);
                 d = d.related(
                     *span,

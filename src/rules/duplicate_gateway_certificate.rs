@@ -5,7 +5,9 @@
 
 use super::gateway_common::{gateways, selector_subset};
 use super::RuleCx;
-use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::diagnostics::{
+    capped, join_capped, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED,
+};
 use crate::index::ResourceId;
 use crate::model::istio::Server;
 use crate::render::istio_messages::go_list;
@@ -90,7 +92,7 @@ pub fn check(cx: &mut RuleCx) {
                     "Gateway `{}/{}` uses the same {what} as Gateway {} on the same gateway workloads",
                     r.namespace,
                     r.name,
-                    names.join(", ")
+                    join_capped(&names, ", ")
                 ),
             )
             .at(at, "certificate also used by another Gateway")
@@ -105,9 +107,9 @@ pub fn check(cx: &mut RuleCx) {
                     .collect();
                 all.sort();
                 all.dedup();
-                go_list(&all)
+                go_list(&capped(&all))
             }]);
-            for (o, span) in &others {
+            for (o, span) in others.iter().take(MAX_LISTED) {
                 let o = ix.resource(*o);
                 d = d.related(
                     *span,

@@ -2,7 +2,7 @@
 //! ambient mode as Istio's analyzers decide them (`analyzers/util/in_mesh.go`).
 
 use super::RuleCx;
-use crate::diagnostics::{Diagnostic, RuleMeta};
+use crate::diagnostics::{capped, join_capped, Diagnostic, RuleMeta, MAX_LISTED};
 use crate::index::{Index, ResourceId};
 use crate::model::{Labels, Resource, Spec};
 use crate::render::istio_messages::go_list;
@@ -247,7 +247,7 @@ pub fn report_multiple_defaults(
         }
         let mut all: Vec<&str> = list.iter().map(|r| r.name.as_str()).collect();
         all.sort_unstable();
-        let args = [go_list(&all), ns.to_string()];
+        let args = [go_list(&capped(&all)), ns.to_string()];
         for r in &list {
             let others: Vec<&&Resource> = list
                 .iter()
@@ -260,12 +260,12 @@ pub fn report_multiple_defaults(
                     "{} has no selector, like {} {} in namespace `{ns}`",
                     describe(r),
                     r.kind,
-                    names.join(", ")
+                    join_capped(&names, ", ")
                 ),
             )
             .at(r.name_span, "namespace-wide default")
             .istio_args(args.clone());
-            for o in &others {
+            for o in others.iter().take(MAX_LISTED) {
                 d = d.related(
                     o.name_span,
                     format!("{} `{}` is a default too", o.kind, o.name),
