@@ -510,11 +510,16 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     let name = cx.string(o.take("name"), "name");
     let match_key = o.key_span("match");
     let matches = o.take("match").map(|m| {
-        cx.list(Some(m), "match")
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, m)| http_match(cx, m, i))
-            .collect()
+        let items = cx.list(Some(m), "match");
+        // sized to the items (a collected `filter_map` starts at 4 matches of ~330 bytes)
+        let mut out = Vec::with_capacity(items.len());
+        out.extend(
+            items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, m)| http_match(cx, m, i)),
+        );
+        out
     });
     let route_key = o.key_span("route");
     let route = route_destinations(cx, o.take("route"), true);
