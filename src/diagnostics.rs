@@ -229,8 +229,8 @@ pub struct Finding {
 }
 
 /// At most this many other objects are named and labelled in one finding (a Gateway whose host
-/// 300 others also serve, say): the rest are counted, so that the report grows with the number
-/// of findings and not with the square of the colliding objects.
+/// 300 others also serve, say): the rest are counted or summed up as "and others", so that the
+/// report grows with the number of findings and not with the square of the colliding objects.
 pub const MAX_LISTED: usize = 20;
 
 /// The first [`MAX_LISTED`] of `items` and, when there are more, an `and N more` item.
@@ -246,16 +246,17 @@ pub fn capped<S: AsRef<str>>(items: &[S]) -> Vec<String> {
     out
 }
 
-/// `items` joined with `sep`, cut after [`MAX_LISTED`] with `and N more`.
-pub fn join_capped<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+/// `items` joined with `sep`, followed by `and others` when `cut`: for lists whose scan stopped
+/// after [`MAX_LISTED`] (counting the rest would mean visiting every colliding object for
+/// every object, which is quadratic when hundreds collide).
+pub fn join_open<S: AsRef<str>>(items: &[S], sep: &str, cut: bool) -> String {
     let mut s = items
         .iter()
-        .take(MAX_LISTED)
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(sep);
-    if items.len() > MAX_LISTED {
-        s.push_str(&format!(" and {} more", items.len() - MAX_LISTED));
+    if cut {
+        s.push_str(" and others");
     }
     s
 }

@@ -9,14 +9,14 @@ use crate::diagnostics::Severity;
 use crate::engine::{analyze, Input, Options, Report};
 use crate::index::mesh::MeshNetworks;
 use crate::index::MeshConfig;
-use crate::render::{render, shown, Format, RenderOptions};
+use crate::render::{render_to, shown, Format, RenderOptions};
 use crate::rules::{lookup, RULES};
 use crate::source::FileId;
 use crate::suppress::{self, CliSuppression};
 use clap::Args;
 use globset::GlobSet;
 use std::collections::HashMap;
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -655,19 +655,28 @@ pub fn run(args: CheckArgs) -> i32 {
             .as_ref()
             .map(|p| config::absolute(p).display().to_string()),
     };
-    let t = std::time::Instant::now();
-    let text = render(&report, args.format, &ropts);
-    let render_time = t.elapsed();
+    // rendered straight into the output (a JSON report is streamed, never held in memory)
     let t = std::time::Instant::now();
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                render_to(&report, args.format, &ropts, &mut w)?;
+                w.flush()
+            });
+            if let Err(e) = written {
                 eprintln!("meshlint: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }
         }
-        None => print_out(&text),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            // a closed pipe (`| head`) is not an error of the check
+            let _ = render_to(&report, args.format, &ropts, &mut w).and_then(|()| w.flush());
+        }
     }
+    let render_time = t.elapsed();
+    let t = std::time::Instant::now();
     if args.format == Format::Istioctl && shown(&report, &ropts).next().is_none() {
         // istioctl's summary on success (on stderr, so stdout stays the report)
         let files: Vec<&str> = report

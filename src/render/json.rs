@@ -121,6 +121,19 @@ struct Doc<'a> {
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    // writing into a Vec cannot fail
+    let _ = write(report, opts, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] straight into `out`, without holding the report text in memory (it is hundreds of
+/// megabytes for a very large input).
+pub fn write(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let doc = Doc {
         diagnostics: Diagnostics(report, opts),
         summary: Summary {
@@ -132,7 +145,6 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         },
         version: 1,
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

@@ -87,6 +87,19 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     }
 }
 
+/// Writes the report to `out`: JSON is streamed, the other formats are rendered first.
+pub fn render_to(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, opts, out),
+        _ => out.write_all(render(report, format, opts).as_bytes()),
+    }
+}
+
 /// The diagnostics that are printed (at or above the output threshold).
 pub fn shown<'r>(
     report: &'r Report,

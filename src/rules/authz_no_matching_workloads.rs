@@ -4,9 +4,8 @@
 use super::workload_util::{describe, in_mesh, labels_span, pod_labels, selector_text};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::index::labels_subset;
 use crate::model::{Labels, Spec};
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0127",
@@ -22,19 +21,26 @@ pub fn check(cx: &mut RuleCx) {
     if !ix.has_workloads() {
         return;
     }
-    // in-mesh workloads' pod labels, by namespace
-    let mut mesh_pods: HashMap<&str, Vec<&Labels>> = HashMap::new();
-    for (id, r) in ix.resources.iter().enumerate() {
-        let _ = id;
-        if let Some(labels) = pod_labels(r) {
-            if in_mesh(ix, r) {
-                mesh_pods
-                    .entry(r.namespace.as_str())
-                    .or_default()
-                    .push(labels);
-            }
+    // whether an in-mesh workload of `ns` (any namespace: `None`) has the selector's labels;
+    // candidates come from the label index, not from a scan of the namespace's workloads
+    // (an empty selector: whether the namespace has any in-mesh workload, from a set built once)
+    let mesh_namespaces: HashSet<&str> = ix
+        .resources
+        .iter()
+        .filter(|r| pod_labels(r).is_some() && in_mesh(ix, r))
+        .map(|r| r.namespace.as_str())
+        .collect();
+    let matches_in = |ns: Option<&str>, sel: &Labels| {
+        if sel.is_empty() {
+            return ns.map_or(!mesh_namespaces.is_empty(), |ns| {
+                mesh_namespaces.contains(ns)
+            });
         }
-    }
+        ix.workloads_selected(ns, sel)
+            .into_iter()
+            .any(|w| in_mesh(ix, ix.resource(w)))
+    };
+    let no_labels = Labels::new();
     let root = ix.mesh.root_namespace.as_str();
     for &id in ix.of_kind("AuthorizationPolicy") {
         let r = ix.resource(id);
@@ -45,14 +51,9 @@ pub fn check(cx: &mut RuleCx) {
             continue;
         }
         let ns = r.namespace.as_str();
-        let matches_in = |ns: &str, sel: &Labels| {
-            mesh_pods
-                .get(ns)
-                .is_some_and(|v| v.iter().any(|l| labels_subset(sel, l)))
-        };
         let d = match &ap.attach.selector {
             Some(sel) if ns == root => {
-                if mesh_pods.keys().any(|n| matches_in(n, &sel.match_labels)) {
+                if matches_in(None, &sel.match_labels) {
                     continue;
                 }
                 Diagnostic::new(
@@ -69,7 +70,7 @@ pub fn check(cx: &mut RuleCx) {
             }
             None if ns == root => continue,
             Some(sel) => {
-                if matches_in(ns, &sel.match_labels) {
+                if matches_in(Some(ns), &sel.match_labels) {
                     continue;
                 }
                 Diagnostic::new(
@@ -85,7 +86,7 @@ pub fn check(cx: &mut RuleCx) {
                 .help(format!("fix `selector.matchLabels` to match in-mesh workloads of namespace `{ns}` (policies only select workloads of their own namespace)"))
             }
             None => {
-                if mesh_pods.get(ns).is_some_and(|v| !v.is_empty()) {
+                if matches_in(Some(ns), &no_labels) {
                     continue;
                 }
                 Diagnostic::new(

@@ -4,9 +4,7 @@
 
 use super::gateway_common::{gateways, selected_workloads, selector_string};
 use super::RuleCx;
-use crate::diagnostics::{
-    capped, join_capped, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED,
-};
+use crate::diagnostics::{join_open, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED};
 use crate::index::ResourceId;
 use std::collections::{HashMap, HashSet};
 
@@ -70,7 +68,8 @@ pub fn check(cx: &mut RuleCx) {
                 Vec::new();
             // the gateways already in `hits` (a set: one host can be served by thousands)
             let mut seen: HashSet<ResourceId> = HashSet::new();
-            for h in &s.hosts {
+            // one past the listed maximum is enough to know the list is cut
+            'hosts: for h in &s.hosts {
                 let Some(others) = by_key.get(&(port.value, h.value.as_str(), bind)) else {
                     continue;
                 };
@@ -80,8 +79,13 @@ pub fn check(cx: &mut RuleCx) {
                     }
                     seen.insert(other);
                     hits.push((other, h.value.as_str(), h.span, other_span));
+                    if hits.len() > MAX_LISTED {
+                        break 'hosts;
+                    }
                 }
             }
+            let cut = hits.len() > MAX_LISTED;
+            hits.truncate(MAX_LISTED);
             let Some(&(_, host, at, _)) = hits.first() else {
                 continue;
             };
@@ -98,7 +102,7 @@ pub fn check(cx: &mut RuleCx) {
                     "Gateway `{}/{}` and Gateway {} both serve host `{host}` on port {} of the same gateway workloads (selector `{}`)",
                     r.namespace,
                     r.name,
-                    join_capped(&names, ", "),
+                    join_open(&names, ", ", cut),
                     port.value,
                     selector_string(&g.selector)
                 ),
@@ -113,8 +117,11 @@ pub fn check(cx: &mut RuleCx) {
                     })
                     .collect();
                 full.sort();
+                if cut {
+                    full.push("and others".to_string());
+                }
                 [
-                    capped(&full).join(","),
+                    full.join(","),
                     selector_string(&g.selector),
                     port.value.to_string(),
                     s.hosts
@@ -124,7 +131,7 @@ pub fn check(cx: &mut RuleCx) {
                         .join(","),
                 ]
             });
-            for (o, h, _, span) in hits.iter().take(MAX_LISTED) {
+            for (o, h, _, span) in &hits {
                 let o = ix.resource(*o);
                 d = d.related(
                     *span,

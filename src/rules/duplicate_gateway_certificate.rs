@@ -5,9 +5,7 @@
 
 use super::gateway_common::{gateways, selector_subset};
 use super::RuleCx;
-use crate::diagnostics::{
-    capped, join_capped, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED,
-};
+use crate::diagnostics::{join_open, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED};
 use crate::index::ResourceId;
 use crate::model::istio::Server;
 use crate::render::istio_messages::go_list;
@@ -69,11 +67,17 @@ pub fn check(cx: &mut RuleCx) {
                 if selector_subset(&g.selector, &og.selector) {
                     seen.insert(other);
                     others.push((other, span));
+                    // one past the listed maximum is enough to know the list is cut
+                    if others.len() > MAX_LISTED {
+                        break;
+                    }
                 }
             }
             if others.is_empty() {
                 continue;
             }
+            let cut = others.len() > MAX_LISTED;
+            others.truncate(MAX_LISTED);
             let what = s
                 .credential_name
                 .as_ref()
@@ -92,7 +96,7 @@ pub fn check(cx: &mut RuleCx) {
                     "Gateway `{}/{}` uses the same {what} as Gateway {} on the same gateway workloads",
                     r.namespace,
                     r.name,
-                    join_capped(&names, ", ")
+                    join_open(&names, ", ", cut)
                 ),
             )
             .at(at, "certificate also used by another Gateway")
@@ -107,9 +111,12 @@ pub fn check(cx: &mut RuleCx) {
                     .collect();
                 all.sort();
                 all.dedup();
-                go_list(&capped(&all))
+                if cut {
+                    all.push("and others".to_string());
+                }
+                go_list(&all)
             }]);
-            for (o, span) in others.iter().take(MAX_LISTED) {
+            for (o, span) in &others {
                 let o = ix.resource(*o);
                 d = d.related(
                     *span,

@@ -2,7 +2,7 @@
 //! ambient mode as Istio's analyzers decide them (`analyzers/util/in_mesh.go`).
 
 use super::RuleCx;
-use crate::diagnostics::{capped, join_capped, Diagnostic, RuleMeta, MAX_LISTED};
+use crate::diagnostics::{capped, Diagnostic, RuleMeta, MAX_LISTED};
 use crate::index::{Index, ResourceId};
 use crate::model::{Labels, Resource, Spec};
 use crate::render::istio_messages::go_list;
@@ -249,23 +249,30 @@ pub fn report_multiple_defaults(
         all.sort_unstable();
         let args = [go_list(&capped(&all)), ns.to_string()];
         for r in &list {
+            // `r` is in `list` once: the others are all the rest, of which MAX_LISTED are named
+            let total = list.len() - 1;
             let others: Vec<&&Resource> = list
                 .iter()
                 .filter(|o| o.name != r.name || o.span != r.span)
+                .take(MAX_LISTED)
                 .collect();
             let names: Vec<String> = others.iter().map(|o| format!("`{}`", o.name)).collect();
+            let mut names = names.join(", ");
+            if total > MAX_LISTED {
+                names.push_str(&format!(" and {} more", total - MAX_LISTED));
+            }
             let mut d = Diagnostic::new(
                 meta,
                 format!(
                     "{} has no selector, like {} {} in namespace `{ns}`",
                     describe(r),
                     r.kind,
-                    join_capped(&names, ", ")
+                    names
                 ),
             )
             .at(r.name_span, "namespace-wide default")
             .istio_args(args.clone());
-            for o in others.iter().take(MAX_LISTED) {
+            for o in &others {
                 d = d.related(
                     o.name_span,
                     format!("{} `{}` is a default too", o.kind, o.name),
