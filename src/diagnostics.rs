@@ -3,6 +3,7 @@
 //! done elsewhere (`render`).
 
 use crate::source::Span;
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -116,7 +117,8 @@ impl fmt::Display for ObjectRef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    /// Most labels are fixed texts: borrowed, not copied into every finding.
+    pub message: Cow<'static, str>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,7 +127,8 @@ pub struct Diagnostic {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub help: Option<String>,
+    /// Borrowed when it is a fixed text (most are), so that it is not copied into every finding.
+    pub help: Option<Cow<'static, str>>,
     pub resource: Option<ObjectRef>,
     /// The primary location; its message is the label drawn under the snippet.
     pub primary: Option<Label>,
@@ -151,7 +154,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn at(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn at(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.primary = Some(Label {
             span,
             message: label.into(),
@@ -159,7 +162,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn related(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn related(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.related.push(Label {
             span,
             message: label.into(),
@@ -167,7 +170,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
@@ -224,8 +227,8 @@ pub struct Finding {
     pub level: Level,
     pub span: Span,
     pub message: String,
-    pub label: String,
-    pub help: String,
+    pub label: Cow<'static, str>,
+    pub help: Cow<'static, str>,
 }
 
 /// At most this many other objects are named and labelled in one finding (a Gateway whose host

@@ -83,7 +83,7 @@ fn labeled(report: &Report, l: &Label, primary: bool) -> LabeledSpan {
     let len = f.text.len() as u32;
     let start = l.span.start.min(len) as usize;
     let end = l.span.end.min(len).max(l.span.start.min(len)) as usize;
-    let text = (!l.message.is_empty()).then(|| l.message.clone());
+    let text = (!l.message.is_empty()).then(|| l.message.to_string());
     let span = SourceSpan::new(start.into(), end - start);
     if primary {
         LabeledSpan::new_primary_with_span(text, span)
@@ -111,7 +111,7 @@ fn view(report: &Report, d: &Diagnostic) -> View {
             labels.push(labeled(report, r, false));
         } else {
             related.push(View {
-                message: r.message.clone(),
+                message: r.message.to_string(),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
@@ -136,7 +136,7 @@ fn view(report: &Report, d: &Diagnostic) -> View {
         message: d.message.clone(),
         code: Some(code),
         severity: miette_severity(d.severity),
-        help: d.help.clone(),
+        help: d.help.as_deref().map(str::to_string),
         source: file.and_then(|f| source(report, f)),
         labels,
         related,

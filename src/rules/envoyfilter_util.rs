@@ -125,7 +125,7 @@ pub fn report(
         for p in &patches[1..] {
             d = d.related(span(p), format!("configPatches[{}] too", p.index));
         }
-        cx.report(r, d.help(help));
+        cx.report(r, d.help(help.to_string()));
     }
 }
 

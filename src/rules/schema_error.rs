@@ -54,14 +54,10 @@ fn err(
     out: &mut Vec<Diagnostic>,
     span: Span,
     msg: String,
-    label: impl Into<String>,
-    help: impl Into<String>,
+    label: impl Into<std::borrow::Cow<'static, str>>,
+    help: impl Into<std::borrow::Cow<'static, str>>,
 ) {
-    out.push(
-        Diagnostic::new(&META, msg)
-            .at(span, label)
-            .help(help.into()),
-    );
+    out.push(Diagnostic::new(&META, msg).at(span, label).help(help));
 }
 
 // ---------------------------------------------------------------------------------------------

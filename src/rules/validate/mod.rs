@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::model::Resource;
 use crate::rules::RuleCx;
 use crate::source::Span;
+use std::borrow::Cow;
 
 pub use crate::diagnostics::{Finding, Level};
 
@@ -26,8 +27,8 @@ impl Out {
         &mut self,
         span: Span,
         message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         self.push(Level::Error, span, message, label, help);
     }
@@ -36,8 +37,8 @@ impl Out {
         &mut self,
         span: Span,
         message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         self.push(Level::Warning, span, message, label, help);
     }
@@ -47,8 +48,8 @@ impl Out {
         level: Level,
         span: Span,
         message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         self.items.push(Finding {
             level,
