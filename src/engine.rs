@@ -442,3 +442,46 @@ fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::meta;
+
+    #[test]
+    fn diagnostics_sort_by_path_position_code_and_keep_ties_in_order() {
+        let mut sources = SourceDb::new();
+        let b = sources.add(SourceFile::new("b.yaml", "x"));
+        let a = sources.add(SourceFile::new("a.yaml", "x"));
+        let d = |file: FileId, start: u32, msg: &str| {
+            Diagnostic::new(&meta::NOT_A_RESOURCE, msg).at(Span::new(file, start, start + 1), "")
+        };
+        // a permutation with several cycles, two equal keys and one diagnostic without a span
+        let mut diags = vec![
+            d(b, 5, "b5"),
+            Diagnostic::new(&meta::NOT_A_RESOURCE, "nowhere"),
+            d(a, 9, "a9"),
+            d(b, 1, "b1"),
+            d(a, 1, "same"),
+            d(a, 0, "a0"),
+            d(a, 1, "same").help("second of the equal pair"),
+        ];
+        sort_diagnostics(&mut diags, &sources);
+        let got: Vec<(&str, bool)> = diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.help.is_some()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("nowhere", false),
+                ("a0", false),
+                ("same", false),
+                ("same", true),
+                ("a9", false),
+                ("b1", false),
+                ("b5", false),
+            ]
+        );
+    }
+}
