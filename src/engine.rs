@@ -93,8 +93,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    /// A human-readable table (for stderr), with the 10 slowest rules.
-    pub fn table(&self, extra: &[(&str, Duration)]) -> String {
+    /// A human-readable table (for stderr), with the 10 slowest rules (all with `all_rules`).
+    pub fn table(&self, extra: &[(&str, Duration)], all_rules: bool) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let mut out = String::from("meshlint timings (ms; per-file phases summed over threads):\n");
         let mut row = |name: &str, d: Duration| {
@@ -109,14 +109,7 @@ impl Timings {
         row("rules (wall)", self.rules_wall);
         let mut rules = self.rules.clone();
         rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        for (name, d) in rules
-            .iter()
-            .take(if std::env::var_os("MESHLINT_TIMINGS_ALL").is_some() {
-                usize::MAX
-            } else {
-                10
-            })
-        {
+        for (name, d) in rules.iter().take(if all_rules { usize::MAX } else { 10 }) {
             row(&format!("  {name}"), *d);
         }
         row("suppress", self.suppress);

@@ -692,13 +692,16 @@ pub fn run(args: CheckArgs) -> i32 {
     if opts.timings {
         eprint!(
             "{}",
-            report.timings.table(&[
-                ("discover + read files", read_time),
-                ("analyze (wall)", analyze_time),
-                ("render", render_time),
-                ("write", t.elapsed()),
-                ("total (process)", started.elapsed()),
-            ])
+            report.timings.table(
+                &[
+                    ("discover + read files", read_time),
+                    ("analyze (wall)", analyze_time),
+                    ("render", render_time),
+                    ("write", t.elapsed()),
+                    ("total (process)", started.elapsed()),
+                ],
+                std::env::var_os("MESHLINT_TIMINGS").is_some_and(|v| v == "all"),
+            )
         );
     }
     if report
