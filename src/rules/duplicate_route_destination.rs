@@ -4,7 +4,6 @@
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::model::istio::RouteDestination;
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -20,12 +19,8 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
-        let routes: Vec<(String, &[RouteDestination])> = vs
-            .routes()
-            .into_iter()
-            .map(|rt| (rt.path, rt.destinations))
-            .collect();
-        for (label, route) in routes {
+        for rt in vs.routes() {
+            let (label, route) = (rt.path, rt.destinations);
             let mut first: HashMap<(String, Option<String>, Option<i64>), Span> = HashMap::new();
             for d in route {
                 let Some(dest) = &d.destination else { continue };

@@ -4,7 +4,6 @@
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::model::istio::RouteDestination;
 
 pub static META: RuleMeta = RuleMeta {
     code: "ML503",
@@ -18,12 +17,8 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
-        let routes: Vec<(String, &[RouteDestination])> = vs
-            .routes()
-            .into_iter()
-            .map(|rt| (rt.path, rt.destinations))
-            .collect();
-        for (label, route) in routes {
+        for rt in vs.routes() {
+            let (label, route) = (rt.path, rt.destinations);
             let [d] = route else { continue };
             let Some(w) = d.weight.as_ref().filter(|w| w.value > 0 && w.value < 100) else {
                 continue;
