@@ -5,24 +5,59 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::index::{Index, MeshConfig};
 use crate::model::{read_document, ModelOptions, Resource};
 use crate::rules::{self, RuleCx, RuleEntry, RULES};
-use crate::source::{FileId, SourceDb, SourceFile, Span};
+use crate::source::{FileId, ReadFn, SourceDb, SourceFile, Span};
 use crate::suppress::{self, Directive};
 use crate::yaml::{parse_each, Limits};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-/// One input: a path as given (or `-` for stdin) and its bytes, or the error reading it.
+/// One input: a path as given (or `-` for stdin) and its bytes.
 pub struct Input {
     pub path: String,
-    pub content: Result<Vec<u8>, String>,
+    pub content: Content,
+}
+
+/// Where an input's bytes come from.
+pub enum Content {
+    /// In memory (stdin, tests), or the error reading them. The text is kept for rendering.
+    Bytes(Result<Vec<u8>, String>),
+    /// Read by the loader when it gets to the file. [`analyze`] does not keep the text: it is
+    /// read again, after the rules ran, for the files that findings point into.
+    Read(ReadFn),
 }
 
 impl Input {
     pub fn text(path: impl Into<String>, text: impl Into<String>) -> Input {
+        Input::bytes(path, Ok(text.into().into_bytes()))
+    }
+
+    pub fn bytes(path: impl Into<String>, content: Result<Vec<u8>, String>) -> Input {
         Input {
             path: path.into(),
-            content: Ok(text.into().into_bytes()),
+            content: Content::Bytes(content),
+        }
+    }
+
+    /// The bytes (read now, and kept, if they were to be read on demand).
+    pub fn bytes_now(&mut self) -> &Result<Vec<u8>, String> {
+        if let Content::Read(read) = &self.content {
+            self.content = Content::Bytes(read());
+        }
+        match &self.content {
+            Content::Bytes(b) => b,
+            Content::Read(_) => unreachable!("replaced above"),
+        }
+    }
+
+    /// An input read by `read` (a file: the CLI passes a closure over its path).
+    pub fn read(
+        path: impl Into<String>,
+        read: impl Fn() -> Result<Vec<u8>, String> + Send + Sync + 'static,
+    ) -> Input {
+        Input {
+            path: path.into(),
+            content: Content::Read(std::sync::Arc::new(read)),
         }
     }
 }
@@ -90,6 +125,8 @@ pub struct Timings {
     pub rules: Vec<(&'static str, Duration)>,
     pub suppress: Duration,
     pub sort: Duration,
+    /// Reading back the texts of files with findings.
+    pub restore: Duration,
 }
 
 impl Timings {
@@ -114,6 +151,7 @@ impl Timings {
         }
         row("suppress", self.suppress);
         row("sort", self.sort);
+        row("read back texts", self.restore);
         for (name, d) in extra {
             row(name, *d);
         }
@@ -187,7 +225,8 @@ struct Loaded {
 }
 
 /// `validate`: run Istio's validation of each resource (the schema rules read its findings).
-fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded {
+/// `unload`: drop the text of a file read through a [`ReadFn`] once it is modelled.
+fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bool) -> Loaded {
     let unreadable = |path: String, msg: String| {
         let file = SourceFile::new(path, "");
         Loaded {
@@ -200,7 +239,11 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded 
             times: LoadTimes::default(),
         }
     };
-    let bytes = match input.content {
+    let (content, read) = match input.content {
+        Content::Bytes(b) => (b, None),
+        Content::Read(f) => (f(), Some(f)),
+    };
+    let bytes = match content {
         Ok(b) => b,
         Err(e) => return unreadable(input.path, format!("cannot read file: {e}")),
     };
@@ -229,7 +272,7 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded 
             "file contains NUL bytes; it looks binary and was skipped".to_string(),
         );
     }
-    let text = match String::from_utf8(bytes) {
+    let text = match crate::source::decode(bytes) {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -254,10 +297,6 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded 
             };
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
     let mut times = LoadTimes::default();
     let mut directives_out = Vec::new();
     let t = now(opts.timings);
@@ -291,7 +330,10 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool) -> Loaded 
     }
     times.directives = since(t);
     let t = now(opts.timings);
-    let file = SourceFile::new(input.path, text);
+    let file = match read {
+        Some(read) if unload => SourceFile::unloaded(input.path, &text, read),
+        _ => SourceFile::new(input.path, text),
+    };
     times.source = since(t);
     Loaded {
         file,
@@ -308,7 +350,7 @@ pub fn load(inputs: Vec<Input>, opts: &Options) -> (SourceDb, Vec<Resource>, Vec
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(i, input)| load_one(FileId(i as u32), input, opts, false))
+        .map(|(i, input)| load_one(FileId(i as u32), input, opts, false, false))
         .collect();
     let mut sources = SourceDb::new();
     let mut resources = Vec::new();
@@ -329,7 +371,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(i, input)| load_one(FileId(i as u32), input, opts, true))
+        .map(|(i, input)| load_one(FileId(i as u32), input, opts, true, true))
         .collect();
     let mut sources = SourceDb::new();
     // sized up front: growing a vector of ~10 000 resources by doubling would hold two copies
@@ -376,15 +418,56 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let t = now(opts.timings);
     sort_diagnostics(&mut diagnostics, &sources);
     timings.sort = since(t);
+    // the model is no longer needed: free it before the texts are read back
+    let resource_count = resources.len();
+    drop(index);
+    drop(resources);
+    let t = now(opts.timings);
+    restore_sources(&mut sources, &mut diagnostics, &enabled);
+    timings.restore = since(t);
     let files = sources.len();
-    let resources = resources.len();
     Report {
         sources,
         diagnostics,
         files,
-        resources,
+        resources: resource_count,
         timings,
     }
+}
+
+/// Reads back the texts of the files that findings point into. A file that changed since it
+/// was checked gets a finding of its own (its findings may point at the wrong lines).
+fn restore_sources(
+    sources: &mut SourceDb,
+    diagnostics: &mut Vec<Diagnostic>,
+    enabled: &HashSet<&'static str>,
+) {
+    let wanted: HashSet<FileId> = diagnostics
+        .iter()
+        .flat_map(|d| d.primary.iter().chain(&d.related).map(|l| l.span.file))
+        .filter(|f| (f.0 as usize) < sources.len() && sources.get(*f).is_unloaded())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let failed = sources.restore(&wanted);
+    if failed.is_empty() || !enabled.contains(rules::meta::UNREADABLE_INPUT.name) {
+        return;
+    }
+    for (file, why) in failed {
+        diagnostics.push(
+            Diagnostic::new(
+                &rules::meta::UNREADABLE_INPUT,
+                format!(
+                    "file `{}` was read again to show its findings, but {why}; the positions of its findings may be wrong",
+                    sources.get(file).path
+                ),
+            )
+            .at(Span::new(file, 0, 0), "")
+            .help("run meshlint again when no other program is writing the file"),
+        );
+    }
+    sort_diagnostics(diagnostics, sources);
 }
 
 /// Sorts by file path (then file id), position, code, rule and message; a stable sort, so equal

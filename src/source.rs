@@ -127,13 +127,65 @@ fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// Reads one input's bytes. The CLI gives one per file on disk; the loader calls it to read the
+/// file and, for files whose text was not kept, [`SourceDb::restore`] calls it again.
+pub type ReadFn = Arc<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync>;
+
+/// How to get back a text that was dropped after loading, and what it must be.
+struct Reload {
+    read: ReadFn,
+    len: usize,
+    hash: u64,
+}
+
+/// A fast non-cryptographic hash of a text, to notice a file that changed between the read that
+/// checked it and the read that shows its findings.
+pub fn fingerprint(text: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = bytes.len() as u64;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = mix(h, u64::from_le_bytes(w));
+    }
+    let mut w = [0u8; 8];
+    w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(h, u64::from_le_bytes(w))
+}
+
+/// Decodes a file's bytes as the loader does: UTF-8, a byte order mark dropped.
+pub fn decode(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    let text = String::from_utf8(bytes)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// A loaded file: its path as given, its text and a line index (built on first use: only the
 /// renderers need it, and only for files with findings).
-#[derive(Debug)]
+///
+/// The text of a file read through a [`ReadFn`] may be dropped once the file is modelled
+/// ([`SourceFile::unloaded`]): a large run then never holds all texts and the whole model at
+/// the same time. [`SourceDb::restore`] reads back the files that findings point into.
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
     lines: std::sync::OnceLock<LineIndex>,
+    reload: Option<Reload>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("text", &self.text)
+            .field("unloaded", &self.reload.is_some())
+            .finish()
+    }
 }
 
 impl SourceFile {
@@ -142,6 +194,47 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             lines: std::sync::OnceLock::new(),
+            reload: None,
+        }
+    }
+
+    /// A file whose text (`text`, as loaded) is not kept: `read` gets it back.
+    pub fn unloaded(path: impl Into<String>, text: &str, read: ReadFn) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: Arc::from(""),
+            lines: std::sync::OnceLock::new(),
+            reload: Some(Reload {
+                read,
+                len: text.len(),
+                hash: fingerprint(text),
+            }),
+        }
+    }
+
+    /// Whether the text was dropped and not read back yet.
+    pub fn is_unloaded(&self) -> bool {
+        self.reload.is_some()
+    }
+
+    /// Reads back a dropped text. An error says why the text shown is not the one checked (the
+    /// file changed or cannot be read any more): the new text, if any, is kept anyway.
+    fn restore(&mut self) -> Result<(), String> {
+        let Some(reload) = self.reload.take() else {
+            return Ok(());
+        };
+        let text =
+            (reload.read)().and_then(|b| decode(b).map_err(|_| "it is not UTF-8 now".into()));
+        match text {
+            Ok(t) if t.len() == reload.len && fingerprint(&t) == reload.hash => {
+                self.text = t.into();
+                Ok(())
+            }
+            Ok(t) => {
+                self.text = t.into();
+                Err("it changed".to_string())
+            }
+            Err(e) => Err(format!("it cannot be read again: {e}")),
         }
     }
 
@@ -188,6 +281,18 @@ impl SourceDb {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Reads back the dropped texts of `files` (in parallel). Returns the files whose text
+    /// could not be read back as it was checked, with the reason.
+    pub fn restore(&mut self, files: &std::collections::HashSet<FileId>) -> Vec<(FileId, String)> {
+        use rayon::prelude::*;
+        self.files
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, f)| f.reload.is_some() && files.contains(&FileId(*i as u32)))
+            .filter_map(|(i, f)| f.restore().err().map(|e| (FileId(i as u32), e)))
+            .collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -203,10 +203,7 @@ fn binary_junk() {
             (x >> 16) as u8
         })
         .collect();
-    let (r, t) = run(vec![Input {
-        path: "junk.yaml".into(),
-        content: Ok(bytes),
-    }]);
+    let (r, t) = run(vec![Input::bytes("junk.yaml", Ok(bytes))]);
     eprintln!("binary junk: {t:?}, {:?}", codes(&r));
     assert_eq!(codes(&r), vec!["ML006"]);
 }
@@ -232,10 +229,7 @@ fn invalid_utf8() {
     let mut bytes = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf".to_vec();
     bytes.extend([0xC3, 0x28, b'\n']);
     let (r, _) = run(vec![
-        Input {
-            path: "latin1.yaml".into(),
-            content: Ok(bytes),
-        },
+        Input::bytes("latin1.yaml", Ok(bytes)),
         Input::text(
             "good.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n",
@@ -253,10 +247,10 @@ fn invalid_utf8() {
 
 #[test]
 fn io_error_is_reported() {
-    let (r, _) = run(vec![Input {
-        path: "gone.yaml".into(),
-        content: Err("permission denied".into()),
-    }]);
+    let (r, _) = run(vec![Input::bytes(
+        "gone.yaml",
+        Err("permission denied".into()),
+    )]);
     assert_eq!(codes(&r), vec!["ML006"]);
     assert!(r.diagnostics[0].message.contains("permission denied"));
 }
@@ -365,13 +359,7 @@ fn file_over_the_size_limit() {
         max_file_bytes: 10,
         ..Options::default()
     };
-    let (r, _) = run_with(
-        vec![Input {
-            path: "b.yaml".into(),
-            content: Ok(vec![0; 64]),
-        }],
-        opts,
-    );
+    let (r, _) = run_with(vec![Input::bytes("b.yaml", Ok(vec![0; 64]))], opts);
     assert_eq!(codes(&r), vec!["ML005"]);
 }
 

@@ -186,10 +186,7 @@ fn mutated_testdata_never_panics() {
                 let b = rng.below(texts.len() as u64) as usize;
                 let bytes = mutate(&mut rng, &texts[a], &texts[b]);
                 let ext = if rng.pct(5) { "json" } else { "yaml" };
-                Input {
-                    path: format!("m{round}-{k}.{ext}"),
-                    content: Ok(bytes),
-                }
+                Input::bytes(format!("m{round}-{k}.{ext}"), Ok(bytes))
             })
             .collect();
         let t = Instant::now();

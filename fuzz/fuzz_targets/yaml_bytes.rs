@@ -11,10 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let inputs: Vec<Input> = data
         .splitn(2, |&b| b == 0xff)
         .enumerate()
-        .map(|(i, part)| Input {
-            path: format!("f{i}.yaml"),
-            content: Ok(part.to_vec()),
-        })
+        .map(|(i, part)| Input::bytes(format!("f{i}.yaml"), Ok(part.to_vec())))
         .collect();
     let report = analyze(inputs, &Options::default());
     let _ = render(&report, Format::Json, &RenderOptions::default());

@@ -190,35 +190,30 @@ pub fn discover_with(
         ));
     }
     *progress = Progress::new(found.len());
-    let total = found.len();
-    let mut inputs = Vec::with_capacity(total);
-    for (i, f) in found.into_iter().enumerate() {
-        if progress.enabled() && i % 250 == 0 {
-            progress.status(&format!("meshlint: reading files {i}/{total}"));
-        }
-        inputs.push(match f {
-            Found::File(shown, path) => Input {
-                path: shown,
-                content: std::fs::read(&path).map_err(|e| e.to_string()),
-            },
+    let inputs = found
+        .into_iter()
+        .map(|f| match f {
+            Found::File(shown, path) => read_file(shown, path),
             Found::Stdin => {
                 let mut buf = Vec::new();
                 let content = std::io::stdin()
                     .read_to_end(&mut buf)
                     .map(|_| buf)
                     .map_err(|e| e.to_string());
-                Input {
-                    path: "<stdin>".to_string(),
-                    content,
-                }
+                Input::bytes("<stdin>", content)
             }
-            Found::Error(path, e) => Input {
-                path,
-                content: Err(e),
-            },
-        });
-    }
+            Found::Error(path, e) => Input::bytes(path, Err(e)),
+        })
+        .collect();
     Ok(inputs)
+}
+
+/// A file read by the loader when it gets to it (in parallel with the others), and read again
+/// if findings point into it.
+fn read_file(shown: String, path: PathBuf) -> Input {
+    Input::read(shown, move || {
+        std::fs::read(&path).map_err(|e| e.to_string())
+    })
 }
 
 /// Everything `check` runs with, after merging flags, the configuration file and defaults.
@@ -620,10 +615,7 @@ pub fn run(args: CheckArgs) -> i32 {
                 .unwrap_or(false)
         });
         if !covered && is_manifest(p) {
-            inputs.push(Input {
-                path: f.clone(),
-                content: std::fs::read(p).map_err(|e| e.to_string()),
-            });
+            inputs.push(read_file(f.clone(), p.to_path_buf()));
         }
         only.push(canon);
     }

@@ -124,14 +124,15 @@ pub fn run(args: TestArgs) -> i32 {
     };
     let mut manifests: Vec<Input> = Vec::new();
     let mut cases = Vec::new();
-    for i in inputs {
+    for mut i in inputs {
+        let path = i.path.clone();
         let text = i
-            .content
+            .bytes_now()
             .as_ref()
             .ok()
             .and_then(|b| std::str::from_utf8(b).ok());
         match text {
-            Some(t) if is_case_file(t) => match parse_cases(&i.path, t) {
+            Some(t) if is_case_file(t) => match parse_cases(&path, t) {
                 Ok(c) => cases.extend(c),
                 Err(e) => {
                     eprintln!("meshlint: {e}");

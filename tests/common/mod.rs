@@ -59,10 +59,7 @@ pub fn fixture_inputs(path: &Path) -> Vec<Input> {
                 .unwrap_or(&f)
                 .display()
                 .to_string();
-            Input {
-                path: shown,
-                content: Ok(std::fs::read(&f).unwrap()),
-            }
+            Input::bytes(shown, Ok(std::fs::read(&f).unwrap()))
         })
         .collect()
 }
