@@ -2,7 +2,7 @@
 //! about, a primary label, related labels (possibly in other files) and a help line. Rendering is
 //! done elsewhere (`render`).
 
-use crate::source::Span;
+use crate::source::{Span, Str};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -84,17 +84,17 @@ pub struct RuleMeta {
 /// The Kubernetes object a diagnostic is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectRef {
-    pub kind: String,
-    pub namespace: Option<String>,
-    pub name: String,
+    pub kind: Str,
+    pub namespace: Option<Str>,
+    pub name: Str,
 }
 
 impl ObjectRef {
     pub fn new(kind: &str, namespace: Option<&str>, name: &str) -> ObjectRef {
         ObjectRef {
-            kind: kind.to_string(),
-            namespace: namespace.map(str::to_string),
-            name: name.to_string(),
+            kind: Str::from(kind),
+            namespace: namespace.map(Str::from),
+            name: Str::from(name),
         }
     }
 
@@ -102,7 +102,7 @@ impl ObjectRef {
     pub fn qualified_name(&self) -> String {
         match &self.namespace {
             Some(ns) => format!("{ns}/{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }

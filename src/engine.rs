@@ -402,9 +402,12 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
             let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
+            cx.diagnostics.shrink_to_fit();
             (name, since(t), cx.diagnostics)
         })
         .collect();
+    // one exact allocation for all findings (growing by doubling would hold up to twice them)
+    diagnostics.reserve_exact(found.iter().map(|f| f.2.len()).sum());
     for (name, d, found) in found {
         if opts.timings {
             timings.rules.push((name, d));

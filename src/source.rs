@@ -47,6 +47,10 @@ impl Span {
     }
 }
 
+/// The model's strings: up to 24 bytes (most names, namespaces, label keys and values) are
+/// stored inline, without an allocation of their own.
+pub type Str = compact_str::CompactString;
+
 /// A value together with the span of the YAML node it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -61,6 +65,12 @@ impl<T> Spanned<T> {
 }
 
 impl Spanned<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+impl Spanned<Str> {
     pub fn as_str(&self) -> &str {
         &self.value
     }

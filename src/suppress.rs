@@ -433,7 +433,7 @@ pub fn apply_annotations(diags: &mut Vec<Diagnostic>, resources: &[Resource]) {
         .iter()
         .filter_map(|r| {
             r.annotation("galley.istio.io/analyze-suppress")
-                .map(|a| (r.object_ref(), a.value.clone()))
+                .map(|a| (r.object_ref(), a.value.to_string()))
         })
         .collect();
     if suppressed.is_empty() {

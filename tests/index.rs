@@ -192,8 +192,8 @@ spec:
             .iter()
             .map(|(k, v)| {
                 (
-                    meshlint::source::Spanned::new(k.to_string(), sp),
-                    meshlint::source::Spanned::new(v.to_string(), sp),
+                    meshlint::source::Spanned::new(meshlint::source::Str::from(*k), sp),
+                    meshlint::source::Spanned::new(meshlint::source::Str::from(*v), sp),
                 )
             })
             .collect::<Vec<_>>()

@@ -133,9 +133,9 @@ impl RefGraph {
                             kind,
                             span: h.span,
                             rule,
-                            subset: d.subset.as_ref().map(|s| s.value.clone()),
+                            subset: d.subset.as_ref().map(|s| s.value.to_string()),
                             weight,
-                            host: Some(h.value.clone()),
+                            host: Some(h.value.to_string()),
                         };
                         if targets.is_empty() {
                             g.edge_detail(

@@ -206,7 +206,7 @@ impl<'r> Index<'r> {
             let export: Vec<String> = if dr.workload_selector.is_some() {
                 vec![".".to_string()]
             } else {
-                dr.export_to.iter().map(|e| e.value.clone()).collect()
+                dr.export_to.iter().map(|e| e.value.to_string()).collect()
             };
             let has = |x: &str| export.iter().any(|e| e == x);
             if export.is_empty() || has("*") || has(".") || has(ns) {

@@ -1,7 +1,7 @@
 //! EnvoyFilter (networking.istio.io): the parts of `configPatches` the analysis reads.
 
 use super::reader::Cx;
-use crate::source::{Span, Spanned};
+use crate::source::{Span, Spanned, Str};
 use crate::yaml::Value;
 
 const EF_FIELDS: &[&str] = &[
@@ -33,16 +33,16 @@ pub struct EnvoyFilter {
 pub struct ConfigPatch {
     pub span: Span,
     pub index: usize,
-    pub apply_to: Option<Spanned<String>>,
+    pub apply_to: Option<Spanned<Str>>,
     /// `None` when `patch` is absent or null.
-    pub operation: Option<Spanned<String>>,
+    pub operation: Option<Spanned<Str>>,
     /// Whether `patch` is set at all.
     pub has_patch: bool,
     /// `match.proxy.proxyVersion`.
-    pub proxy_version: Option<Spanned<String>>,
+    pub proxy_version: Option<Spanned<Str>>,
     /// The filter the patch is about: `patch.value.name`, else
     /// `match.listener.filterChain.filter.name` (only when `patch.value` is set).
-    pub filter_name: Option<Spanned<String>>,
+    pub filter_name: Option<Spanned<Str>>,
 }
 
 pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter {
@@ -96,7 +96,7 @@ pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter
                 filter_name = match value.get("name") {
                     Some(n) => n
                         .scalar()
-                        .map(|(s, _)| Spanned::new(s.to_string(), n.span())),
+                        .map(|(s, _)| Spanned::new(Str::from(s), n.span())),
                     None => chain_filter_name,
                 };
             }

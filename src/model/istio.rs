@@ -2,7 +2,7 @@
 
 use super::reader::{Cx, Obj};
 use super::Duration;
-use crate::source::{Span, Spanned};
+use crate::source::{Span, Spanned, Str};
 use crate::yaml::Value;
 
 // ---------------------------------------------------------------------------------------------
@@ -143,14 +143,14 @@ const EGRESS_FIELDS: &[&str] = &["port", "bind", "captureMode", "hosts"];
 
 #[derive(Debug, Clone, Default)]
 pub struct VirtualService {
-    pub hosts: Vec<Spanned<String>>,
-    pub gateways: Vec<Spanned<String>>,
+    pub hosts: Vec<Spanned<Str>>,
+    pub gateways: Vec<Spanned<Str>>,
     /// Span of the `gateways` key (or `None` when absent: bound to `mesh`).
     pub gateways_key: Option<Span>,
     pub http: Vec<HttpRoute>,
     pub tcp: Vec<L4Route>,
     pub tls: Vec<L4Route>,
-    pub export_to: Vec<Spanned<String>>,
+    pub export_to: Vec<Spanned<Str>>,
     /// The whole spec, for `schema.ValidationAnalyzer` checks.
     pub tree: super::spec_tree::Tree,
 }
@@ -159,7 +159,7 @@ pub struct VirtualService {
 pub struct HttpRoute {
     pub span: Span,
     pub index: usize,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Str>>,
     /// `None` when the rule has no `match` (a catch-all).
     pub matches: Option<Vec<HttpMatch>>,
     /// Span of the `match` key.
@@ -215,8 +215,8 @@ pub struct DirectResponse {
 #[derive(Debug, Clone)]
 pub struct Delegate {
     pub span: Span,
-    pub name: Option<Spanned<String>>,
-    pub namespace: Option<Spanned<String>>,
+    pub name: Option<Spanned<Str>>,
+    pub namespace: Option<Spanned<Str>>,
 }
 
 /// `HTTPRewrite`.
@@ -252,22 +252,22 @@ impl HeaderOps {
 pub struct HttpMatch {
     pub span: Span,
     pub index: usize,
-    pub name: Option<Spanned<String>>,
-    /// The match without `name` as Go's `encoding/json` writes it, zero-valued fields left out
-    /// (Istio's duplicate-match key; see [`json_key`]).
-    pub canonical: String,
+    pub name: Option<Spanned<Str>>,
+    /// Istio's duplicate-match key: the match without `name` as Go's `encoding/json` writes it
+    /// (see [`json_key`]).
+    pub canonical: MatchKey,
     pub uri: Option<StringMatch>,
     /// Rarely written, so boxed (a match is one of the most numerous model structs).
     pub scheme: Option<Box<StringMatch>>,
     pub method: Option<Box<StringMatch>>,
     pub authority: Option<Box<StringMatch>>,
-    pub headers: Vec<(Spanned<String>, Option<StringMatch>)>,
-    pub without_headers: Vec<(Spanned<String>, Option<StringMatch>)>,
-    pub query_params: Vec<(Spanned<String>, Option<StringMatch>)>,
+    pub headers: Vec<(Spanned<Str>, Option<StringMatch>)>,
+    pub without_headers: Vec<(Spanned<Str>, Option<StringMatch>)>,
+    pub query_params: Vec<(Spanned<Str>, Option<StringMatch>)>,
     pub port: Option<Spanned<i64>>,
-    pub source_labels: Vec<(Spanned<String>, Spanned<String>)>,
-    pub gateways: Vec<Spanned<String>>,
-    pub source_namespace: Option<Spanned<String>>,
+    pub source_labels: Vec<(Spanned<Str>, Spanned<Str>)>,
+    pub gateways: Vec<Spanned<Str>>,
+    pub source_namespace: Option<Spanned<Str>>,
     pub ignore_uri_case: bool,
 }
 
@@ -282,7 +282,7 @@ pub enum MatchKind {
 pub struct StringMatch {
     pub span: Span,
     pub kind: MatchKind,
-    pub value: Spanned<String>,
+    pub value: Spanned<Str>,
     /// The match type was written with a null value (`exact:`); Istio reads that as unset.
     pub null: bool,
 }
@@ -301,8 +301,8 @@ pub struct RouteDestination {
 #[derive(Debug, Clone)]
 pub struct Destination {
     pub span: Span,
-    pub host: Option<Spanned<String>>,
-    pub subset: Option<Spanned<String>>,
+    pub host: Option<Spanned<Str>>,
+    pub subset: Option<Spanned<Str>>,
     pub port: Option<Spanned<i64>>,
 }
 
@@ -311,7 +311,7 @@ pub struct Retries {
     pub span: Span,
     pub attempts: Option<Spanned<i64>>,
     pub per_try_timeout: Option<Spanned<Duration>>,
-    pub retry_on: Option<Spanned<String>>,
+    pub retry_on: Option<Spanned<Str>>,
     pub backoff: Option<Spanned<Duration>>,
     /// Span of `retryRemoteLocalities` when it is set.
     pub retry_remote_localities: Option<Span>,
@@ -344,17 +344,17 @@ pub struct L4Route {
 pub struct L4Match {
     pub span: Span,
     /// The duplicate-match key, as for [`HttpMatch::canonical`].
-    pub canonical: String,
-    pub gateways: Vec<Spanned<String>>,
+    pub canonical: MatchKey,
+    pub gateways: Vec<Spanned<Str>>,
     pub port: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct DestinationRule {
-    pub host: Option<Spanned<String>>,
+    pub host: Option<Spanned<Str>>,
     pub subsets: Vec<Subset>,
-    pub export_to: Vec<Spanned<String>>,
-    pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
+    pub export_to: Vec<Spanned<Str>>,
+    pub workload_selector: Option<Vec<(Spanned<Str>, Spanned<Str>)>>,
     pub has_outlier_detection: bool,
     pub has_connection_pool: bool,
     /// `trafficPolicy.tls`.
@@ -366,7 +366,7 @@ pub struct DestinationRule {
     /// `trafficPolicy.outlierDetection`.
     pub outlier: Option<Box<OutlierDetection>>,
     /// `trafficPolicy.tls.mode`.
-    pub tls_mode: Option<Spanned<String>>,
+    pub tls_mode: Option<Spanned<Str>>,
     /// The whole spec, for `schema.ValidationAnalyzer` checks.
     pub tree: super::spec_tree::Tree,
 }
@@ -386,8 +386,8 @@ pub struct OutlierDetection {
 #[derive(Debug, Clone)]
 pub struct Subset {
     pub span: Span,
-    pub name: Option<Spanned<String>>,
-    pub labels: Vec<(Spanned<String>, Spanned<String>)>,
+    pub name: Option<Spanned<Str>>,
+    pub labels: Vec<(Spanned<Str>, Spanned<Str>)>,
     pub traffic_policy: Option<TrafficPolicy>,
     /// The subset's own `trafficPolicy.outlierDetection` / `connectionPool`.
     pub outlier: Option<Box<OutlierDetection>>,
@@ -408,7 +408,7 @@ pub struct TrafficPolicy {
 
 #[derive(Debug, Clone, Default)]
 pub struct Gateway {
-    pub selector: Vec<(Spanned<String>, Spanned<String>)>,
+    pub selector: Vec<(Spanned<Str>, Spanned<Str>)>,
     pub servers: Vec<Server>,
     /// The whole spec, for `schema.ValidationAnalyzer` checks.
     pub tree: super::spec_tree::Tree,
@@ -418,14 +418,14 @@ pub struct Gateway {
 pub struct Server {
     pub span: Span,
     pub port_number: Option<Spanned<i64>>,
-    pub port_protocol: Option<Spanned<String>>,
-    pub bind: Option<Spanned<String>>,
-    pub hosts: Vec<Spanned<String>>,
-    pub tls_mode: Option<Spanned<String>>,
-    pub credential_name: Option<Spanned<String>>,
+    pub port_protocol: Option<Spanned<Str>>,
+    pub bind: Option<Spanned<Str>>,
+    pub hosts: Vec<Spanned<Str>>,
+    pub tls_mode: Option<Spanned<Str>>,
+    pub credential_name: Option<Spanned<Str>>,
     /// `tls.serverCertificate` and `tls.privateKey` (file paths on the gateway).
-    pub server_certificate: Option<Spanned<String>>,
-    pub private_key: Option<Spanned<String>>,
+    pub server_certificate: Option<Spanned<Str>>,
+    pub private_key: Option<Spanned<Str>>,
     /// Span of the `tls` block, when written.
     pub tls_span: Option<Span>,
     /// `tls.serverCertificate`/`privateKey` files or `credentialNames` are set.
@@ -434,14 +434,14 @@ pub struct Server {
 
 #[derive(Debug, Clone, Default)]
 pub struct ServiceEntry {
-    pub hosts: Vec<Spanned<String>>,
+    pub hosts: Vec<Spanned<Str>>,
     pub ports: Vec<SePort>,
-    pub export_to: Vec<Spanned<String>>,
-    pub resolution: Option<Spanned<String>>,
-    pub location: Option<Spanned<String>>,
+    pub export_to: Vec<Spanned<Str>>,
+    pub resolution: Option<Spanned<Str>>,
+    pub location: Option<Spanned<Str>>,
     /// `addresses` (VIPs); `None` when the field is absent.
-    pub addresses: Option<Vec<Spanned<String>>>,
-    pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
+    pub addresses: Option<Vec<Spanned<Str>>>,
+    pub workload_selector: Option<Vec<(Spanned<Str>, Spanned<Str>)>>,
     /// `status.addresses` is set (istiod allocated addresses).
     pub status_addresses: bool,
     /// The whole spec, for validation.
@@ -452,14 +452,14 @@ pub struct ServiceEntry {
 pub struct SePort {
     pub number: Option<Spanned<i64>>,
     pub target_port: Option<Spanned<i64>>,
-    pub protocol: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<Str>>,
+    pub name: Option<Spanned<Str>>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Sidecar {
-    pub workload_selector: Option<Vec<(Spanned<String>, Spanned<String>)>>,
-    pub egress_hosts: Vec<Spanned<String>>,
+    pub workload_selector: Option<Vec<(Spanned<Str>, Spanned<Str>)>>,
+    pub egress_hosts: Vec<Spanned<Str>>,
     /// The span of `outboundTrafficPolicy.egressProxy` (ignored by Istio) when set.
     pub egress_proxy: Option<Span>,
     /// The whole spec, for validation.
@@ -589,8 +589,8 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
     })
 }
 
-fn plain(s: Option<Spanned<String>>) -> Option<String> {
-    s.map(|s| s.value)
+fn plain(s: Option<Spanned<Str>>) -> Option<String> {
+    s.map(|s| s.value.into())
 }
 
 fn read_redirect<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> (Option<Span>, Option<Redirect>) {
@@ -674,8 +674,10 @@ fn read_headers<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Option<HeaderOps> 
         let Some(mut ho) = cx.obj(v, "header operations", &["set", "add", "remove"]) else {
             return HeaderOp::default();
         };
-        let pairs = |m: Vec<(Spanned<String>, Spanned<String>)>| {
-            m.into_iter().map(|(k, v)| (k.value, v.value)).collect()
+        let pairs = |m: Vec<(Spanned<Str>, Spanned<Str>)>| {
+            m.into_iter()
+                .map(|(k, v)| (k.value.into(), v.value.into()))
+                .collect()
         };
         let h = HeaderOp {
             set: pairs(cx.string_map(ho.take("set"), "set")),
@@ -683,7 +685,7 @@ fn read_headers<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Option<HeaderOps> 
             remove: cx
                 .string_list(ho.take("remove"), "remove")
                 .into_iter()
-                .map(|s| s.value)
+                .map(|s| s.value.into())
                 .collect(),
         };
         cx.finish(ho);
@@ -749,7 +751,7 @@ fn string_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, what: &str) -> Option<StringM
                 out = Some(StringMatch {
                     span: v.span(),
                     kind,
-                    value: Spanned::new(String::new(), span),
+                    value: Spanned::new(Str::default(), span),
                     null: true,
                 });
                 break;
@@ -764,7 +766,7 @@ fn match_map<'a>(
     cx: &mut Cx<'a>,
     v: Option<Value<'a>>,
     what: &str,
-) -> Vec<(Spanned<String>, Option<StringMatch>)> {
+) -> Vec<(Spanned<Str>, Option<StringMatch>)> {
     let Some(v) = v else { return Vec::new() };
     if !v.is_map() {
         cx.invalid_type(v, what, "a mapping");
@@ -781,7 +783,7 @@ fn match_map<'a>(
         } else {
             string_match(cx, val, what)
         };
-        out.push((Spanned::new(key.to_string(), k.span()), m));
+        out.push((Spanned::new(Str::from(key), k.span()), m));
     }
     out
 }
@@ -811,7 +813,7 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
         span: v.span(),
         index,
         name,
-        canonical: json_key(&cx.canonical(v, &["name"])),
+        canonical: MatchKey::of(&json_key(&cx.canonical(v, &["name"]))),
         uri,
         scheme: scheme.map(Box::new),
         method: method.map(Box::new),
@@ -986,7 +988,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                 cx.finish(mo);
                 Some(L4Match {
                     span: m.span(),
-                    canonical: json_key(&cx.canonical(m, &[])),
+                    canonical: MatchKey::of(&json_key(&cx.canonical(m, &[]))),
                     gateways,
                     port,
                 })
@@ -1092,7 +1094,7 @@ fn outlier_detection<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Option<Box<OutlierDet
 fn workload_selector<'a>(
     cx: &mut Cx<'a>,
     v: Option<Value<'a>>,
-) -> Option<Vec<(Spanned<String>, Spanned<String>)>> {
+) -> Option<Vec<(Spanned<Str>, Spanned<Str>)>> {
     let mut o = cx.obj(v, "workload selector", WORKLOAD_SELECTOR_FIELDS)?;
     let mut labels = cx.string_map(o.take("matchLabels"), "matchLabels");
     labels.extend(cx.string_map(o.take("labels"), "labels"));
@@ -1270,7 +1272,7 @@ pub struct RouteRef<'a> {
     /// `http[0]`, `tcp[1]`, `tls[0]`.
     pub path: String,
     /// The HTTP rule's `name`, if any.
-    pub name: Option<&'a Spanned<String>>,
+    pub name: Option<&'a Spanned<Str>>,
     /// Span of the `route` key (HTTP rules).
     pub route_key: Option<Span>,
     pub destinations: &'a [RouteDestination],
@@ -1295,6 +1297,25 @@ impl VirtualService {
             }));
         }
         out
+    }
+}
+
+/// A match's duplicate key ([`json_key`]) as a 128-bit hash: matches are duplicates when their
+/// keys are equal. Two different keys collide with a probability of about 2^-128 per pair, so
+/// the text (tens of bytes per match) is not kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MatchKey(u128);
+
+impl MatchKey {
+    pub fn of(key: &str) -> MatchKey {
+        use std::hash::{Hash, Hasher};
+        let half = |seed: u8| {
+            let mut h = std::hash::DefaultHasher::new();
+            seed.hash(&mut h);
+            key.hash(&mut h);
+            h.finish()
+        };
+        MatchKey((u128::from(half(1)) << 64) | u128::from(half(2)))
     }
 }
 

@@ -4,25 +4,25 @@
 
 use super::reader::Cx;
 use super::Labels;
-use crate::source::Spanned;
+use crate::source::{Spanned, Str};
 use crate::yaml::Value;
 
 #[derive(Debug, Clone, Default)]
 pub struct Service {
     pub selector: Labels,
     pub ports: Vec<ServicePort>,
-    pub type_: Option<Spanned<String>>,
-    pub external_name: Option<Spanned<String>>,
+    pub type_: Option<Spanned<Str>>,
+    pub external_name: Option<Spanned<Str>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ServicePort {
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Str>>,
     pub port: Option<Spanned<i64>>,
     /// A number or a named container port.
-    pub target_port: Option<Spanned<String>>,
-    pub protocol: Option<Spanned<String>>,
-    pub app_protocol: Option<Spanned<String>>,
+    pub target_port: Option<Spanned<Str>>,
+    pub protocol: Option<Spanned<Str>>,
+    pub app_protocol: Option<Spanned<Str>>,
 }
 
 /// A Pod or a pod template of a controller.
@@ -57,7 +57,7 @@ pub fn service<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Service {
         }
         let target_port = p.get("targetPort").and_then(|t| {
             t.scalar()
-                .map(|(v, _)| Spanned::new(v.to_string(), t.span()))
+                .map(|(v, _)| Spanned::new(Str::from(v), t.span()))
         });
         s.ports.push(ServicePort {
             name: cx.string(p.get("name"), "name"),
@@ -152,7 +152,7 @@ pub fn pod_template<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Option<Work
 }
 
 /// Listener hostnames of a Gateway API Gateway (`None`: a listener without hostname, all hosts).
-pub fn kube_gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Vec<Option<Spanned<String>>> {
+pub fn kube_gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Vec<Option<Spanned<Str>>> {
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return Vec::new();
     };

@@ -12,11 +12,11 @@ pub mod workload_entry;
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
-use crate::source::{FileId, Span, Spanned};
+use crate::source::{FileId, Span, Spanned, Str};
 use crate::yaml::{Document, Value};
 use reader::Cx;
 
-pub type Labels = Vec<(Spanned<String>, Spanned<String>)>;
+pub type Labels = Vec<(Spanned<Str>, Spanned<Str>)>;
 
 /// Options that change how documents are read.
 #[derive(Debug, Clone)]
@@ -112,7 +112,7 @@ pub enum Spec {
     Service(k8s::Service),
     Namespace,
     /// A Gateway API `Gateway` (gateway.networking.k8s.io): its listener hostnames.
-    KubeGateway(Vec<Option<Spanned<String>>>),
+    KubeGateway(Vec<Option<Spanned<Str>>>),
     /// A Pod, or a controller's pod template (Deployment, StatefulSet, ...).
     Workload(k8s::Workload),
     /// A kind meshlint does not model; counted only.
@@ -165,12 +165,12 @@ impl Spec {
 #[derive(Debug, Clone)]
 pub struct Resource {
     pub file: FileId,
-    pub api_version: String,
-    pub kind: String,
-    pub name: String,
+    pub api_version: Str,
+    pub kind: Str,
+    pub name: Str,
     pub name_span: Span,
     /// The effective namespace (the default one when not written).
-    pub namespace: String,
+    pub namespace: Str,
     pub namespace_written: bool,
     pub cluster_scoped: bool,
     pub labels: Labels,
@@ -201,7 +201,7 @@ impl Resource {
             .unwrap_or("")
     }
 
-    pub fn annotation(&self, key: &str) -> Option<&Spanned<String>> {
+    pub fn annotation(&self, key: &str) -> Option<&Spanned<Str>> {
         self.annotations
             .iter()
             .find(|(k, _)| k.value == key)
@@ -247,8 +247,8 @@ fn read_object<'a>(
     }
     let kind_v = v.get("kind");
     let api_v = v.get("apiVersion");
-    let kind = kind_v.and_then(|k| k.scalar()).map(|s| s.0.to_string());
-    let api_version = api_v.and_then(|k| k.scalar()).map(|s| s.0.to_string());
+    let kind = kind_v.and_then(|k| k.scalar()).map(|s| Str::from(s.0));
+    let api_version = api_v.and_then(|k| k.scalar()).map(|s| Str::from(s.0));
     let (Some(kind), Some(api_version)) = (kind.clone(), api_version.clone()) else {
         let missing = match (kind, api_version) {
             (None, None) => "`apiVersion` and `kind`",
@@ -322,8 +322,8 @@ fn read_object<'a>(
     );
     let (namespace, namespace_written) = match &ns {
         Some(ns) if !cluster_scoped => (ns.value.clone(), true),
-        _ if cluster_scoped => (String::new(), false),
-        _ => (opts.default_namespace.clone(), false),
+        _ if cluster_scoped => (Str::default(), false),
+        _ => (Str::from(opts.default_namespace.as_str()), false),
     };
     cx.resource = Some(ObjectRef::new(
         &kind,

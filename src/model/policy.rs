@@ -7,7 +7,7 @@
 
 use super::reader::Cx;
 use super::Labels;
-use crate::source::{Span, Spanned};
+use crate::source::{Span, Spanned, Str};
 use crate::yaml::Value;
 
 /// `selector.matchLabels` of a policy.
@@ -41,7 +41,7 @@ impl Attachment {
 #[derive(Debug, Clone)]
 pub struct AccessLogging {
     pub span: Span,
-    pub providers: Vec<Spanned<String>>,
+    pub providers: Vec<Spanned<Str>>,
     pub disabled: bool,
 }
 
@@ -50,13 +50,13 @@ pub struct Telemetry {
     pub attach: Attachment,
     pub access_logging: Vec<AccessLogging>,
     /// `tracing[].providers[].name`.
-    pub tracing_providers: Vec<Spanned<String>>,
+    pub tracing_providers: Vec<Spanned<Str>>,
 }
 
 /// A `rules[].from[].source` namespace entry.
 #[derive(Debug, Clone)]
 pub struct SourceNamespace {
-    pub value: Spanned<String>,
+    pub value: Spanned<Str>,
     /// From `notNamespaces`.
     pub negated: bool,
 }
@@ -70,8 +70,8 @@ pub struct AuthorizationPolicy {
 /// A CustomResourceDefinition: the group and kind it defines.
 #[derive(Debug, Clone, Default)]
 pub struct Crd {
-    pub group: Option<Spanned<String>>,
-    pub kind: Option<Spanned<String>>,
+    pub group: Option<Spanned<Str>>,
+    pub kind: Option<Spanned<Str>>,
 }
 
 fn key_span(v: Value, key: &str) -> Option<Span> {
@@ -139,7 +139,7 @@ pub fn telemetry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Telemetry {
     t
 }
 
-fn provider_names<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Vec<Spanned<String>> {
+fn provider_names<'a>(cx: &mut Cx<'a>, v: Option<Value<'a>>) -> Vec<Spanned<Str>> {
     cx.list(v, "providers")
         .into_iter()
         .filter(|p| p.is_map())

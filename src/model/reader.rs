@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{Diagnostic, ObjectRef};
 use crate::rules::meta;
-use crate::source::{Span, Spanned};
+use crate::source::{Span, Spanned, Str};
 use crate::yaml::{parse_int, scalar_type, Document, ScalarType, Value};
 
 pub struct Cx<'a> {
@@ -216,12 +216,12 @@ impl<'a> Cx<'a> {
         items
     }
 
-    pub fn string(&mut self, v: Option<Value<'a>>, what: &str) -> Option<Spanned<String>> {
+    pub fn string(&mut self, v: Option<Value<'a>>, what: &str) -> Option<Spanned<Str>> {
         let v = v?;
         match v.scalar() {
             Some((s, style)) => match scalar_type(s, style) {
                 ScalarType::Null => None,
-                ScalarType::Str => Some(Spanned::new(s.to_string(), v.span())),
+                ScalarType::Str => Some(Spanned::new(Str::from(s), v.span())),
                 _ => {
                     self.invalid_type(v, what, "a string (quote it)");
                     None
@@ -299,7 +299,7 @@ impl<'a> Cx<'a> {
         None
     }
 
-    pub fn string_list(&mut self, v: Option<Value<'a>>, what: &str) -> Vec<Spanned<String>> {
+    pub fn string_list(&mut self, v: Option<Value<'a>>, what: &str) -> Vec<Spanned<Str>> {
         self.list(v, what)
             .into_iter()
             .filter_map(|i| self.string(Some(i), what))
@@ -311,7 +311,7 @@ impl<'a> Cx<'a> {
         &mut self,
         v: Option<Value<'a>>,
         what: &str,
-    ) -> Vec<(Spanned<String>, Spanned<String>)> {
+    ) -> Vec<(Spanned<Str>, Spanned<Str>)> {
         let Some(v) = v else { return Vec::new() };
         if v.is_null() {
             return Vec::new();
@@ -326,10 +326,10 @@ impl<'a> Cx<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (k, val) in entries {
             let Some((key, _)) = k.scalar() else { continue };
-            let key = Spanned::new(key.to_string(), k.span());
+            let key = Spanned::new(Str::from(key), k.span());
             let value = match val.scalar() {
                 Some((s, style)) if scalar_type(s, style) == ScalarType::Null => {
-                    Spanned::new(String::new(), val.span())
+                    Spanned::new(Str::default(), val.span())
                 }
                 _ => match self.string(Some(val), what) {
                     Some(s) => s,

@@ -2,19 +2,19 @@
 //! written (base64 under `data`, plain text under `stringData`); [`Secret::value`] decodes.
 
 use super::reader::Cx;
-use crate::source::Spanned;
+use crate::source::{Spanned, Str};
 use crate::yaml::Value;
 
 /// A decoded Secret value (`Err` when its base64 does not decode) and the written value.
-pub type SecretValue<'a> = (Result<Vec<u8>, ()>, &'a Spanned<String>);
+pub type SecretValue<'a> = (Result<Vec<u8>, ()>, &'a Spanned<Str>);
 
 #[derive(Debug, Clone, Default)]
 pub struct Secret {
-    pub type_: Option<Spanned<String>>,
+    pub type_: Option<Spanned<Str>>,
     /// `data` entries: key and base64 value as written.
-    pub data: Vec<(Spanned<String>, Spanned<String>)>,
+    pub data: Vec<(Spanned<Str>, Spanned<Str>)>,
     /// `stringData` entries: key and plain value.
-    pub string_data: Vec<(Spanned<String>, Spanned<String>)>,
+    pub string_data: Vec<(Spanned<Str>, Spanned<Str>)>,
 }
 
 impl Secret {
@@ -29,7 +29,7 @@ impl Secret {
     }
 
     /// The span of key `k` (in `stringData` or `data`).
-    pub fn key(&self, k: &str) -> Option<&Spanned<String>> {
+    pub fn key(&self, k: &str) -> Option<&Spanned<Str>> {
         self.string_data
             .iter()
             .chain(self.data.iter())

@@ -7,7 +7,7 @@
 //! it runs out, the reader reports it once and the rest of the copy is left empty).
 
 use super::reader::Cx;
-use crate::source::{Span, Spanned};
+use crate::source::{Span, Spanned, Str};
 use crate::yaml::{scalar_type, ScalarType, Value};
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone)]
 pub enum Kind {
-    Map(Vec<(Spanned<String>, Node)>),
+    Map(Vec<(Spanned<Str>, Node)>),
     Seq(Vec<Node>),
     Scalar(String, ScalarType),
 }
@@ -44,7 +44,7 @@ fn node<'a>(cx: &mut Cx<'a>, v: Value<'a>, depth: usize) -> Node {
             for (k, val) in cx.entries(v).unwrap_or_default() {
                 if let Some((key, _)) = k.scalar() {
                     out.push((
-                        Spanned::new(key.to_string(), k.span()),
+                        Spanned::new(Str::from(key), k.span()),
                         node(cx, val, depth + 1),
                     ));
                 }
@@ -81,7 +81,7 @@ impl Node {
     }
 
     /// Map entries (empty for other nodes).
-    pub fn entries(&self) -> &[(Spanned<String>, Node)] {
+    pub fn entries(&self) -> &[(Spanned<Str>, Node)] {
         match &self.kind {
             Kind::Map(e) => e,
             _ => &[],

@@ -1,7 +1,7 @@
 //! Client TLS settings of a DestinationRule (`trafficPolicy.tls`, `portLevelSettings[].tls`).
 
 use super::reader::Cx;
-use crate::source::{Span, Spanned};
+use crate::source::{Span, Spanned, Str};
 use crate::yaml::Value;
 
 const CLIENT_TLS_FIELDS: &[&str] = &[
@@ -31,9 +31,9 @@ pub struct ClientTls {
     pub span: Span,
     /// Span of the `tls` key.
     pub key: Option<Span>,
-    pub mode: Option<Spanned<String>>,
-    pub ca_certificates: Option<Spanned<String>>,
-    pub credential_name: Option<Spanned<String>>,
+    pub mode: Option<Spanned<Str>>,
+    pub ca_certificates: Option<Spanned<Str>>,
+    pub credential_name: Option<Spanned<Str>>,
     pub insecure_skip_verify: Option<Spanned<bool>>,
 }
 

@@ -247,7 +247,7 @@ pub fn to_value(report: &Report, opts: &RenderOptions) -> Value {
                 }
                 if let Some(res) = &d.resource {
                     loc["logicalLocations"] = json!([{
-                        "name": res.name,
+                        "name": res.name.as_str(),
                         "fullyQualifiedName": res.to_string(),
                         "kind": "resource",
                     }]);

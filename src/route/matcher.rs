@@ -148,7 +148,7 @@ impl Sm {
         };
         Some(Sm {
             kind,
-            value: m.value.value.clone(),
+            value: m.value.value.to_string(),
         })
     }
 
@@ -222,18 +222,21 @@ pub struct Match {
 impl Match {
     /// From the model; `resolve_gateway` turns a written gateway name into `ns/name`.
     pub fn from_model(m: &HttpMatch, resolve_gateway: &dyn Fn(&str) -> String) -> Match {
-        let map = |v: &[(crate::source::Spanned<String>, Option<StringMatch>)]| {
+        let map = |v: &[(
+            crate::source::Spanned<crate::source::Str>,
+            Option<StringMatch>,
+        )]| {
             v.iter()
                 .map(|(k, m)| {
                     (
-                        k.value.to_ascii_lowercase(),
+                        k.value.as_str().to_ascii_lowercase(),
                         m.as_ref().and_then(Sm::from_model),
                     )
                 })
                 .collect()
         };
         Match {
-            name: m.name.as_ref().map(|n| n.value.clone()),
+            name: m.name.as_ref().map(|n| n.value.to_string()),
             uri: m.uri.as_ref().and_then(Sm::from_model),
             scheme: m.scheme.as_deref().and_then(Sm::from_model),
             method: m.method.as_deref().and_then(Sm::from_model),
@@ -243,7 +246,7 @@ impl Match {
             query_params: m
                 .query_params
                 .iter()
-                .map(|(k, m)| (k.value.clone(), m.as_ref().and_then(Sm::from_model)))
+                .map(|(k, m)| (k.value.to_string(), m.as_ref().and_then(Sm::from_model)))
                 .collect(),
             port: m
                 .port
@@ -253,7 +256,7 @@ impl Match {
             source_labels: m
                 .source_labels
                 .iter()
-                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .map(|(k, v)| (k.value.to_string(), v.value.to_string()))
                 .collect(),
             gateways: m
                 .gateways
@@ -263,7 +266,7 @@ impl Match {
             source_namespace: m
                 .source_namespace
                 .as_ref()
-                .map(|s| s.value.clone())
+                .map(|s| s.value.to_string())
                 .filter(|s| !s.is_empty()),
             ignore_uri_case: m.ignore_uri_case,
         }

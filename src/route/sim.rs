@@ -183,7 +183,7 @@ pub struct Simulator<'a, 'r> {
 
 fn labels_vec(l: &Labels) -> Vec<(String, String)> {
     l.iter()
-        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .map(|(k, v)| (k.value.to_string(), v.value.to_string()))
         .collect()
 }
 
@@ -234,8 +234,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 let r = self.ix.resource(*id);
                 Ok((
                     Gateway::Named {
-                        namespace: r.namespace.clone(),
-                        name: r.name.clone(),
+                        namespace: r.namespace.to_string(),
+                        name: r.name.to_string(),
                     },
                     Some(*id),
                 ))
@@ -257,7 +257,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
         // the client's namespace
         let source_namespace = match (&q.source_namespace, gw_id) {
             (Some(ns), _) => ns.clone(),
-            (None, Some(id)) => self.ix.resource(id).namespace.clone(),
+            (None, Some(id)) => self.ix.resource(id).namespace.to_string(),
             (None, None) => {
                 let guess = if host_l.contains('.') {
                     host::service_namespace(&host_l, domain).map(str::to_string)
@@ -350,7 +350,12 @@ impl<'a, 'r> Simulator<'a, 'r> {
         80
     }
 
-    fn visible(&self, export_to: &[crate::source::Spanned<String>], owner: &str, ns: &str) -> bool {
+    fn visible(
+        &self,
+        export_to: &[crate::source::Spanned<crate::source::Str>],
+        owner: &str,
+        ns: &str,
+    ) -> bool {
         export_to.is_empty()
             || export_to
                 .iter()
@@ -392,7 +397,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 {
                     resolve_short(&h.value, &r.namespace, &self.ix.mesh.domain)
                 } else {
-                    h.value.to_ascii_lowercase()
+                    h.value.as_str().to_ascii_lowercase().to_string()
                 };
                 let spec = if h == fqdn {
                     Some(usize::MAX)
@@ -461,7 +466,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 out.push(SimRule {
                     vs: id,
                     index: h.index,
-                    name: h.name.as_ref().map(|n| n.value.clone()),
+                    name: h.name.as_ref().map(|n| n.value.to_string()),
                     matches,
                     route: h,
                     root: None,
@@ -484,7 +489,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 out.push(SimRule {
                     vs: id,
                     index: h.index,
-                    name: h.name.as_ref().map(|n| n.value.clone()),
+                    name: h.name.as_ref().map(|n| n.value.to_string()),
                     matches,
                     route: h,
                     root: None,
@@ -511,8 +516,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     (Some(a), Some(b)) if !a.value.is_empty() => {
                         Some(format!("{}-{}", a.value, b.value))
                     }
-                    (a, None) => a.map(|x| x.value.clone()),
-                    (_, b) => b.map(|x| x.value.clone()),
+                    (a, None) => a.map(|x| x.value.to_string()),
+                    (_, b) => b.map(|x| x.value.to_string()),
                 };
                 let not_applied = if !visible {
                     Some(format!(
@@ -663,7 +668,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     .per_try_timeout
                     .as_ref()
                     .map(|d| fmt_duration(d.value.nanos)),
-                retry_on: rr.retry_on.as_ref().map(|s| s.value.clone()),
+                retry_on: rr.retry_on.as_ref().map(|s| s.value.to_string()),
             },
             None => RetryInfo {
                 mesh_default: true,
@@ -847,7 +852,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     });
                 }
                 if selector.is_none() && !s.selector.is_empty() {
-                    selector = Some((r.namespace.clone(), s.selector.clone()));
+                    selector = Some((r.namespace.to_string(), s.selector.clone()));
                 }
             }
         }

@@ -220,8 +220,8 @@ pub struct Written<'r> {
     /// The kind the annotation is effectively on: `Pod` for a Deployment's pod template.
     pub placed_on: &'r str,
     pub in_template: bool,
-    pub key: &'r crate::source::Spanned<String>,
-    pub value: &'r crate::source::Spanned<String>,
+    pub key: &'r crate::source::Spanned<crate::source::Str>,
+    pub value: &'r crate::source::Spanned<crate::source::Str>,
     pub def: Option<&'static AnnotationDef>,
 }
 

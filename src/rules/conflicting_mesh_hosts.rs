@@ -40,9 +40,9 @@ pub fn check(cx: &mut RuleCx) {
                 .iter()
                 .map(|e| {
                     if e.value == "." {
-                        r.namespace.clone()
+                        r.namespace.to_string()
                     } else {
-                        e.value.clone()
+                        e.value.to_string()
                     }
                 })
                 .collect()

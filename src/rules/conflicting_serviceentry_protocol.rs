@@ -39,9 +39,9 @@ pub fn check(cx: &mut RuleCx) {
         } else {
             for e in &se.export_to {
                 scopes.insert(if e.value == "." {
-                    r.namespace.clone()
+                    r.namespace.to_string()
                 } else {
-                    e.value.clone()
+                    e.value.to_string()
                 });
             }
         }
@@ -50,11 +50,11 @@ pub fn check(cx: &mut RuleCx) {
                 for p in &se.ports {
                     let Some(n) = &p.number else { continue };
                     let (protocol, span) = match &p.protocol {
-                        Some(x) => (x.value.to_ascii_uppercase(), x.span),
+                        Some(x) => (x.value.as_str().to_ascii_uppercase(), x.span),
                         None => (String::new(), n.span),
                     };
                     index
-                        .entry((scope.clone(), h.value.clone(), n.value))
+                        .entry((scope.clone(), h.value.to_string(), n.value))
                         .or_default()
                         .push(Entry { id, protocol, span });
                 }

@@ -41,7 +41,7 @@ pub fn check(cx: &mut RuleCx) {
                             .iter()
                             .find(|(n, _)| n.as_deref() == Some(t.value.as_str()))
                             .map(|(_, n)| n.to_string());
-                        (named.unwrap_or_else(|| t.value.clone()), t.span)
+                        (named.unwrap_or_else(|| t.value.to_string()), t.span)
                     }
                     _ => (port.value.to_string(), port.span),
                 };
@@ -72,7 +72,7 @@ pub fn check(cx: &mut RuleCx) {
                     .map(|(sid, _)| ix.resource(*sid).name.as_str())
                     .collect();
                 svcs.sort_unstable();
-                [r.name.clone(), go_list(&svcs), target.clone(), go_list(&list)]
+                [r.name.to_string(), go_list(&svcs), target.clone(), go_list(&list)]
             });
             for (port, (sid, span)) in &ports {
                 let s = ix.resource(*sid);

@@ -40,13 +40,13 @@ pub fn check(cx: &mut RuleCx) {
                 let proto = p
                     .protocol
                     .as_ref()
-                    .map(|p| p.value.to_ascii_uppercase())
+                    .map(|p| p.value.as_str().to_ascii_uppercase())
                     .unwrap_or_else(|| "TCP".to_string());
                 let span = p.protocol.as_ref().map(|p| p.span).unwrap_or(port.span);
                 ports
                     .entry(port.value)
                     .or_default()
-                    .entry(proto)
+                    .entry(proto.to_string())
                     .or_default()
                     .push((sid, span));
             }
@@ -69,7 +69,7 @@ pub fn check(cx: &mut RuleCx) {
             for (proto, uses) in &protos {
                 for (sid, span) in uses {
                     let s = ix.resource(*sid);
-                    names.push(s.name.clone());
+                    names.push(s.name.to_string());
                     d = d.related(
                         *span,
                         format!(
@@ -81,7 +81,7 @@ pub fn check(cx: &mut RuleCx) {
             }
             names.sort();
             names.dedup();
-            d = d.istio_args([r.name.clone(), port.to_string(), go_list(&names)]);
+            d = d.istio_args([r.name.to_string(), port.to_string(), go_list(&names)]);
             d = d.help(format!(
                 "use one protocol for port {port} in Services {} (a port without `protocol` is TCP); the sidecar builds one listener per port and cannot serve both",
                 names.join(", ")

@@ -42,7 +42,7 @@ fn exported(list: &[&str], owner_ns: &str, to: &str) -> bool {
 /// namespace, `*` = everywhere), or its own namespace.
 pub fn scopes(r: &Resource, vs: &VirtualService) -> Vec<String> {
     if vs.export_to.is_empty() {
-        return vec![r.namespace.clone()];
+        return vec![r.namespace.to_string()];
     }
     let mut v: Vec<String> = vs
         .export_to
@@ -50,9 +50,9 @@ pub fn scopes(r: &Resource, vs: &VirtualService) -> Vec<String> {
         .filter(|e| e.value != "~")
         .map(|e| {
             if e.value == "." {
-                r.namespace.clone()
+                r.namespace.to_string()
             } else {
-                e.value.clone()
+                e.value.to_string()
             }
         })
         .collect();

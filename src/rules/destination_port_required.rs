@@ -65,7 +65,7 @@ pub fn check(cx: &mut RuleCx) {
             )
             .at(h.span, "destination without `port.number`")
             .istio_args([
-                h.value.clone(),
+                h.value.to_string(),
                 go_list(&ports.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
             ])
             .related(

@@ -63,8 +63,8 @@ pub fn check(cx: &mut RuleCx) {
         )
         .at(span, format!("{mode} without caCertificates"))
         .istio_args([
-            r.name.clone(),
-            r.namespace.clone(),
+            r.name.to_string(),
+            r.namespace.to_string(),
             mode.to_string(),
             host.to_string(),
         ])

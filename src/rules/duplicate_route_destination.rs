@@ -21,13 +21,13 @@ pub fn check(cx: &mut RuleCx) {
     for (_, r, vs) in ix.virtual_services() {
         for rt in vs.routes() {
             let (label, route) = (rt.path, rt.destinations);
-            let mut first: HashMap<(String, Option<String>, Option<i64>), Span> = HashMap::new();
+            let mut first: HashMap<(String, Option<&str>, Option<i64>), Span> = HashMap::new();
             for d in route {
                 let Some(dest) = &d.destination else { continue };
                 let Some(h) = &dest.host else { continue };
                 let key = (
                     ix.fqdn(&h.value, &r.namespace),
-                    dest.subset.as_ref().map(|s| s.value.clone()),
+                    dest.subset.as_ref().map(|s| s.value.as_str()),
                     dest.port.as_ref().map(|p| p.value),
                 );
                 if let Some(prev) = first.get(&key) {

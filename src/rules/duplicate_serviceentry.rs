@@ -29,18 +29,18 @@ pub fn check(cx: &mut RuleCx) {
         };
         let private = se.export_to.len() == 1 && se.export_to[0].value == ".";
         let scope = if private {
-            r.namespace.clone()
+            r.namespace.to_string()
         } else {
             "*".to_string()
         };
         for h in &se.hosts {
-            let host = h.value.to_ascii_lowercase();
+            let host = h.value.as_str().to_ascii_lowercase();
             for p in &se.ports {
                 let Some(n) = &p.number else { continue };
                 let proto = p
                     .protocol
                     .as_ref()
-                    .map_or(String::new(), |x| x.value.to_ascii_uppercase());
+                    .map_or(String::new(), |x| x.value.as_str().to_ascii_uppercase());
                 let key = (host.clone(), n.value, scope.clone());
                 match first.get(&key) {
                     Some((other, span, op)) if *other != id && *op == proto => {

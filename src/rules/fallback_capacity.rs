@@ -63,7 +63,10 @@ pub fn check(cx: &mut RuleCx) {
                 let first = &h.route[idx[0]];
                 let fb = first.fallback.as_ref().expect("fallback");
                 let target = dest_name(fb);
-                let host = fb.host.as_ref().map_or(k.0.clone(), |x| x.value.clone());
+                let host = fb
+                    .host
+                    .as_ref()
+                    .map_or(k.0.clone(), |x| x.value.to_string());
                 let primaries: Vec<String> = idx
                     .iter()
                     .filter_map(|&i| h.route[i].destination.as_ref().map(dest_name))

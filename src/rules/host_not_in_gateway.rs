@@ -41,7 +41,7 @@ pub fn check(cx: &mut RuleCx) {
                                 Some((ns, n)) => (ns, n),
                                 None => ("*", h.value.as_str()),
                             };
-                            all_hosts.push(h.value.clone());
+                            all_hosts.push(h.value.to_string());
                             if ns == "*" || ns == r.namespace {
                                 served.push((name.to_string(), Some(h.span)));
                             }
@@ -59,8 +59,8 @@ pub fn check(cx: &mut RuleCx) {
                     for l in listeners {
                         match l {
                             Some(h) => {
-                                all_hosts.push(h.value.clone());
-                                served.push((h.value.clone(), Some(h.span)));
+                                all_hosts.push(h.value.to_string());
+                                served.push((h.value.to_string(), Some(h.span)));
                             }
                             None => served.push(("*".to_string(), None)),
                         }

@@ -43,7 +43,7 @@ pub fn check(cx: &mut RuleCx) {
                 .at(*t, "no tls.mode")
                 .help("set `mode: SIMPLE` (or MUTUAL) with `credentialName`"),
                 (Some(_), Some(m)) => {
-                    let mode = m.value.to_ascii_uppercase();
+                    let mode = m.value.as_str().to_ascii_uppercase();
                     let needs = matches!(mode.as_str(), "SIMPLE" | "MUTUAL" | "OPTIONAL_MUTUAL");
                     if !needs || s.credential_name.is_some() || s.tls_has_other_credentials {
                         continue;

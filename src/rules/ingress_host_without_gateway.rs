@@ -68,7 +68,7 @@ pub fn check(cx: &mut RuleCx) {
             if h.value.contains('*') || ix.is_cluster_host(&ix.fqdn(&h.value, &r.namespace)) {
                 continue;
             }
-            let Some(gws) = listed.get(&h.value.to_ascii_lowercase()) else {
+            let Some(gws) = listed.get(&h.value.as_str().to_ascii_lowercase()) else {
                 continue;
             };
             let admitting: Vec<&(ResourceId, Option<&str>, Span)> = gws

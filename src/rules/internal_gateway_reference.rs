@@ -29,7 +29,7 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .at(gw.span, "internal gateway name")
-            .istio_args([format!("{}/{}", r.namespace, r.name), gw.value.clone()])
+            .istio_args([format!("{}/{}", r.namespace, r.name), gw.value.to_string()])
             .help("reference the Gateway API Gateway through an HTTPRoute, or bind to an Istio Gateway you define");
             cx.report(r, d);
         }

@@ -30,7 +30,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .at(w.value.span, "rejected by the sidecar injector")
-        .istio_args([w.key.value.clone(), reason.to_string()])
+        .istio_args([w.key.value.to_string(), reason.to_string()])
         .help("fix the value; the injector refuses pods with an invalid value, so the pod is not created or runs without the setting");
         cx.report(w.resource, d);
     }

@@ -37,7 +37,7 @@ pub fn check(cx: &mut RuleCx) {
     }
     let root = ix.mesh.root_namespace.as_str();
     for (_, r, vs) in ix.virtual_services() {
-        let claim: Option<&Spanned<String>> = vs
+        let claim: Option<&Spanned<crate::source::Str>> = vs
             .http
             .iter()
             .flat_map(|h| h.matches.iter().flatten())

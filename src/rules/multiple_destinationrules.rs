@@ -58,7 +58,7 @@ pub fn check(cx: &mut RuleCx) {
                 let names = |d: &crate::model::istio::DestinationRule| -> Vec<String> {
                     d.subsets
                         .iter()
-                        .filter_map(|s| s.name.as_ref().map(|n| n.value.clone()))
+                        .filter_map(|s| s.name.as_ref().map(|n| n.value.to_string()))
                         .collect()
                 };
                 let (na, nb) = (names(da), names(db));
@@ -66,7 +66,7 @@ pub fn check(cx: &mut RuleCx) {
                 let overlap = da.subsets.is_empty() || db.subsets.is_empty() || !shared.is_empty();
                 // istiod keeps rules with different exportTo apart instead of merging them
                 let exports = |d: &crate::model::istio::DestinationRule| -> Vec<String> {
-                    d.export_to.iter().map(|e| e.value.clone()).collect()
+                    d.export_to.iter().map(|e| e.value.to_string()).collect()
                 };
                 let overlap = overlap && exports(da) == exports(db);
                 if !overlap {

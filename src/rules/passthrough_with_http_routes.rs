@@ -34,7 +34,7 @@ pub fn check(cx: &mut RuleCx) {
             // servers of this gateway that pass TLS through and serve one of the VS hosts
             let hit = gw.servers.iter().find_map(|s| {
                 let m = s.tls_mode.as_ref()?;
-                let mode = m.value.to_ascii_uppercase();
+                let mode = m.value.as_str().to_ascii_uppercase();
                 if mode != "PASSTHROUGH" && mode != "AUTO_PASSTHROUGH" {
                     return None;
                 }

@@ -105,9 +105,13 @@ pub fn check(cx: &mut RuleCx) {
             let target = p
                 .target_port
                 .as_ref()
-                .map(|t| t.value.clone())
+                .map(|t| t.value.to_string())
                 .unwrap_or_else(|| "0".to_string());
-            let name = p.name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
+            let name = p
+                .name
+                .as_ref()
+                .map(|n| n.value.to_string())
+                .unwrap_or_default();
             let d = Diagnostic::new(&META, msg)
                 .at(span, label)
                 .istio_args([name, number.clone(), target])

@@ -16,7 +16,7 @@ pub fn dest_key(ix: &Index, d: &Destination, ns: &str) -> Option<(String, Option
     let host = d.host.as_ref()?;
     Some((
         ix.fqdn(&host.value, ns),
-        d.subset.as_ref().map(|s| s.value.clone()),
+        d.subset.as_ref().map(|s| s.value.to_string()),
     ))
 }
 
@@ -31,8 +31,8 @@ pub fn dest_span(d: &Destination) -> crate::source::Span {
 /// How messages name a destination: `host` or `host` subset `v1` shortened to the subset.
 pub fn dest_name(d: &Destination) -> String {
     match (&d.host, &d.subset) {
-        (_, Some(s)) => s.value.clone(),
-        (Some(h), None) => h.value.clone(),
+        (_, Some(s)) => s.value.to_string(),
+        (Some(h), None) => h.value.to_string(),
         _ => "(no host)".to_string(),
     }
 }

@@ -476,7 +476,7 @@ fn mirror_percentage(out: &mut Vec<Diagnostic>, p: &Spanned<f64>, field: &str) {
 
 /// `retryOn` is split on `,` without trimming; each token must be a retry condition Istio
 /// knows or an HTTP status code Go's `net/http` knows.
-fn retry_on(ro: &Spanned<String>, field: &str, out: &mut Vec<Diagnostic>) {
+fn retry_on(ro: &Spanned<crate::source::Str>, field: &str, out: &mut Vec<Diagnostic>) {
     let bad: Vec<&str> = ro.value.split(',').filter(|t| !retry_token_ok(t)).collect();
     if bad.is_empty() {
         return;

@@ -73,7 +73,7 @@ pub fn check(cx: &mut RuleCx) {
         };
         // earlier catch-all matches: (rule index, model match, converted)
         let mut catch_alls: Vec<(usize, &HttpMatch, Match)> = Vec::new();
-        let mut seen_canonical: HashSet<&str> = HashSet::new();
+        let mut seen_canonical: HashSet<crate::model::istio::MatchKey> = HashSet::new();
         for h in &vs.http {
             // a rule without `match` before others is IST0130's finding; stop there
             let Some(ms) = h.matches.as_ref().filter(|m| !m.is_empty()) else {
@@ -86,10 +86,7 @@ pub fn check(cx: &mut RuleCx) {
                 break;
             };
             // all matches repeat earlier ones: IST0130 reports the rule already
-            if ms
-                .iter()
-                .all(|m| seen_canonical.contains(m.canonical.as_str()))
-            {
+            if ms.iter().all(|m| seen_canonical.contains(&m.canonical)) {
                 continue;
             }
             let converted: Vec<Match> = ms.iter().map(|m| Match::from_model(m, &resolve)).collect();
@@ -100,7 +97,7 @@ pub fn check(cx: &mut RuleCx) {
                 report(cx, r, h, *ci, cm, c);
             }
             for (m, c) in ms.iter().zip(converted) {
-                seen_canonical.insert(m.canonical.as_str());
+                seen_canonical.insert(m.canonical);
                 // keep only catch-alls no earlier one already covers
                 if c.is_catch_all()
                     && !catch_alls
@@ -122,7 +119,7 @@ fn report(
     cm: &HttpMatch,
     c: &Match,
 ) {
-    let name = |n: &Option<crate::source::Spanned<String>>, i: usize| match n {
+    let name = |n: &Option<crate::source::Spanned<crate::source::Str>>, i: usize| match n {
         Some(n) if !n.value.is_empty() => format!("\"{}\"", n.value),
         _ => format!("#{i}"),
     };

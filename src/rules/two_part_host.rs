@@ -30,7 +30,7 @@ fn suspicious(ix: &Index, h: &str) -> Option<String> {
     Some(fqdn)
 }
 
-fn report(cx: &mut RuleCx, r: &Resource, h: &Spanned<String>, field: &str) {
+fn report(cx: &mut RuleCx, r: &Resource, h: &Spanned<crate::source::Str>, field: &str) {
     let Some(fqdn) = suspicious(cx.index, &h.value) else {
         return;
     };

@@ -10,7 +10,9 @@
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::model::istio::{HttpMatch, HttpRoute, L4Route, MatchKind, StringMatch, VirtualService};
+use crate::model::istio::{
+    HttpMatch, HttpRoute, L4Route, MatchKey, MatchKind, StringMatch, VirtualService,
+};
 use crate::source::Span;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -81,7 +83,7 @@ impl RuleRef {
         RuleRef {
             section: Section::Http,
             index: r.index,
-            name: r.name.as_ref().map(|n| n.value.clone()),
+            name: r.name.as_ref().map(|n| n.value.to_string()),
             span,
         }
     }
@@ -234,14 +236,14 @@ pub(crate) fn analyze(vs: &VirtualService) -> Vec<Finding> {
 struct GenericRule {
     rule: RuleRef,
     /// `None` or empty: a catch-all.
-    matches: Vec<(MatchRef, String)>,
+    matches: Vec<(MatchRef, MatchKey)>,
 }
 
 /// The catch-all and duplicate-match walk shared by HTTP, TCP and TLS. Returns, per rule, the
 /// indices of its matches that count for the prefix check (not after a catch-all, not a
 /// duplicate).
 fn walk(rules: &[GenericRule], out: &mut Vec<Finding>) -> Vec<Vec<usize>> {
-    let mut first_seen: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut first_seen: HashMap<MatchKey, (usize, usize)> = HashMap::new();
     // the first catch-all: the rule that actually takes the traffic
     let mut catch_all: Option<usize> = None;
     let mut kept = Vec::with_capacity(rules.len());
@@ -272,7 +274,7 @@ fn walk(rules: &[GenericRule], out: &mut Vec<Finding>) -> Vec<Vec<usize>> {
         }
         let mut shadowed_by = Vec::new();
         for (mi, (m, key)) in r.matches.iter().enumerate() {
-            match first_seen.get(key.as_str()) {
+            match first_seen.get(key) {
                 Some(&(er, em)) => {
                     let (earlier_match, _) = &rules[er].matches[em];
                     out.push(Finding::Ineffective(Ineffective {
@@ -285,7 +287,7 @@ fn walk(rules: &[GenericRule], out: &mut Vec<Finding>) -> Vec<Vec<usize>> {
                     shadowed_by.push((rules[er].rule.clone(), Some(earlier_match.clone())));
                 }
                 None => {
-                    first_seen.insert(key, (ri, mi));
+                    first_seen.insert(*key, (ri, mi));
                     keep.push(mi);
                 }
             }
@@ -319,7 +321,7 @@ fn analyze_l4(section: Section, routes: &[L4Route], out: &mut Vec<Finding>) {
                             name: None,
                             span: m.span,
                         },
-                        m.canonical.clone(),
+                        m.canonical,
                     )
                 })
                 .collect(),
@@ -341,10 +343,10 @@ fn analyze_http(routes: &[HttpRoute], out: &mut Vec<Finding>) {
                     (
                         MatchRef {
                             index: m.index,
-                            name: m.name.as_ref().map(|n| n.value.clone()),
+                            name: m.name.as_ref().map(|n| n.value.to_string()),
                             span: m.span,
                         },
-                        m.canonical.clone(),
+                        m.canonical,
                     )
                 })
                 .collect(),
@@ -402,15 +404,18 @@ impl PrefixMatch {
             // Istio takes a match without a method as `exact: GET`
             method = "exact:GET".to_string();
         }
-        let map = |entries: &[(crate::source::Spanned<String>, Option<StringMatch>)]| {
+        let map = |entries: &[(
+            crate::source::Spanned<crate::source::Str>,
+            Option<StringMatch>,
+        )]| {
             entries
                 .iter()
-                .map(|(k, v)| (k.value.clone(), exact_or_prefix(v.as_ref())))
+                .map(|(k, v)| (k.value.to_string(), exact_or_prefix(v.as_ref())))
                 .collect::<BTreeMap<_, _>>()
         };
         Some(PrefixMatch {
             prefix: PrefixInfo {
-                prefix: uri.value.value.clone(),
+                prefix: uri.value.value.to_string(),
                 span: uri.value.span,
             },
             port: m.port.as_ref().map_or(0, |p| p.value),

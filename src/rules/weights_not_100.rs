@@ -110,13 +110,13 @@ fn check_route(
 fn name(d: &RouteDestination, i: usize) -> String {
     let dest = d.destination.as_ref();
     if let Some(s) = dest.and_then(|x| x.subset.as_ref()) {
-        return s.value.clone();
+        return s.value.to_string();
     }
     if let Some(h) = dest.and_then(|x| x.host.as_ref()) {
         if let Some(p) = dest.and_then(|x| x.port.as_ref()) {
             return format!("{}:{}", h.value, p.value);
         }
-        return h.value.clone();
+        return h.value.to_string();
     }
     format!("destination #{}", i + 1)
 }

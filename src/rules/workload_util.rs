@@ -188,7 +188,7 @@ pub fn report_conflicts(
         }
         let mut all: Vec<&str> = list.iter().map(|&j| items[j].r.name.as_str()).collect();
         all.sort_unstable();
-        let args = [go_list(&all), wr.namespace.clone(), wr.name.clone()];
+        let args = [go_list(&all), wr.namespace.to_string(), wr.name.to_string()];
         for &i in &list {
             let s = &items[i];
             let others: Vec<&Selecting> = list

@@ -610,7 +610,7 @@ fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
                         .map(Node::entries)
                         .unwrap_or_default()
                         .iter()
-                        .map(|(k, _)| (k.value.clone(), k.span))
+                        .map(|(k, _)| (k.value.to_string(), k.span))
                         .collect()
                 };
                 for (n, span) in names {
