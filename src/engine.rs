@@ -394,7 +394,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let index = Index::build(&resources, opts.mesh.clone());
     timings.index = since(t);
     let t = now(opts.timings);
-    let found: Vec<(&'static str, Duration, Vec<Diagnostic>)> = RULES
+    let mut found: Vec<(&'static str, Duration, Vec<Diagnostic>)> = RULES
         .par_iter()
         .filter(|e| enabled.contains(e.meta.name))
         .filter_map(|e| e.check.map(|c| (e.meta.name, c)))
@@ -406,25 +406,33 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
             (name, since(t), cx.diagnostics)
         })
         .collect();
-    // one exact allocation for all findings (growing by doubling would hold up to twice them)
-    diagnostics.reserve_exact(found.iter().map(|f| f.2.len()).sum());
+    timings.rules_wall = since(t);
+    // suppression runs on each rule's findings, so that the model can be freed before they are
+    // merged into one vector (the merge briefly holds two copies of the findings)
+    let t = now(opts.timings);
+    let mut suppressor = suppress::Suppressor::new(&directives, &resources);
+    suppressor.filter(&mut diagnostics);
+    for f in &mut found {
+        suppressor.filter(&mut f.2);
+    }
+    let about_directives = suppressor.finish(&enabled);
+    timings.suppress = since(t);
+    let resource_count = resources.len();
+    drop(index);
+    drop(resources);
+    drop(directives);
+    diagnostics
+        .reserve_exact(found.iter().map(|f| f.2.len()).sum::<usize>() + about_directives.len());
     for (name, d, found) in found {
         if opts.timings {
             timings.rules.push((name, d));
         }
         diagnostics.extend(found);
     }
-    timings.rules_wall = since(t);
-    let t = now(opts.timings);
-    suppress::apply(&mut diagnostics, &directives, &resources, &enabled);
-    timings.suppress = since(t);
+    diagnostics.extend(about_directives);
     let t = now(opts.timings);
     sort_diagnostics(&mut diagnostics, &sources);
     timings.sort = since(t);
-    // the model is no longer needed: free it before the texts are read back
-    let resource_count = resources.len();
-    drop(index);
-    drop(resources);
     let t = now(opts.timings);
     restore_sources(&mut sources, &mut diagnostics, &enabled);
     timings.restore = since(t);

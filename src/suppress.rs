@@ -18,7 +18,7 @@ use crate::rules::{lookup, RULES};
 use crate::source::{FileId, Span};
 use crate::yaml::events::Style;
 use crate::yaml::{Document, NodeKind};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What a directive covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,75 +339,119 @@ pub fn apply(
     resources: &[Resource],
     enabled: &HashSet<&'static str>,
 ) {
-    let mut used: Vec<Vec<bool>> = directives
-        .iter()
-        .map(|d| vec![false; d.codes.len()])
-        .collect();
-    if !directives.is_empty() {
-        diags.retain(|d| {
-            let Some(span) = d.span() else { return true };
-            let mut keep = true;
-            for (i, dir) in directives.iter().enumerate() {
-                if dir.covers.file != span.file {
-                    continue;
-                }
-                let inside = span.start >= dir.covers.start
-                    && (span.start < dir.covers.end
-                        || (dir.covers.is_empty() && span.start == dir.covers.start));
-                if !inside {
-                    continue;
-                }
-                for (j, c) in dir.codes.iter().enumerate() {
-                    if code_matches(c, d) {
-                        used[i][j] = true;
-                        keep = false;
+    let mut s = Suppressor::new(directives, resources);
+    s.filter(diags);
+    diags.extend(s.finish(enabled));
+}
+
+/// Suppression over findings that come in several vectors (one per rule): [`Suppressor::filter`]
+/// each, then [`Suppressor::finish`] for the findings about the directives themselves. It keeps
+/// nothing of the resources, so the model can be freed before the findings are merged.
+pub struct Suppressor<'d> {
+    directives: &'d [Directive],
+    /// Directive indices per file.
+    by_file: HashMap<FileId, Vec<usize>>,
+    /// Per directive and code: whether it suppressed something.
+    used: Vec<Vec<bool>>,
+    /// `galley.istio.io/analyze-suppress` per annotated resource.
+    annotations: HashMap<ObjectRef, String>,
+}
+
+impl<'d> Suppressor<'d> {
+    pub fn new(directives: &'d [Directive], resources: &[Resource]) -> Suppressor<'d> {
+        let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+        for (i, d) in directives.iter().enumerate() {
+            by_file.entry(d.covers.file).or_default().push(i);
+        }
+        Suppressor {
+            directives,
+            by_file,
+            used: directives
+                .iter()
+                .map(|d| vec![false; d.codes.len()])
+                .collect(),
+            annotations: annotations(resources),
+        }
+    }
+
+    /// Drops the suppressed findings of `diags`.
+    pub fn filter(&mut self, diags: &mut Vec<Diagnostic>) {
+        if !self.by_file.is_empty() {
+            let (directives, by_file, used) = (self.directives, &self.by_file, &mut self.used);
+            diags.retain(|d| {
+                let Some(span) = d.span() else { return true };
+                let Some(here) = by_file.get(&span.file) else {
+                    return true;
+                };
+                let mut keep = true;
+                for &i in here {
+                    let dir = &directives[i];
+                    let inside = span.start >= dir.covers.start
+                        && (span.start < dir.covers.end
+                            || (dir.covers.is_empty() && span.start == dir.covers.start));
+                    if !inside {
+                        continue;
+                    }
+                    for (j, c) in dir.codes.iter().enumerate() {
+                        if code_matches(c, d) {
+                            used[i][j] = true;
+                            keep = false;
+                        }
                     }
                 }
-            }
-            keep
-        });
+                keep
+            });
+        }
+        if !self.annotations.is_empty() {
+            diags.retain(|d| !annotation_suppresses(&self.annotations, d));
+        }
     }
-    apply_annotations(diags, resources);
-    for (i, dir) in directives.iter().enumerate() {
-        for (j, c) in dir.codes.iter().enumerate() {
-            if c.rules.is_empty() {
-                if enabled.contains(UNKNOWN_SUPPRESSION_CODE.name) {
-                    let hint = did_you_mean_rule(&c.text)
-                        .map(|s| format!("did you mean `{s}`? "))
-                        .unwrap_or_default();
+
+    /// The ML009 (unused) and ML010 (unknown code) findings, once every vector was filtered.
+    pub fn finish(self, enabled: &HashSet<&'static str>) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for (i, dir) in self.directives.iter().enumerate() {
+            for (j, c) in dir.codes.iter().enumerate() {
+                if c.rules.is_empty() {
+                    if enabled.contains(UNKNOWN_SUPPRESSION_CODE.name) {
+                        let hint = did_you_mean_rule(&c.text)
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
+                        diags.push(
+                            Diagnostic::new(
+                                &UNKNOWN_SUPPRESSION_CODE,
+                                format!("`{}` is not a meshlint rule code or name", c.text),
+                            )
+                            .at(c.span, "unknown code")
+                            .help(format!("{hint}`meshlint rules` lists the codes and names")),
+                        );
+                    }
+                    continue;
+                }
+                let ran = c.rules.iter().any(|r| enabled.contains(r));
+                if !self.used[i][j] && ran && enabled.contains(UNUSED_SUPPRESSION.name) {
+                    let what = match dir.scope {
+                        Scope::NextLine => "on the next line",
+                        Scope::Document => "in this document",
+                        Scope::File => "in this file",
+                    };
                     diags.push(
                         Diagnostic::new(
-                            &UNKNOWN_SUPPRESSION_CODE,
-                            format!("`{}` is not a meshlint rule code or name", c.text),
+                            &UNUSED_SUPPRESSION,
+                            format!(
+                                "`{}` in `meshlint: {}` suppresses nothing: no `{}` finding {what}",
+                                c.text,
+                                dir.scope.keyword(),
+                                c.text
+                            ),
                         )
-                        .at(c.span, "unknown code")
-                        .help(format!("{hint}`meshlint rules` lists the codes and names")),
+                        .at(c.span, "unused")
+                        .help("remove the code from the directive (or the whole comment)"),
                     );
                 }
-                continue;
-            }
-            let ran = c.rules.iter().any(|r| enabled.contains(r));
-            if !used[i][j] && ran && enabled.contains(UNUSED_SUPPRESSION.name) {
-                let what = match dir.scope {
-                    Scope::NextLine => "on the next line",
-                    Scope::Document => "in this document",
-                    Scope::File => "in this file",
-                };
-                diags.push(
-                    Diagnostic::new(
-                        &UNUSED_SUPPRESSION,
-                        format!(
-                            "`{}` in `meshlint: {}` suppresses nothing: no `{}` finding {what}",
-                            c.text,
-                            dir.scope.keyword(),
-                            c.text
-                        ),
-                    )
-                    .at(c.span, "unused")
-                    .help("remove the code from the directive (or the whole comment)"),
-                );
             }
         }
+        diags
     }
 }
 
@@ -426,25 +470,29 @@ fn did_you_mean_rule(code: &str) -> Option<&'static str> {
     crate::model::reader::did_you_mean(code, &names)
 }
 
-/// istioctl's `galley.istio.io/analyze-suppress` annotation: a comma list of codes (or `*`)
-/// on the resource a finding is about.
-pub fn apply_annotations(diags: &mut Vec<Diagnostic>, resources: &[Resource]) {
-    let suppressed: Vec<(ObjectRef, String)> = resources
-        .iter()
-        .filter_map(|r| {
-            r.annotation("galley.istio.io/analyze-suppress")
-                .map(|a| (r.object_ref(), a.value.to_string()))
-        })
-        .collect();
-    if suppressed.is_empty() {
-        return;
+/// istioctl's `galley.istio.io/analyze-suppress` annotation (a comma list of codes, or `*`) of
+/// every annotated resource; the lists of resources that share a kind, namespace and name are
+/// joined.
+fn annotations(resources: &[Resource]) -> HashMap<ObjectRef, String> {
+    let mut out: HashMap<ObjectRef, String> = HashMap::new();
+    for r in resources {
+        if let Some(a) = r.annotation("galley.istio.io/analyze-suppress") {
+            out.entry(r.object_ref())
+                .and_modify(|codes| {
+                    codes.push(',');
+                    codes.push_str(&a.value);
+                })
+                .or_insert_with(|| a.value.to_string());
+        }
     }
-    diags.retain(|d| {
-        let Some(res) = &d.resource else { return true };
-        !suppressed
-            .iter()
-            .any(|(r, codes)| r == res && codes.split(',').any(|c| c == "*" || c == d.code))
-    });
+    out
+}
+
+fn annotation_suppresses(annotations: &HashMap<ObjectRef, String>, d: &Diagnostic) -> bool {
+    let Some(codes) = d.resource.as_ref().and_then(|r| annotations.get(r)) else {
+        return false;
+    };
+    codes.split(',').any(|c| c == "*" || c == d.code)
 }
 
 /// istioctl's `-S/--suppress "CODE=RESOURCE"`: findings with this code on resources whose
@@ -683,6 +731,62 @@ spec:
         assert!(s("IST0101=x").code_is_known());
         assert!(s("subset-not-found=x").code_is_known());
         assert!(!s("IST0999=x").code_is_known());
+    }
+
+    #[test]
+    fn directives_apply_to_their_own_file_only() {
+        let a = vs("", "");
+        let b = "# meshlint: disable-file IST0101\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n";
+        let r = analyze(
+            vec![Input::text("a.yaml", a), Input::text("b.yaml", b)],
+            &Options::default(),
+        );
+        let got: Vec<(&str, &str)> = r
+            .diagnostics
+            .iter()
+            .map(|d| (r.sources.get(d.span().unwrap().file).path.as_str(), d.rule))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.yaml", "subset-not-found"),
+                ("b.yaml", "unused-suppression")
+            ]
+        );
+    }
+
+    #[test]
+    fn annotations_of_resources_with_the_same_name_are_joined() {
+        let text = "\
+apiVersion: v1
+kind: Service
+metadata: {name: a, namespace: ns, annotations: {galley.istio.io/analyze-suppress: IST0101}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: a, namespace: ns, annotations: {galley.istio.io/analyze-suppress: 'IST0118,IST0106'}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: b, namespace: ns}
+";
+        let (_, resources, _) =
+            crate::engine::load(vec![Input::text("a.yaml", text)], &Options::default());
+        let got = annotations(&resources);
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            got[&ObjectRef::new("Service", Some("ns"), "a")],
+            "IST0101,IST0118,IST0106"
+        );
+        let finding =
+            |code: &'static str| {
+                let mut d = Diagnostic::new(&UNUSED_SUPPRESSION, "x")
+                    .resource(Some(&ObjectRef::new("Service", Some("ns"), "a")));
+                d.code = code;
+                d
+            };
+        assert!(annotation_suppresses(&got, &finding("IST0118")));
+        assert!(!annotation_suppresses(&got, &finding("IST0110")));
     }
 
     #[test]
