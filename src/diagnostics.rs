@@ -139,13 +139,27 @@ pub struct Diagnostic {
     pub istio_args: Vec<String>,
 }
 
+/// A finding's text without spare capacity: `format!` reserves room to grow, and findings are
+/// kept (in the thousands) until the report is written.
+fn tight(mut s: String) -> String {
+    s.shrink_to_fit();
+    s
+}
+
+fn tight_cow(s: Cow<'static, str>) -> Cow<'static, str> {
+    match s {
+        Cow::Owned(s) => Cow::Owned(tight(s)),
+        b => b,
+    }
+}
+
 impl Diagnostic {
     pub fn new(meta: &'static RuleMeta, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code: meta.code,
             rule: meta.name,
             severity: meta.severity,
-            message: message.into(),
+            message: tight(message.into()),
             help: None,
             resource: None,
             primary: None,
@@ -157,7 +171,7 @@ impl Diagnostic {
     pub fn at(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.primary = Some(Label {
             span,
-            message: label.into(),
+            message: tight_cow(label.into()),
         });
         self
     }
@@ -165,13 +179,13 @@ impl Diagnostic {
     pub fn related(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.related.push(Label {
             span,
-            message: label.into(),
+            message: tight_cow(label.into()),
         });
         self
     }
 
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(tight_cow(help.into()));
         self
     }
 
@@ -186,7 +200,7 @@ impl Diagnostic {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.istio_args = args.into_iter().map(Into::into).collect();
+        self.istio_args = args.into_iter().map(|a| tight(a.into())).collect();
         self
     }
 

@@ -112,7 +112,13 @@ impl RefGraph {
                                 dests.push((x, RefKind::Fallback, r, None));
                             }
                         }
-                        for m in h.mirror.as_deref().into_iter().chain(h.mirrors.iter()) {
+                        for m in h
+                            .extras()
+                            .mirror
+                            .as_deref()
+                            .into_iter()
+                            .chain(h.extras().mirrors.iter())
+                        {
                             dests.push((m, RefKind::Mirror, r, None));
                         }
                     }

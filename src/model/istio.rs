@@ -166,12 +166,20 @@ pub struct HttpRoute {
     pub match_key: Option<Span>,
     pub route: Vec<RouteDestination>,
     pub route_key: Option<Span>,
+    pub timeout: Option<Spanned<Duration>>,
+    pub retries: Option<Box<Retries>>,
+    /// The settings most rules leave out ([`HttpRoute::extras`]).
+    extras: Option<Box<RouteExtras>>,
+}
+
+/// The less common settings of an [`HttpRoute`], boxed (and absent when none is written): a
+/// route rule is one of the most numerous model structs.
+#[derive(Debug, Clone, Default)]
+pub struct RouteExtras {
     pub redirect: Option<Span>,
     pub direct_response: Option<Span>,
     pub delegate: Option<Span>,
     pub rewrite: Option<Span>,
-    pub timeout: Option<Spanned<Duration>>,
-    pub retries: Option<Box<Retries>>,
     pub fault: Option<Box<Fault>>,
     pub mirror: Option<Box<Destination>>,
     pub mirrors: Vec<Destination>,
@@ -191,6 +199,55 @@ pub struct HttpRoute {
     pub mirrors_policy_percentage: Vec<Option<Spanned<f64>>>,
     /// The deprecated integer `mirrorPercent`.
     pub mirror_percent: Option<Spanned<i64>>,
+}
+
+static NO_ROUTE_EXTRAS: RouteExtras = RouteExtras {
+    redirect: None,
+    direct_response: None,
+    delegate: None,
+    rewrite: None,
+    fault: None,
+    mirror: None,
+    mirrors: Vec::new(),
+    mirrors_percentage: Vec::new(),
+    mirrors_percent: Vec::new(),
+    mirror_percentage: None,
+    redirect_spec: None,
+    direct_response_spec: None,
+    delegate_ref: None,
+    rewrite_spec: None,
+    headers: None,
+    mirrors_policy_percentage: Vec::new(),
+    mirror_percent: None,
+};
+
+impl RouteExtras {
+    fn is_empty(&self) -> bool {
+        self.redirect.is_none()
+            && self.direct_response.is_none()
+            && self.delegate.is_none()
+            && self.rewrite.is_none()
+            && self.fault.is_none()
+            && self.mirror.is_none()
+            && self.mirrors.is_empty()
+            && self.mirrors_percentage.is_empty()
+            && self.mirrors_percent.is_empty()
+            && self.mirror_percentage.is_none()
+            && self.redirect_spec.is_none()
+            && self.direct_response_spec.is_none()
+            && self.delegate_ref.is_none()
+            && self.rewrite_spec.is_none()
+            && self.headers.is_none()
+            && self.mirrors_policy_percentage.is_empty()
+            && self.mirror_percent.is_none()
+    }
+}
+
+impl HttpRoute {
+    /// Redirect, direct response, delegate, rewrite, fault, mirrors and header operations.
+    pub fn extras(&self) -> &RouteExtras {
+        self.extras.as_deref().unwrap_or(&NO_ROUTE_EXTRAS)
+    }
 }
 
 /// `HTTPRedirect`.
@@ -262,13 +319,48 @@ pub struct HttpMatch {
     pub method: Option<Box<StringMatch>>,
     pub authority: Option<Box<StringMatch>>,
     pub headers: Vec<(Spanned<Str>, Option<StringMatch>)>,
+    pub ignore_uri_case: bool,
+    /// The conditions most matches leave out ([`HttpMatch::extras`]).
+    extras: Option<Box<MatchExtras>>,
+}
+
+/// The less common conditions of an [`HttpMatch`], boxed (and absent when none is written):
+/// a match is one of the most numerous model structs.
+#[derive(Debug, Clone, Default)]
+pub struct MatchExtras {
     pub without_headers: Vec<(Spanned<Str>, Option<StringMatch>)>,
     pub query_params: Vec<(Spanned<Str>, Option<StringMatch>)>,
     pub port: Option<Spanned<i64>>,
     pub source_labels: Vec<(Spanned<Str>, Spanned<Str>)>,
     pub gateways: Vec<Spanned<Str>>,
     pub source_namespace: Option<Spanned<Str>>,
-    pub ignore_uri_case: bool,
+}
+
+static NO_EXTRAS: MatchExtras = MatchExtras {
+    without_headers: Vec::new(),
+    query_params: Vec::new(),
+    port: None,
+    source_labels: Vec::new(),
+    gateways: Vec::new(),
+    source_namespace: None,
+};
+
+impl MatchExtras {
+    fn is_empty(&self) -> bool {
+        self.without_headers.is_empty()
+            && self.query_params.is_empty()
+            && self.port.is_none()
+            && self.source_labels.is_empty()
+            && self.gateways.is_empty()
+            && self.source_namespace.is_none()
+    }
+}
+
+impl HttpMatch {
+    /// `withoutHeaders`, `queryParams`, `port`, `sourceLabels`, `gateways`, `sourceNamespace`.
+    pub fn extras(&self) -> &MatchExtras {
+        self.extras.as_deref().unwrap_or(&NO_EXTRAS)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -567,25 +659,28 @@ fn http_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpRou
         match_key,
         route,
         route_key,
-        redirect,
-        direct_response,
-        delegate,
-        rewrite,
         timeout,
         retries: retries.map(Box::new),
-        fault: fault.map(Box::new),
-        mirror: mirror.map(Box::new),
-        mirrors,
-        mirrors_percentage,
-        mirrors_percent,
-        mirror_percentage,
-        redirect_spec: redirect_spec.map(Box::new),
-        direct_response_spec: direct_response_spec.map(Box::new),
-        delegate_ref: delegate_ref.map(Box::new),
-        rewrite_spec: rewrite_spec.map(Box::new),
-        headers: headers.map(Box::new),
-        mirrors_policy_percentage,
-        mirror_percent,
+        extras: Some(Box::new(RouteExtras {
+            redirect,
+            direct_response,
+            delegate,
+            rewrite,
+            fault: fault.map(Box::new),
+            mirror: mirror.map(Box::new),
+            mirrors,
+            mirrors_percentage,
+            mirrors_percent,
+            mirror_percentage,
+            redirect_spec: redirect_spec.map(Box::new),
+            direct_response_spec: direct_response_spec.map(Box::new),
+            delegate_ref: delegate_ref.map(Box::new),
+            rewrite_spec: rewrite_spec.map(Box::new),
+            headers: headers.map(Box::new),
+            mirrors_policy_percentage,
+            mirror_percent,
+        }))
+        .filter(|e| !e.is_empty()),
     })
 }
 
@@ -798,12 +893,14 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
     let method = sm(cx, &mut o, "method");
     let authority = sm(cx, &mut o, "authority");
     let headers = match_map(cx, o.take("headers"), "headers");
-    let without_headers = match_map(cx, o.take("withoutHeaders"), "withoutHeaders");
-    let query_params = match_map(cx, o.take("queryParams"), "queryParams");
-    let port = cx.int(o.take("port"), "port", true);
-    let source_labels = cx.string_map(o.take("sourceLabels"), "sourceLabels");
-    let gateways = cx.string_list(o.take("gateways"), "gateways");
-    let source_namespace = cx.string(o.take("sourceNamespace"), "sourceNamespace");
+    let extras = MatchExtras {
+        without_headers: match_map(cx, o.take("withoutHeaders"), "withoutHeaders"),
+        query_params: match_map(cx, o.take("queryParams"), "queryParams"),
+        port: cx.int(o.take("port"), "port", true),
+        source_labels: cx.string_map(o.take("sourceLabels"), "sourceLabels"),
+        gateways: cx.string_list(o.take("gateways"), "gateways"),
+        source_namespace: cx.string(o.take("sourceNamespace"), "sourceNamespace"),
+    };
     let ignore_uri_case = cx
         .boolean(o.take("ignoreUriCase"), "ignoreUriCase")
         .is_some_and(|b| b.value);
@@ -819,13 +916,8 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
         method: method.map(Box::new),
         authority: authority.map(Box::new),
         headers,
-        without_headers,
-        query_params,
-        port,
-        source_labels,
-        gateways,
-        source_namespace,
         ignore_uri_case,
+        extras: Some(Box::new(extras)).filter(|e| !e.is_empty()),
     })
 }
 
@@ -1251,10 +1343,10 @@ impl VirtualService {
                     out.push((DestRole::Fallback, x));
                 }
             }
-            if let Some(m) = &h.mirror {
+            if let Some(m) = &h.extras().mirror {
                 out.push((DestRole::Mirror, m));
             }
-            out.extend(h.mirrors.iter().map(|m| (DestRole::Mirror, m)));
+            out.extend(h.extras().mirrors.iter().map(|m| (DestRole::Mirror, m)));
         }
         for r in self.tcp.iter().chain(self.tls.iter()) {
             out.extend(
@@ -1304,7 +1396,7 @@ impl VirtualService {
 /// keys are equal. Two different keys collide with a probability of about 2^-128 per pair, so
 /// the text (tens of bytes per match) is not kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct MatchKey(u128);
+pub struct MatchKey(u64, u64);
 
 impl MatchKey {
     pub fn of(key: &str) -> MatchKey {
@@ -1315,7 +1407,8 @@ impl MatchKey {
             key.hash(&mut h);
             h.finish()
         };
-        MatchKey((u128::from(half(1)) << 64) | u128::from(half(2)))
+        // two words rather than a u128, whose 16-byte alignment would pad every match
+        MatchKey(half(1), half(2))
     }
 }
 

@@ -92,7 +92,7 @@ impl MeshGraph {
                 g.edge(&m, &v, "", Style::Normal);
             }
             for h in &vs.http {
-                if let Some(d) = &h.delegate_ref {
+                if let Some(d) = &h.extras().delegate_ref {
                     let n = d.name.as_ref().map(|x| x.value.as_str()).unwrap_or("");
                     let ns = d
                         .namespace

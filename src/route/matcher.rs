@@ -242,28 +242,33 @@ impl Match {
             method: m.method.as_deref().and_then(Sm::from_model),
             authority: m.authority.as_deref().and_then(Sm::from_model),
             headers: map(&m.headers),
-            without_headers: map(&m.without_headers),
+            without_headers: map(&m.extras().without_headers),
             query_params: m
+                .extras()
                 .query_params
                 .iter()
                 .map(|(k, m)| (k.value.to_string(), m.as_ref().and_then(Sm::from_model)))
                 .collect(),
             port: m
+                .extras()
                 .port
                 .as_ref()
                 .and_then(|p| u32::try_from(p.value).ok())
                 .filter(|&p| p != 0),
             source_labels: m
+                .extras()
                 .source_labels
                 .iter()
                 .map(|(k, v)| (k.value.to_string(), v.value.to_string()))
                 .collect(),
             gateways: m
+                .extras()
                 .gateways
                 .iter()
                 .map(|g| resolve_gateway(&g.value))
                 .collect(),
             source_namespace: m
+                .extras()
                 .source_namespace
                 .as_ref()
                 .map(|s| s.value.to_string())

@@ -462,7 +462,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     .map(|m| Match::from_model(m, &resolve))
                     .collect::<Vec<_>>()
             });
-            let Some(d) = &h.delegate_ref else {
+            let Some(d) = &h.extras().delegate_ref else {
                 out.push(SimRule {
                     vs: id,
                     index: h.index,
@@ -680,8 +680,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 ),
             },
         };
-        let f = pick(|x| x.fault.is_some());
-        extras.fault = f.fault.as_ref().map(|f| FaultInfo {
+        let f = pick(|x| x.extras().fault.is_some());
+        extras.fault = f.extras().fault.as_ref().map(|f| FaultInfo {
             delay: f.delay_fixed.as_ref().map(|d| fmt_duration(d.value.nanos)),
             delay_percent: f.delay_fixed.as_ref().map(|_| {
                 f.delay_percentage
@@ -697,9 +697,10 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     .unwrap_or(100.0)
             }),
         });
-        let m = pick(|x| x.mirror.is_some() || !x.mirrors.is_empty());
-        if let Some(md) = &m.mirror {
+        let m = pick(|x| x.extras().mirror.is_some() || !x.extras().mirrors.is_empty());
+        if let Some(md) = &m.extras().mirror {
             let pct = m
+                .extras()
                 .mirror_percentage
                 .as_ref()
                 .map(|p| p.value)
@@ -711,7 +712,12 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 });
             }
         }
-        for (md, pct) in m.mirrors.iter().zip(m.mirrors_percent.iter()) {
+        for (md, pct) in m
+            .extras()
+            .mirrors
+            .iter()
+            .zip(m.extras().mirrors_percent.iter())
+        {
             let pct = pct.unwrap_or(100.0);
             if pct > 0.0 {
                 extras.mirrors.push(MirrorInfo {
@@ -720,19 +726,27 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 });
             }
         }
-        extras.rewrite = pick(|x| x.rewrite_spec.is_some())
+        extras.rewrite = pick(|x| x.extras().rewrite_spec.is_some())
+            .extras()
             .rewrite_spec
             .as_deref()
             .cloned();
-        extras.headers = pick(|x| x.headers.is_some()).headers.as_deref().cloned();
-        if let Some(rd) = &h.redirect_spec {
+        extras.headers = pick(|x| x.extras().headers.is_some())
+            .extras()
+            .headers
+            .as_deref()
+            .cloned();
+        if let Some(rd) = &h.extras().redirect_spec {
             return Outcome::Redirect {
                 status: rd.redirect_code.unwrap_or(301),
                 redirect: (**rd).clone(),
                 extras,
             };
         }
-        if let Some(dr) = &pick(|x| x.direct_response_spec.is_some()).direct_response_spec {
+        if let Some(dr) = &pick(|x| x.extras().direct_response_spec.is_some())
+            .extras()
+            .direct_response_spec
+        {
             return Outcome::DirectResponse {
                 direct_response: (**dr).clone(),
                 extras,

@@ -24,7 +24,12 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
         for h in &vs.http {
-            let Some(p) = h.fault.as_ref().and_then(|f| f.delay_percent.as_ref()) else {
+            let Some(p) = h
+                .extras()
+                .fault
+                .as_ref()
+                .and_then(|f| f.delay_percent.as_ref())
+            else {
                 continue;
             };
             if p.value <= 0 {

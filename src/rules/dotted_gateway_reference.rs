@@ -21,7 +21,7 @@ pub fn check(cx: &mut RuleCx) {
             vs.http
                 .iter()
                 .flat_map(|h| h.matches.iter().flatten())
-                .flat_map(|m| m.gateways.iter()),
+                .flat_map(|m| m.extras().gateways.iter()),
         );
         for g in refs {
             if g.value == "mesh" || g.value.contains('/') || !g.value.contains('.') {

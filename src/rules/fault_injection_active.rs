@@ -22,7 +22,7 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
         for h in &vs.http {
-            let Some(f) = &h.fault else { continue };
+            let Some(f) = &h.extras().fault else { continue };
             let catch_all = h.matches.as_ref().is_none_or(|m| m.is_empty());
             let mut parts = Vec::new();
             let mut full = false;

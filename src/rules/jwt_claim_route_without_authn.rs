@@ -41,7 +41,7 @@ pub fn check(cx: &mut RuleCx) {
             .http
             .iter()
             .flat_map(|h| h.matches.iter().flatten())
-            .flat_map(|m| m.headers.iter().chain(m.without_headers.iter()))
+            .flat_map(|m| m.headers.iter().chain(m.extras().without_headers.iter()))
             .map(|(k, _)| k)
             .find(|k| k.value.starts_with(CLAIM_PREFIX));
         let Some(claim) = claim else { continue };

@@ -19,8 +19,8 @@ pub fn check(cx: &mut RuleCx) {
     for (_, r, vs) in ix.virtual_services() {
         for h in &vs.http {
             let mut found = Vec::new();
-            if let Some(m) = h.mirror.as_deref() {
-                let p = match (&h.mirror_percentage, &h.mirror_percent) {
+            if let Some(m) = h.extras().mirror.as_deref() {
+                let p = match (&h.extras().mirror_percentage, &h.extras().mirror_percent) {
                     (Some(p), _) => Some((p.value, Some(p.span))),
                     (None, Some(p)) => Some((p.value as f64, Some(p.span))),
                     (None, None) => Some((100.0, None)),
@@ -30,8 +30,13 @@ pub fn check(cx: &mut RuleCx) {
                     found.push((m, span));
                 }
             }
-            for (i, m) in h.mirrors.iter().enumerate() {
-                let p = h.mirrors_policy_percentage.get(i).cloned().flatten();
+            for (i, m) in h.extras().mirrors.iter().enumerate() {
+                let p = h
+                    .extras()
+                    .mirrors_policy_percentage
+                    .get(i)
+                    .cloned()
+                    .flatten();
                 match p {
                     None => found.push((m, None)),
                     Some(p) if p.value >= 100.0 => found.push((m, Some(p.span))),

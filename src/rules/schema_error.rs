@@ -72,8 +72,8 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             }
         }
         route_ports(out, &h.route, &at);
-        destination_port(out, h.mirror.as_deref(), &format!("{at}.mirror"));
-        for (k, m) in h.mirrors.iter().enumerate() {
+        destination_port(out, h.extras().mirror.as_deref(), &format!("{at}.mirror"));
+        for (k, m) in h.extras().mirrors.iter().enumerate() {
             destination_port(out, Some(m), &format!("{at}.mirrors[{k}].destination"));
         }
         weights(&h.route, &at, h.route_key, out);
@@ -149,7 +149,7 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
                 retry_on(ro, &format!("{p}.retryOn"), out);
             }
         }
-        if let Some(f) = &h.fault {
+        if let Some(f) = &h.extras().fault {
             let p = format!("{at}.fault");
             duration(
                 out,
@@ -182,10 +182,10 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if let Some(mp) = &h.mirror_percentage {
+        if let Some(mp) = &h.extras().mirror_percentage {
             mirror_percentage(out, mp, &format!("{at}.mirrorPercentage.value"));
         }
-        for mp in &h.mirrors_percentage {
+        for mp in &h.extras().mirrors_percentage {
             mirror_percentage(out, mp, &format!("{at}.mirrors[].percentage.value"));
         }
     }
@@ -239,8 +239,8 @@ fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
     }
     for (key, map, star_ok) in [
         ("headers", &m.headers, false),
-        ("queryParams", &m.query_params, false),
-        ("withoutHeaders", &m.without_headers, true),
+        ("queryParams", &m.extras().query_params, false),
+        ("withoutHeaders", &m.extras().without_headers, true),
     ] {
         for (name, sm) in map {
             if let Some(sm) = sm {
@@ -254,7 +254,7 @@ fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(p) = &m.port {
+    if let Some(p) = &m.extras().port {
         if p.value != 0 {
             port(out, p, &format!("{at}.port"));
         }

@@ -76,9 +76,9 @@ impl RuleRef {
             .map(|n| n.span)
             .or(r.match_key)
             .or(r.route_key)
-            .or(r.redirect)
-            .or(r.direct_response)
-            .or(r.delegate)
+            .or(r.extras().redirect)
+            .or(r.extras().direct_response)
+            .or(r.extras().delegate)
             .unwrap_or(r.span);
         RuleRef {
             section: Section::Http,
@@ -418,12 +418,12 @@ impl PrefixMatch {
                 prefix: uri.value.value.to_string(),
                 span: uri.value.span,
             },
-            port: m.port.as_ref().map_or(0, |p| p.value),
+            port: m.extras().port.as_ref().map_or(0, |p| p.value),
             method,
             authority: exact_or_prefix(m.authority.as_deref()),
             headers: map(&m.headers),
-            query_params: map(&m.query_params),
-            without_headers: map(&m.without_headers),
+            query_params: map(&m.extras().query_params),
+            without_headers: map(&m.extras().without_headers),
         })
     }
 }
