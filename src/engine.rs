@@ -402,7 +402,11 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
             let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
+            // kept until the report is written: no spare capacity (labels are pushed one by one)
             cx.diagnostics.shrink_to_fit();
+            for d in &mut cx.diagnostics {
+                d.related.shrink_to_fit();
+            }
             (name, since(t), cx.diagnostics)
         })
         .collect();

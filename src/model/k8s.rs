@@ -33,7 +33,7 @@ pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
     pub container_ports: Vec<(Option<String>, i64)>,
     pub containers: Vec<String>,
-    /// The pod template's annotations (a Pod's own are on the resource).
+    /// The pod template's Istio annotations (a Pod's own are on the resource).
     pub template_annotations: Labels,
     /// Pod-level `securityContext.runAsUser`.
     pub run_as_user: Option<Spanned<i64>>,
@@ -141,10 +141,10 @@ pub fn pod_template<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Option<Work
             "template.metadata.labels",
         ),
         replicas: cx.int(spec.get("replicas"), "replicas", false),
-        template_annotations: cx.string_map(
+        template_annotations: super::istio_annotations(cx.string_map(
             template.get("metadata").and_then(|m| m.get("annotations")),
             "template.metadata.annotations",
-        ),
+        )),
         ..Workload::default()
     };
     pod_spec(cx, template.get("spec"), &mut w);

@@ -174,6 +174,7 @@ pub struct Resource {
     pub namespace_written: bool,
     pub cluster_scoped: bool,
     pub labels: Labels,
+    /// Istio's annotations only ([`istio_annotations`]).
     pub annotations: Labels,
     /// The whole object.
     pub span: Span,
@@ -207,6 +208,25 @@ impl Resource {
             .find(|(k, _)| k.value == key)
             .map(|(_, v)| v)
     }
+}
+
+/// Istio's `istioAnnotation`: `kubernetes.io/ingress.class`, or a prefix ending in `istio.io`.
+pub fn is_istio_annotation(name: &str) -> bool {
+    if name == "kubernetes.io/ingress.class" {
+        return true;
+    }
+    name.split('/')
+        .next()
+        .is_some_and(|p| p.ends_with("istio.io"))
+}
+
+/// The annotations the model keeps: Istio's ([`is_istio_annotation`]), the only ones a rule
+/// reads. Others (`kubectl.kubernetes.io/last-applied-configuration` can be as large as the
+/// object) are type-checked while reading, then dropped.
+pub(crate) fn istio_annotations(mut all: Labels) -> Labels {
+    all.retain(|(k, _)| is_istio_annotation(&k.value));
+    all.shrink_to_fit();
+    all
 }
 
 const ISTIO_NETWORKING: &str = "networking.istio.io";
@@ -288,10 +308,10 @@ fn read_object<'a>(
         });
         let ns = meta_v.and_then(|m| cx.string(m.get("namespace"), "metadata.namespace"));
         let labels = cx.string_map(meta_v.and_then(|m| m.get("labels")), "metadata.labels");
-        let annotations = cx.string_map(
+        let annotations = istio_annotations(cx.string_map(
             meta_v.and_then(|m| m.get("annotations")),
             "metadata.annotations",
-        );
+        ));
         (name, ns, labels, annotations)
     };
     let Some(name) = name else {
@@ -431,5 +451,49 @@ mod tests {
         assert_eq!(Duration::parse("10").nanos, None);
         assert_eq!(Duration::parse("abc").nanos, None);
         assert_eq!(Duration::parse("").nanos, None);
+    }
+
+    #[test]
+    fn only_istio_annotations_are_kept_but_all_are_type_checked() {
+        let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{\"big\": true}'
+    networking.istio.io/exportTo: \".\"
+    deployment.kubernetes.io/revision: 3
+spec:
+  template:
+    metadata:
+      annotations: {prometheus.io/scrape: \"true\", sidecar.istio.io/inject: \"false\"}
+    spec: {containers: [{name: web}]}
+";
+        let (_, resources, diags) = crate::engine::load(
+            vec![crate::engine::Input::text("d.yaml", text)],
+            &crate::engine::Options::default(),
+        );
+        let keys = |l: &Labels| {
+            l.iter()
+                .map(|(k, _)| k.value.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            keys(&resources[0].annotations),
+            ["networking.istio.io/exportTo"]
+        );
+        let Spec::Workload(w) = &resources[0].spec else {
+            panic!("a workload")
+        };
+        assert_eq!(keys(&w.template_annotations), ["sidecar.istio.io/inject"]);
+        // the integer value of a dropped annotation is still reported
+        let at = (text.find("revision: 3").unwrap() + "revision: ".len()) as u32;
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == "ML003" && d.span().is_some_and(|s| s.start == at)),
+            "{diags:?}"
+        );
     }
 }

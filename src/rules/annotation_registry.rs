@@ -123,15 +123,7 @@ pub const ALWAYS_IGNORED: &[&str] = &[
     "istio.io/rev",
 ];
 
-/// Istio's `istioAnnotation`: `kubernetes.io/ingress.class`, or a prefix ending in `istio.io`.
-pub fn is_istio_annotation(name: &str) -> bool {
-    if name == "kubernetes.io/ingress.class" {
-        return true;
-    }
-    name.split('/')
-        .next()
-        .is_some_and(|p| p.ends_with("istio.io"))
-}
+pub use crate::model::is_istio_annotation;
 
 pub fn lookup(name: &str) -> Option<&'static AnnotationDef> {
     ANNOTATIONS.iter().find(|a| a.name == name)

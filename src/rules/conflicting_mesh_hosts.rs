@@ -17,90 +17,103 @@ pub static META: RuleMeta = RuleMeta {
     summary: "several mesh VirtualServices declare the same host for the same namespaces",
 };
 
-/// One host of a mesh VirtualService: (VirtualService, written host span, its FQDN).
-type Entry = (ResourceId, Span, String);
+/// One host of a mesh VirtualService.
+struct HostRef {
+    vs: ResourceId,
+    /// The host as written.
+    span: Span,
+    fqdn: String,
+}
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
-    // (scope, FQDN) → entries; scope `*` = exported to every namespace
-    let mut by_scope: BTreeMap<(String, String), Vec<Entry>> = BTreeMap::new();
-    // hosts exported to every namespace: wildcards, and non-wildcards by every `.suffix`
-    let mut all_wild: Vec<(String, Entry)> = Vec::new();
-    let mut all_suffix: HashMap<String, Vec<Entry>> = HashMap::new();
+    // every host of every mesh VirtualService, once; the tables below hold indices into it
+    let mut hosts: Vec<HostRef> = Vec::new();
+    // per VirtualService: its hosts, the namespaces it is exported to, whether to all (`*`)
+    let mut per_vs: Vec<(std::ops::Range<usize>, Vec<&str>, bool)> = Vec::new();
     for (id, r, vs) in ix.virtual_services() {
         let mesh = vs.gateways.is_empty() || vs.gateways.iter().any(|g| g.value == "mesh");
         if !mesh {
             continue;
         }
         let all = vs.export_to.is_empty() || vs.export_to.iter().any(|e| e.value == "*");
-        let mut scopes: Vec<String> = if all {
-            vec!["*".to_string()]
+        let mut scopes: Vec<&str> = if all {
+            vec!["*"]
         } else {
             vs.export_to
                 .iter()
                 .map(|e| {
                     if e.value == "." {
-                        r.namespace.to_string()
+                        r.namespace.as_str()
                     } else {
-                        e.value.to_string()
+                        e.value.as_str()
                     }
                 })
                 .collect()
         };
-        scopes.sort();
+        scopes.sort_unstable();
         scopes.dedup();
-        for h in &vs.hosts {
-            let fqdn = ix.fqdn(&h.value, &r.namespace);
-            for s in &scopes {
-                let e = by_scope.entry((s.clone(), fqdn.clone())).or_default();
+        let start = hosts.len();
+        hosts.extend(vs.hosts.iter().map(|h| HostRef {
+            vs: id,
+            span: h.span,
+            fqdn: ix.fqdn(&h.value, &r.namespace),
+        }));
+        per_vs.push((start..hosts.len(), scopes, all));
+    }
+    // (scope, FQDN) → hosts; scope `*` = exported to every namespace
+    let mut by_scope: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    // hosts exported to every namespace: wildcards, and non-wildcards by every `.suffix`
+    let mut all_wild: Vec<usize> = Vec::new();
+    let mut all_suffix: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (range, scopes, all) in &per_vs {
+        for i in range.clone() {
+            let h = &hosts[i];
+            for s in scopes {
+                let e = by_scope.entry((s, h.fqdn.as_str())).or_default();
                 // the same host twice in one VirtualService is no conflict
-                if !e.iter().any(|(x, _, _)| *x == id) {
-                    e.push((id, h.span, fqdn.clone()));
+                if !e.iter().any(|&x| hosts[x].vs == h.vs) {
+                    e.push(i);
                 }
             }
-            if all {
-                if host::is_wildcard(&fqdn) {
-                    all_wild.push((fqdn.clone(), (id, h.span, fqdn.clone())));
-                } else {
-                    let mut rest = fqdn.as_str();
-                    while let Some(i) = rest.find('.') {
-                        rest = &rest[i..];
-                        all_suffix.entry(rest.to_string()).or_default().push((
-                            id,
-                            h.span,
-                            fqdn.clone(),
-                        ));
-                        rest = &rest[1..];
-                    }
+            if !*all {
+                continue;
+            }
+            if host::is_wildcard(&h.fqdn) {
+                all_wild.push(i);
+            } else {
+                let mut rest = h.fqdn.as_str();
+                while let Some(p) = rest.find('.') {
+                    rest = &rest[p..];
+                    all_suffix.entry(rest).or_default().push(i);
+                    rest = &rest[1..];
                 }
             }
         }
     }
-    // per VirtualService: the first conflicting host and the others it conflicts with
-    // (span, host, others, istioctl's parameters: every VirtualService's `ns/name`, the scoped host)
-    #[allow(clippy::type_complexity)]
-    let mut conflicts: BTreeMap<ResourceId, (Span, String, Vec<Entry>, [String; 2])> =
-        BTreeMap::new();
-    for ((scope, fqdn), entries) in &by_scope {
-        let mut group: Vec<Entry> = entries.clone();
+    // per VirtualService: its first conflicting host, the hosts it conflicts with, and
+    // istioctl's parameters (every VirtualService's `ns/name`, the scoped host)
+    let mut conflicts: BTreeMap<ResourceId, (usize, Vec<usize>, [String; 2])> = BTreeMap::new();
+    for (&(scope, fqdn), entries) in &by_scope {
+        let mut group: Vec<usize> = entries.clone();
         if scope != "*" {
             // namespace-scoped hosts also clash with overlapping hosts exported everywhere
-            let mut add = |e: &Entry| {
-                if !group.iter().any(|(x, _, _)| *x == e.0) {
-                    group.push(e.clone());
+            let mut add = |i: usize| {
+                if !group.iter().any(|&x| hosts[x].vs == hosts[i].vs) {
+                    group.push(i);
                 }
             };
-            if let Some(v) = by_scope.get(&("*".to_string(), fqdn.clone())) {
-                v.iter().for_each(&mut add);
+            if let Some(v) = by_scope.get(&("*", fqdn)) {
+                v.iter().for_each(|&i| add(i));
             }
-            for (w, e) in &all_wild {
-                if host::matches(w, fqdn) {
-                    add(e);
+            for &w in &all_wild {
+                if host::matches(&hosts[w].fqdn, fqdn) {
+                    add(w);
                 }
             }
             if host::is_wildcard(fqdn) {
                 if let Some(v) = all_suffix.get(&fqdn[1..]) {
-                    v.iter().for_each(&mut add);
+                    v.iter().for_each(|&i| add(i));
                 }
             }
         }
@@ -109,47 +122,57 @@ pub fn check(cx: &mut RuleCx) {
         }
         let mut all_names: Vec<String> = group
             .iter()
-            .map(|(x, _, _)| {
-                let x = ix.resource(*x);
+            .map(|&i| {
+                let x = ix.resource(hosts[i].vs);
                 format!("{}/{}", x.namespace, x.name)
             })
             .collect();
         all_names.sort();
         let args = [all_names.join(","), format!("{scope}/{fqdn}")];
-        for (id, span, own) in &group {
-            conflicts.entry(*id).or_insert_with(|| {
-                let others = group.iter().filter(|(x, _, _)| x != id).cloned().collect();
-                (*span, own.clone(), others, args.clone())
+        for &i in &group {
+            let id = hosts[i].vs;
+            conflicts.entry(id).or_insert_with(|| {
+                let others = group
+                    .iter()
+                    .copied()
+                    .filter(|&x| hosts[x].vs != id)
+                    .collect();
+                (i, others, args.clone())
             });
         }
     }
-    for (id, (span, fqdn, others, args)) in conflicts {
+    for (id, (own, others, args)) in conflicts {
         let r = ix.resource(id);
         let names: Vec<String> = others
             .iter()
-            .map(|(o, _, _)| {
-                let o = ix.resource(*o);
+            .map(|&o| {
+                let o = ix.resource(hosts[o].vs);
                 format!("`{}/{}`", o.namespace, o.name)
             })
             .collect();
         let mut d = Diagnostic::new(
             &META,
             format!(
-                "host `{fqdn}` of mesh VirtualService `{}/{}` overlaps a host of mesh VirtualService {}",
+                "host `{}` of mesh VirtualService `{}/{}` overlaps a host of mesh VirtualService {}",
+                hosts[own].fqdn,
                 r.namespace,
                 r.name,
                 names.join(", ")
             ),
         )
-        .at(span, "host declared by several mesh VirtualServices")
+        .at(
+            hosts[own].span,
+            "host declared by several mesh VirtualServices",
+        )
         .istio_args(args);
-        for (o, s, h) in &others {
-            let o = ix.resource(*o);
+        for &o in &others {
+            let h = &hosts[o];
+            let vs = ix.resource(h.vs);
             d = d.related(
-                *s,
+                h.span,
                 format!(
-                    "VirtualService `{}/{}` declares `{h}` here",
-                    o.namespace, o.name
+                    "VirtualService `{}/{}` declares `{}` here",
+                    vs.namespace, vs.name, h.fqdn
                 ),
             );
         }
