@@ -199,7 +199,7 @@ fn bench(cr: &mut Criterion) {
                 .iter()
                 .enumerate()
                 .map(|(i, (_, t))| {
-                    parse_file(FileId(i as u32), black_box(t), &limits)
+                    parse_file(FileId::new(i as u32), black_box(t), &limits)
                         .documents
                         .len()
                 })
@@ -211,7 +211,7 @@ fn bench(cr: &mut Criterion) {
         b.iter(|| {
             let mut n = 0;
             for (i, (_, t)) in corpus.files.iter().enumerate() {
-                let parsed = parse_file(FileId(i as u32), black_box(t), &limits);
+                let parsed = parse_file(FileId::new(i as u32), black_box(t), &limits);
                 for d in &parsed.documents {
                     n += read_document(d, &model).0.len();
                 }

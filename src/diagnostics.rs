@@ -121,8 +121,28 @@ pub struct Label {
     pub message: Cow<'static, str>,
 }
 
+/// One finding; its fields ([`DiagnosticData`]) are read through `Deref`. Boxed: findings are
+/// collected in per-rule vectors that grow by doubling, then merged and sorted, and moving a
+/// pointer instead of the ~250-byte record keeps those vectors and copies small.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Diagnostic {
+pub struct Diagnostic(Box<DiagnosticData>);
+
+impl std::ops::Deref for Diagnostic {
+    type Target = DiagnosticData;
+    fn deref(&self) -> &DiagnosticData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    fn deref_mut(&mut self) -> &mut DiagnosticData {
+        &mut self.0
+    }
+}
+
+/// The fields of a [`Diagnostic`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagnosticData {
     pub code: &'static str,
     pub rule: &'static str,
     pub severity: Severity,
@@ -155,7 +175,7 @@ fn tight_cow(s: Cow<'static, str>) -> Cow<'static, str> {
 
 impl Diagnostic {
     pub fn new(meta: &'static RuleMeta, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
+        Diagnostic(Box::new(DiagnosticData {
             code: meta.code,
             rule: meta.name,
             severity: meta.severity,
@@ -165,7 +185,7 @@ impl Diagnostic {
             primary: None,
             related: Vec::new(),
             istio_args: Vec::new(),
-        }
+        }))
     }
 
     pub fn at(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Diagnostic {

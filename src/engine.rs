@@ -350,7 +350,7 @@ pub fn load(inputs: Vec<Input>, opts: &Options) -> (SourceDb, Vec<Resource>, Vec
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(i, input)| load_one(FileId(i as u32), input, opts, false, false))
+        .map(|(i, input)| load_one(FileId::new(i as u32), input, opts, false, false))
         .collect();
     let mut sources = SourceDb::new();
     let mut resources = Vec::new();
@@ -371,7 +371,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(i, input)| load_one(FileId(i as u32), input, opts, true, true))
+        .map(|(i, input)| load_one(FileId::new(i as u32), input, opts, true, true))
         .collect();
     let mut sources = SourceDb::new();
     // sized up front: growing a vector of ~10 000 resources by doubling would hold two copies
@@ -389,6 +389,8 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
         directives.extend(l.directives);
     }
     diagnostics.retain(|d| enabled.contains(d.rule));
+    // the texts and YAML trees are gone: return them before the rules allocate their findings
+    crate::memory::release_freed();
     timings.load_wall = since(t);
     let t = now(opts.timings);
     let index = Index::build(&resources, opts.mesh.clone());
@@ -402,6 +404,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
             let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
+            crate::memory::release_freed_here();
             // kept until the report is written: no spare capacity (labels are pushed one by one)
             cx.diagnostics.shrink_to_fit();
             for d in &mut cx.diagnostics {
@@ -425,6 +428,7 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     drop(index);
     drop(resources);
     drop(directives);
+    crate::memory::release_freed();
     diagnostics
         .reserve_exact(found.iter().map(|f| f.2.len()).sum::<usize>() + about_directives.len());
     for (name, d, found) in found {
@@ -460,7 +464,7 @@ fn restore_sources(
     let wanted: HashSet<FileId> = diagnostics
         .iter()
         .flat_map(|d| d.primary.iter().chain(&d.related).map(|l| l.span.file))
-        .filter(|f| (f.0 as usize) < sources.len() && sources.get(*f).is_unloaded())
+        .filter(|f| f.index() < sources.len() && sources.get(*f).is_unloaded())
         .collect();
     if wanted.is_empty() {
         return;
@@ -492,9 +496,9 @@ fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
     let mut files: Vec<u32> = (0..sources.len() as u32).collect();
     files.sort_by(|&a, &b| {
         sources
-            .get(FileId(a))
+            .get(FileId::new(a))
             .path
-            .cmp(&sources.get(FileId(b)).path)
+            .cmp(&sources.get(FileId::new(b)).path)
             .then(a.cmp(&b))
     });
     let mut rank = vec![0u32; files.len()];
@@ -503,7 +507,7 @@ fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
     }
     let key = |d: &Diagnostic| {
         d.span().map(|s| {
-            let r = rank.get(s.file.0 as usize).copied().unwrap_or(u32::MAX);
+            let r = rank.get(s.file.index()).copied().unwrap_or(u32::MAX);
             (r, s.start, s.end)
         })
     };

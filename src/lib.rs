@@ -8,6 +8,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod engine;
 pub mod index;
+pub mod memory;
 pub mod model;
 pub mod render;
 pub mod route;

@@ -5,9 +5,31 @@
 
 use std::sync::Arc;
 
-/// Index of a file in a [`SourceDb`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FileId(pub u32);
+/// Index of a file in a [`SourceDb`]. Stored plus one, in a `NonZeroU32`: `Option<Span>` and
+/// `Option<Spanned<i64>>` then need no tag of their own (the model holds many of them).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(std::num::NonZeroU32);
+
+impl FileId {
+    /// The file at `index` (`u32::MAX`, for findings in inputs that are not files, and
+    /// `u32::MAX - 1` are the same id).
+    pub const fn new(index: u32) -> FileId {
+        match std::num::NonZeroU32::new(index.saturating_add(1)) {
+            Some(n) => FileId(n),
+            None => FileId(std::num::NonZeroU32::MAX),
+        }
+    }
+
+    pub const fn index(self) -> usize {
+        (self.0.get() - 1) as usize
+    }
+}
+
+impl std::fmt::Debug for FileId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileId({})", self.index())
+    }
+}
 
 /// A byte range `start..end` in one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -278,11 +300,11 @@ impl SourceDb {
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
-        FileId(self.files.len() as u32 - 1)
+        FileId::new(self.files.len() as u32 - 1)
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        &self.files[id.index()]
     }
 
     pub fn len(&self) -> usize {
@@ -300,8 +322,8 @@ impl SourceDb {
         self.files
             .par_iter_mut()
             .enumerate()
-            .filter(|(i, f)| f.reload.is_some() && files.contains(&FileId(*i as u32)))
-            .filter_map(|(i, f)| f.restore().err().map(|e| (FileId(i as u32), e)))
+            .filter(|(i, f)| f.reload.is_some() && files.contains(&FileId::new(*i as u32)))
+            .filter_map(|(i, f)| f.restore().err().map(|e| (FileId::new(i as u32), e)))
             .collect()
     }
 
@@ -309,7 +331,7 @@ impl SourceDb {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId::new(i as u32), f))
     }
 }
 
@@ -329,8 +351,8 @@ mod tests {
 
     #[test]
     fn span_to_covers_both() {
-        let a = Span::new(FileId(0), 5, 7);
-        let b = Span::new(FileId(0), 2, 4);
-        assert_eq!(a.to(b), Span::new(FileId(0), 2, 7));
+        let a = Span::new(FileId::new(0), 5, 7);
+        let b = Span::new(FileId::new(0), 2, 4);
+        assert_eq!(a.to(b), Span::new(FileId::new(0), 2, 7));
     }
 }

@@ -596,7 +596,7 @@ mod tests {
     use crate::yaml::{parse_file, Limits};
 
     fn comments(text: &str) -> Vec<&str> {
-        let parsed = parse_file(FileId(0), text, &Limits::default());
+        let parsed = parse_file(FileId::new(0), text, &Limits::default());
         comment_ranges(text, &parsed.documents)
             .into_iter()
             .map(|(s, e)| &text[s as usize..e as usize])

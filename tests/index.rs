@@ -7,7 +7,7 @@ use meshlint::source::FileId;
 use meshlint::yaml::{parse_file, Limits};
 
 fn load(text: &str) -> Vec<Resource> {
-    let parsed = parse_file(FileId(0), text, &Limits::default());
+    let parsed = parse_file(FileId::new(0), text, &Limits::default());
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let mut out = Vec::new();
     for d in &parsed.documents {
@@ -187,7 +187,7 @@ spec:
     let rs = load(text);
     let ix = Index::build(&rs, MeshConfig::default());
     let sel = |pairs: &[(&str, &str)]| {
-        let sp = meshlint::source::Span::new(FileId(0), 0, 0);
+        let sp = meshlint::source::Span::new(FileId::new(0), 0, 0);
         pairs
             .iter()
             .map(|(k, v)| {

@@ -164,8 +164,11 @@ fn analyzer_rules_fill_istio_templates() {
                 ..Options::default()
             };
             if let Ok(mc) = std::fs::read_to_string(dir.join("mesh-config.yaml.txt")) {
-                opts.mesh =
-                    meshlint::index::MeshConfig::parse(meshlint::source::FileId(u32::MAX), &mc).0;
+                opts.mesh = meshlint::index::MeshConfig::parse(
+                    meshlint::source::FileId::new(u32::MAX),
+                    &mc,
+                )
+                .0;
             }
             let report = analyze(vec![Input::text("f.yaml", text)], &opts);
             for d in report.diagnostics.iter().filter(|d| d.rule == name) {
@@ -404,7 +407,7 @@ networks:
 #[test]
 fn mesh_networks_parse_and_flag() {
     use meshlint::index::mesh::{MeshNetworks, NetworkEndpoint};
-    let (n, d) = MeshNetworks::parse(meshlint::source::FileId(0), NETWORKS);
+    let (n, d) = MeshNetworks::parse(meshlint::source::FileId::new(0), NETWORKS);
     assert!(d.is_empty());
     assert_eq!(n.networks.len(), 2);
     assert_eq!(
@@ -470,7 +473,7 @@ fn gateway_selector_findings(mesh: Option<&str>) -> usize {
         ..Options::default()
     };
     if let Some(m) = mesh {
-        opts.mesh = meshlint::index::MeshConfig::parse(meshlint::source::FileId(9), m).0;
+        opts.mesh = meshlint::index::MeshConfig::parse(meshlint::source::FileId::new(9), m).0;
     }
     analyze(vec![Input::text("g.yaml", DEFAULT_INGRESS)], &opts)
         .diagnostics
@@ -496,7 +499,7 @@ fn default_ingress_gateway_is_assumed() {
         ..Options::default()
     };
     opts.mesh = meshlint::index::MeshConfig::parse(
-        meshlint::source::FileId(9),
+        meshlint::source::FileId::new(9),
         "ingressSelector: my-ingress\n",
     )
     .0;

@@ -480,7 +480,7 @@ fn post_process(report: &mut Report, s: &Settings, only: &[PathBuf]) {
         let Some(span) = d.span() else {
             return only.is_empty();
         };
-        let path = &paths[span.file.0 as usize];
+        let path = &paths[span.file.index()];
         if !only.is_empty() && !only.iter().any(|o| o == path) {
             return false;
         }
@@ -546,7 +546,7 @@ pub fn run(args: CheckArgs) -> i32 {
         let shown = mc.display();
         match std::fs::read_to_string(mc) {
             Ok(text) => {
-                let (cfg, diags) = MeshConfig::parse(FileId(u32::MAX), &text);
+                let (cfg, diags) = MeshConfig::parse(FileId::new(u32::MAX), &text);
                 if let Some(d) = diags.first() {
                     eprintln!("meshlint: mesh config {shown}: {}", d.message);
                     return EXIT_USAGE;
@@ -563,7 +563,7 @@ pub fn run(args: CheckArgs) -> i32 {
         let shown = mn.display();
         match std::fs::read_to_string(mn) {
             Ok(text) => {
-                let (networks, diags) = MeshNetworks::parse(FileId(u32::MAX), &text);
+                let (networks, diags) = MeshNetworks::parse(FileId::new(u32::MAX), &text);
                 if let Some(d) = diags.first() {
                     eprintln!("meshlint: mesh networks {shown}: {}", d.message);
                     return EXIT_USAGE;

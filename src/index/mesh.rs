@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn defaults_and_overrides() {
         let (c, d) = MeshConfig::parse(
-            FileId(0),
+            FileId::new(0),
             "rootNamespace: mesh-root\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY\ningressControllerMode: \"OFF\"\n",
         );
         assert!(d.is_empty());
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn reads_every_documented_field() {
         let (c, d) = MeshConfig::parse(
-            FileId(0),
+            FileId::new(0),
             "rootNamespace: istio-config\ntrustDomain: corp.local\noutboundTrafficPolicy: {mode: REGISTRY_ONLY}\ningressControllerMode: STRICT\ningressService: my-ingress\ningressSelector: my-gw\ndefaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: \"true\"\n",
         );
         assert!(d.is_empty());
@@ -287,7 +287,7 @@ mod tests {
     #[test]
     fn mesh_networks() {
         let text = "networks:\n  network1:\n    endpoints:\n    - fromRegistry: Kubernetes\n    - fromCidr: 192.168.0.0/16\n    gateways:\n    - registryServiceName: istio-ingressgateway.istio-system.svc.cluster.local\n      port: 15443\n  network2:\n    endpoints:\n    - fromRegistry: cluster2\n    gateways:\n    - address: 10.0.0.1\n      port: 443\n      locality: us-east1\n";
-        let (n, d) = MeshNetworks::parse(FileId(0), text);
+        let (n, d) = MeshNetworks::parse(FileId::new(0), text);
         assert!(d.is_empty());
         assert_eq!(n.networks.len(), 2);
         assert_eq!(n.networks[0].name, "network1");
@@ -309,14 +309,14 @@ mod tests {
         );
         assert_eq!(n.registries(), vec!["Kubernetes", "cluster2"]);
         let cm = "apiVersion: v1\nkind: ConfigMap\ndata:\n  meshNetworks: |\n    networks:\n      n1:\n        endpoints:\n        - fromRegistry: Kubernetes\n";
-        let (n, _) = MeshNetworks::parse(FileId(0), cm);
+        let (n, _) = MeshNetworks::parse(FileId::new(0), cm);
         assert_eq!(n.registries(), vec!["Kubernetes"]);
     }
 
     #[test]
     fn configmap_form() {
         let (c, _) = MeshConfig::parse(
-            FileId(0),
+            FileId::new(0),
             "apiVersion: v1\nkind: ConfigMap\ndata:\n  mesh: |\n    rootNamespace: r\n",
         );
         assert_eq!(c.root_namespace, "r");

@@ -309,15 +309,10 @@ impl HeaderOps {
 pub struct HttpMatch {
     pub span: Span,
     pub index: usize,
-    pub name: Option<Spanned<Str>>,
     /// Istio's duplicate-match key: the match without `name` as Go's `encoding/json` writes it
     /// (see [`json_key`]).
     pub canonical: MatchKey,
     pub uri: Option<StringMatch>,
-    /// Rarely written, so boxed (a match is one of the most numerous model structs).
-    pub scheme: Option<Box<StringMatch>>,
-    pub method: Option<Box<StringMatch>>,
-    pub authority: Option<Box<StringMatch>>,
     pub headers: Vec<(Spanned<Str>, Option<StringMatch>)>,
     pub ignore_uri_case: bool,
     /// The conditions most matches leave out ([`HttpMatch::extras`]).
@@ -328,6 +323,10 @@ pub struct HttpMatch {
 /// a match is one of the most numerous model structs.
 #[derive(Debug, Clone, Default)]
 pub struct MatchExtras {
+    pub name: Option<Spanned<Str>>,
+    pub scheme: Option<StringMatch>,
+    pub method: Option<StringMatch>,
+    pub authority: Option<StringMatch>,
     pub without_headers: Vec<(Spanned<Str>, Option<StringMatch>)>,
     pub query_params: Vec<(Spanned<Str>, Option<StringMatch>)>,
     pub port: Option<Spanned<i64>>,
@@ -337,6 +336,10 @@ pub struct MatchExtras {
 }
 
 static NO_EXTRAS: MatchExtras = MatchExtras {
+    name: None,
+    scheme: None,
+    method: None,
+    authority: None,
     without_headers: Vec::new(),
     query_params: Vec::new(),
     port: None,
@@ -347,7 +350,11 @@ static NO_EXTRAS: MatchExtras = MatchExtras {
 
 impl MatchExtras {
     fn is_empty(&self) -> bool {
-        self.without_headers.is_empty()
+        self.name.is_none()
+            && self.scheme.is_none()
+            && self.method.is_none()
+            && self.authority.is_none()
+            && self.without_headers.is_empty()
             && self.query_params.is_empty()
             && self.port.is_none()
             && self.source_labels.is_empty()
@@ -357,7 +364,8 @@ impl MatchExtras {
 }
 
 impl HttpMatch {
-    /// `withoutHeaders`, `queryParams`, `port`, `sourceLabels`, `gateways`, `sourceNamespace`.
+    /// `name`, `scheme`, `method`, `authority`, `withoutHeaders`, `queryParams`, `port`,
+    /// `sourceLabels`, `gateways`, `sourceNamespace`.
     pub fn extras(&self) -> &MatchExtras {
         self.extras.as_deref().unwrap_or(&NO_EXTRAS)
     }
@@ -894,6 +902,10 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
     let authority = sm(cx, &mut o, "authority");
     let headers = match_map(cx, o.take("headers"), "headers");
     let extras = MatchExtras {
+        name,
+        scheme,
+        method,
+        authority,
         without_headers: match_map(cx, o.take("withoutHeaders"), "withoutHeaders"),
         query_params: match_map(cx, o.take("queryParams"), "queryParams"),
         port: cx.int(o.take("port"), "port", true),
@@ -909,12 +921,8 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
     Some(HttpMatch {
         span: v.span(),
         index,
-        name,
         canonical: MatchKey::of(&json_key(&cx.canonical(v, &["name"]))),
         uri,
-        scheme: scheme.map(Box::new),
-        method: method.map(Box::new),
-        authority: authority.map(Box::new),
         headers,
         ignore_uri_case,
         extras: Some(Box::new(extras)).filter(|e| !e.is_empty()),

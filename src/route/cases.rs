@@ -74,7 +74,7 @@ fn strings(v: Option<Value>) -> Vec<String> {
 
 /// Whether a YAML text is a test-case file (top-level `tests` or `testCases`, no `kind`).
 pub fn is_case_file(text: &str) -> bool {
-    let p = parse_file(FileId(0), text, &Limits::default());
+    let p = parse_file(FileId::new(0), text, &Limits::default());
     p.documents.iter().any(|d| {
         d.root.and_then(|r| Value::new(d, r)).is_some_and(|v| {
             v.get("kind").is_none() && (v.get("tests").is_some() || v.get("testCases").is_some())
@@ -122,7 +122,7 @@ fn many(v: Option<Value>) -> Vec<Expect> {
 
 /// Parses the cases of one file.
 pub fn parse_cases(path: &str, text: &str) -> Result<Vec<Case>, String> {
-    let p = parse_file(FileId(0), text, &Limits::default());
+    let p = parse_file(FileId::new(0), text, &Limits::default());
     if let Some(d) = p.diagnostics.first() {
         return Err(format!("{path}: {}", d.message));
     }

@@ -236,11 +236,11 @@ impl Match {
                 .collect()
         };
         Match {
-            name: m.name.as_ref().map(|n| n.value.to_string()),
+            name: m.extras().name.as_ref().map(|n| n.value.to_string()),
             uri: m.uri.as_ref().and_then(Sm::from_model),
-            scheme: m.scheme.as_deref().and_then(Sm::from_model),
-            method: m.method.as_deref().and_then(Sm::from_model),
-            authority: m.authority.as_deref().and_then(Sm::from_model),
+            scheme: m.extras().scheme.as_ref().and_then(Sm::from_model),
+            method: m.extras().method.as_ref().and_then(Sm::from_model),
+            authority: m.extras().authority.as_ref().and_then(Sm::from_model),
             headers: map(&m.headers),
             without_headers: map(&m.extras().without_headers),
             query_params: m

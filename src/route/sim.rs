@@ -189,7 +189,7 @@ fn labels_vec(l: &Labels) -> Vec<(String, String)> {
 
 impl<'a, 'r> Simulator<'a, 'r> {
     pub fn location(&self, span: Span) -> String {
-        if span.file.0 as usize >= self.sources.len() {
+        if span.file.index() >= self.sources.len() {
             return String::new();
         }
         let f = self.sources.get(span.file);

@@ -46,7 +46,7 @@ pub fn check(cx: &mut RuleCx) {
             };
             let mut methods: Vec<String> = Vec::new();
             let all_unsafe = matches.iter().all(|m| {
-                m.method.as_ref().is_some_and(|x| {
+                m.extras().method.as_ref().is_some_and(|x| {
                     let v = x.value.value.as_str().to_ascii_uppercase();
                     let ok = x.kind == MatchKind::Exact && matches!(v.as_str(), "POST" | "PATCH");
                     if ok && !methods.contains(&v) {

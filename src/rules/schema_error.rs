@@ -229,9 +229,9 @@ fn route_ports(out: &mut Vec<Diagnostic>, dests: &[RouteDestination], at: &str) 
 fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
     for (key, sm, empty_prefix_ok) in [
         ("uri", m.uri.as_ref(), true),
-        ("scheme", m.scheme.as_deref(), false),
-        ("method", m.method.as_deref(), false),
-        ("authority", m.authority.as_deref(), false),
+        ("scheme", m.extras().scheme.as_ref(), false),
+        ("method", m.extras().method.as_ref(), false),
+        ("authority", m.extras().authority.as_ref(), false),
     ] {
         if let Some(sm) = sm {
             string_match(sm, &format!("{at}.{key}"), empty_prefix_ok, false, out);

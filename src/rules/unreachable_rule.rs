@@ -343,7 +343,7 @@ fn analyze_http(routes: &[HttpRoute], out: &mut Vec<Finding>) {
                     (
                         MatchRef {
                             index: m.index,
-                            name: m.name.as_ref().map(|n| n.value.to_string()),
+                            name: m.extras().name.as_ref().map(|n| n.value.to_string()),
                             span: m.span,
                         },
                         m.canonical,
@@ -399,7 +399,7 @@ impl PrefixMatch {
         if uri.kind != MatchKind::Prefix || uri.value.value.is_empty() {
             return None;
         }
-        let mut method = exact_or_prefix(m.method.as_deref());
+        let mut method = exact_or_prefix(m.extras().method.as_ref());
         if method.is_empty() {
             // Istio takes a match without a method as `exact: GET`
             method = "exact:GET".to_string();
@@ -420,7 +420,7 @@ impl PrefixMatch {
             },
             port: m.extras().port.as_ref().map_or(0, |p| p.value),
             method,
-            authority: exact_or_prefix(m.authority.as_deref()),
+            authority: exact_or_prefix(m.extras().authority.as_ref()),
             headers: map(&m.headers),
             query_params: map(&m.extras().query_params),
             without_headers: map(&m.extras().without_headers),
@@ -539,7 +539,7 @@ mod tests {
         PrefixMatch {
             prefix: PrefixInfo {
                 prefix: prefix.into(),
-                span: Span::new(crate::source::FileId(0), 0, 0),
+                span: Span::new(crate::source::FileId::new(0), 0, 0),
             },
             port: 0,
             method: method.into(),

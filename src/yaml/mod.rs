@@ -873,7 +873,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> ParsedFile {
-        parse_file(FileId(0), text, &Limits::default())
+        parse_file(FileId::new(0), text, &Limits::default())
     }
 
     #[test]

@@ -67,5 +67,5 @@ pub fn fixture_inputs(path: &Path) -> Vec<Input> {
 /// The mesh config of a fixture directory (`mesh-config.yaml.txt`), if it has one.
 pub fn mesh_config_for(dir: &Path) -> Option<MeshConfig> {
     let text = std::fs::read_to_string(dir.join("mesh-config.yaml.txt")).ok()?;
-    Some(MeshConfig::parse(meshlint::source::FileId(u32::MAX), &text).0)
+    Some(MeshConfig::parse(meshlint::source::FileId::new(u32::MAX), &text).0)
 }
