@@ -31,14 +31,14 @@ pub struct Workload {
     /// The pod's labels (the template's labels for controllers).
     pub pod_labels: Labels,
     pub replicas: Option<Spanned<i64>>,
-    pub container_ports: Vec<(Option<String>, i64)>,
-    pub containers: Vec<String>,
+    pub container_ports: Vec<(Option<Str>, i64)>,
+    pub containers: Vec<Str>,
     /// The pod template's Istio annotations (a Pod's own are on the resource).
     pub template_annotations: Labels,
     /// Pod-level `securityContext.runAsUser`.
     pub run_as_user: Option<Spanned<i64>>,
     /// Container-level `securityContext.runAsUser`, with the container name.
-    pub container_run_as_user: Vec<(String, Spanned<i64>)>,
+    pub container_run_as_user: Vec<(Str, Spanned<i64>)>,
     /// An `istio-proxy` container (or init container) with an image: an injected sidecar.
     pub has_istio_proxy: bool,
 }
@@ -86,7 +86,7 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
         let name = c
             .get("name")
             .and_then(|n| n.scalar())
-            .map(|n| n.0.to_string());
+            .map(|n| Str::from(n.0));
         if let Some(n) = &name {
             w.containers.push(n.clone());
         }
@@ -102,19 +102,21 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
                 let name = p
                     .get("name")
                     .and_then(|n| n.scalar())
-                    .map(|s| s.0.to_string());
+                    .map(|s| Str::from(s.0));
                 w.container_ports.push((name, n.value));
             }
         }
     }
+    // kept for the whole run: no spare capacity
+    w.containers.shrink_to_fit();
+    w.container_ports.shrink_to_fit();
+    w.container_run_as_user.shrink_to_fit();
 }
 
 /// Istio's `hasIstioProxy`: a container named `istio-proxy` with a non-empty image.
 fn is_istio_proxy(c: Value) -> bool {
-    let s = |k: &str| c.get(k).and_then(|v| v.scalar()).map(|s| s.0.to_string());
-    c.is_map()
-        && s("name").as_deref() == Some("istio-proxy")
-        && s("image").is_some_and(|i| !i.is_empty())
+    let s = |k: &str| c.get(k).and_then(|v| v.scalar()).map(|s| s.0);
+    c.is_map() && s("name") == Some("istio-proxy") && s("image").is_some_and(|i| !i.is_empty())
 }
 
 /// `securityContext.runAsUser` of a pod spec or a container.

@@ -107,7 +107,9 @@ pub enum Spec {
     VirtualService(istio::VirtualService),
     DestinationRule(Box<istio::DestinationRule>),
     Gateway(istio::Gateway),
-    ServiceEntry(istio::ServiceEntry),
+    /// Boxed, as the largest and one of the rarer specs (every resource is as large as its
+    /// largest inline variant).
+    ServiceEntry(Box<istio::ServiceEntry>),
     Sidecar(istio::Sidecar),
     Service(k8s::Service),
     Namespace,
@@ -183,7 +185,7 @@ pub struct Resource {
     pub spec: Spec,
     /// Istio's validation findings (IST0106/IST0133), computed while the document is loaded
     /// (`rules::validate::precompute`).
-    pub validation: Vec<crate::diagnostics::Finding>,
+    pub validation: Box<[crate::diagnostics::Finding]>,
 }
 
 impl Resource {
@@ -229,6 +231,28 @@ pub(crate) fn istio_annotations(mut all: Labels) -> Labels {
     all
 }
 
+/// The `apiVersion`s longer than [`Str`]'s inline capacity that manifests repeat on every
+/// object: kept as references to these texts rather than one allocation per resource.
+const LONG_API_VERSIONS: &[&str] = &[
+    "networking.istio.io/v1alpha3",
+    "networking.istio.io/v1beta1",
+    "security.istio.io/v1beta1",
+    "telemetry.istio.io/v1alpha1",
+    "extensions.istio.io/v1alpha1",
+    "gateway.networking.k8s.io/v1",
+    "gateway.networking.k8s.io/v1beta1",
+    "gateway.networking.k8s.io/v1alpha2",
+    "networking.k8s.io/v1",
+    "apiextensions.k8s.io/v1",
+];
+
+fn api_version_str(s: &str) -> Str {
+    match LONG_API_VERSIONS.iter().find(|v| **v == s) {
+        Some(v) => Str::const_new(v),
+        None => Str::from(s),
+    }
+}
+
 const ISTIO_NETWORKING: &str = "networking.istio.io";
 
 /// Reads every object of a document (a `kind: List` yields its items).
@@ -268,7 +292,7 @@ fn read_object<'a>(
     let kind_v = v.get("kind");
     let api_v = v.get("apiVersion");
     let kind = kind_v.and_then(|k| k.scalar()).map(|s| Str::from(s.0));
-    let api_version = api_v.and_then(|k| k.scalar()).map(|s| Str::from(s.0));
+    let api_version = api_v.and_then(|k| k.scalar()).map(|s| api_version_str(s.0));
     let (Some(kind), Some(api_version)) = (kind.clone(), api_version.clone()) else {
         let missing = match (kind, api_version) {
             (None, None) => "`apiVersion` and `kind`",
@@ -360,7 +384,9 @@ fn read_object<'a>(
             Spec::DestinationRule(Box::new(istio::destination_rule(cx, spec_v)))
         }
         (ISTIO_NETWORKING, "Gateway") => Spec::Gateway(istio::gateway(cx, spec_v)),
-        (ISTIO_NETWORKING, "ServiceEntry") => Spec::ServiceEntry(istio::service_entry(cx, spec_v)),
+        (ISTIO_NETWORKING, "ServiceEntry") => {
+            Spec::ServiceEntry(Box::new(istio::service_entry(cx, spec_v)))
+        }
         (ISTIO_NETWORKING, "Sidecar") => Spec::Sidecar(istio::sidecar(cx, spec_v)),
         ("", "Service") => Spec::Service(k8s::service(cx, spec_v)),
         ("", "Namespace") => Spec::Namespace,
@@ -433,7 +459,7 @@ fn read_object<'a>(
         span: v.span(),
         doc_start: doc.start,
         spec,
-        validation: Vec::new(),
+        validation: Box::default(),
     });
 }
 

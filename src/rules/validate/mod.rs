@@ -92,7 +92,7 @@ pub fn precompute(r: &mut Resource, validate: bool) {
         if let Some(v) = validator_for(&r.kind) {
             let mut out = Out::default();
             v(r, &mut out);
-            r.validation = out.items;
+            r.validation = out.items.into_boxed_slice();
         }
     }
     r.spec.drop_tree();
