@@ -390,7 +390,11 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     }
     diagnostics.retain(|d| enabled.contains(d.rule));
     // the texts and YAML trees are gone: return them before the rules allocate their findings
-    crate::memory::release_freed();
+    let release =
+        sources.iter().map(|(_, f)| f.len()).sum::<usize>() >= crate::memory::WORTH_RELEASING;
+    if release {
+        crate::memory::release_freed();
+    }
     timings.load_wall = since(t);
     let t = now(opts.timings);
     let index = Index::build(&resources, opts.mesh.clone());
@@ -404,7 +408,9 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
             let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
-            crate::memory::release_freed_here();
+            if release {
+                crate::memory::release_freed_here();
+            }
             // kept until the report is written: no spare capacity (labels are pushed one by one)
             cx.diagnostics.shrink_to_fit();
             for d in &mut cx.diagnostics {
@@ -428,7 +434,9 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     drop(index);
     drop(resources);
     drop(directives);
-    crate::memory::release_freed();
+    if release {
+        crate::memory::release_freed();
+    }
     diagnostics
         .reserve_exact(found.iter().map(|f| f.2.len()).sum::<usize>() + about_directives.len());
     for (name, d, found) in found {

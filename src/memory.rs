@@ -7,6 +7,10 @@
 //! without a purge in between, both are resident for a moment and that moment is the run's
 //! peak (10 000 documents: 60 MB or 69 MB, depending on timing).
 
+/// Inputs smaller than this are not worth the calls (a few microseconds each): their freed
+/// memory is small and the process ends soon.
+pub const WORTH_RELEASING: usize = 4 << 20;
+
 /// Returns the memory freed so far to the operating system, on every thread of the pool.
 pub fn release_freed() {
     rayon::broadcast(|_| release_freed_here());

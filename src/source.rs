@@ -244,6 +244,15 @@ impl SourceFile {
         }
     }
 
+    /// The length of the text as loaded (also while it is dropped).
+    pub fn len(&self) -> usize {
+        self.reload.as_ref().map_or(self.text.len(), |r| r.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Whether the text was dropped and not read back yet.
     pub fn is_unloaded(&self) -> bool {
         self.reload.is_some()
