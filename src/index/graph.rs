@@ -112,13 +112,7 @@ impl RefGraph {
                                 dests.push((x, RefKind::Fallback, r, None));
                             }
                         }
-                        for m in h
-                            .extras()
-                            .mirror
-                            .as_deref()
-                            .into_iter()
-                            .chain(h.extras().mirrors.iter())
-                        {
+                        for m in h.mirror_destinations() {
                             dests.push((m, RefKind::Mirror, r, None));
                         }
                     }

@@ -248,6 +248,12 @@ impl HttpRoute {
     pub fn extras(&self) -> &RouteExtras {
         self.extras.as_deref().unwrap_or(&NO_ROUTE_EXTRAS)
     }
+
+    /// Where traffic is mirrored: the deprecated `mirror`, then every `mirrors[].destination`.
+    pub fn mirror_destinations(&self) -> impl Iterator<Item = &Destination> {
+        let e = self.extras();
+        e.mirror.as_deref().into_iter().chain(e.mirrors.iter())
+    }
 }
 
 /// `HTTPRedirect`.

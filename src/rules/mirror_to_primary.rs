@@ -18,13 +18,7 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {
         for h in &vs.http {
-            for m in h
-                .extras()
-                .mirror
-                .as_deref()
-                .into_iter()
-                .chain(h.extras().mirrors.iter())
-            {
+            for m in h.mirror_destinations() {
                 let Some(mk) = dest_key(ix, m, &r.namespace) else {
                     continue;
                 };
