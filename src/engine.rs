@@ -408,20 +408,21 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
             let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
-            if release {
-                crate::memory::release_freed_here();
-            }
             // kept until the report is written: no spare capacity (labels are pushed one by one)
             cx.diagnostics.shrink_to_fit();
             for d in &mut cx.diagnostics {
                 d.related.shrink_to_fit();
             }
+            if release {
+                // the rule's scratch data
+                crate::memory::release_freed_here();
+            }
             (name, since(t), cx.diagnostics)
         })
         .collect();
     timings.rules_wall = since(t);
-    // suppression runs on each rule's findings, so that the model can be freed before they are
-    // merged into one vector (the merge briefly holds two copies of the findings)
+    // suppression runs on each rule's findings (it needs the model for the annotations), so
+    // that the model and the index are freed before anything else is allocated
     let t = now(opts.timings);
     let mut suppressor = suppress::Suppressor::new(&directives, &resources);
     suppressor.filter(&mut diagnostics);

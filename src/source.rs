@@ -359,6 +359,28 @@ mod tests {
     }
 
     #[test]
+    fn a_same_length_edit_is_noticed_when_reading_back() {
+        let read =
+            |text: &'static str| -> ReadFn { Arc::new(move || Ok(text.as_bytes().to_vec())) };
+        let loaded = "host: reviews\nsubset: v1\n";
+        let mut same = SourceFile::unloaded("a.yaml", loaded, read(loaded));
+        assert!(same.is_unloaded() && same.len() == loaded.len() && same.text.is_empty());
+        assert_eq!(same.restore(), Ok(()));
+        assert_eq!(&*same.text, loaded);
+        assert!(!same.is_unloaded());
+        let mut edited =
+            SourceFile::unloaded("a.yaml", loaded, read("host: reviews\nsubset: v2\n"));
+        assert_eq!(edited.restore(), Err("it changed".to_string()));
+        assert_eq!(&*edited.text, "host: reviews\nsubset: v2\n");
+        let mut gone = SourceFile::unloaded("a.yaml", loaded, Arc::new(|| Err("gone".to_string())));
+        assert_eq!(
+            gone.restore(),
+            Err("it cannot be read again: gone".to_string())
+        );
+        assert!(gone.text.is_empty());
+    }
+
+    #[test]
     fn span_to_covers_both() {
         let a = Span::new(FileId::new(0), 5, 7);
         let b = Span::new(FileId::new(0), 2, 4);
