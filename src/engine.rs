@@ -3,9 +3,9 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::index::{Index, MeshConfig};
-use crate::model::{read_document, ModelOptions, Resource};
+use crate::model::{identity, read_document, ModelOptions, Resource};
 use crate::rules::{self, RuleCx, RuleEntry, RULES};
-use crate::source::{FileId, ReadFn, SourceDb, SourceFile, Span};
+use crate::source::{FileId, Origin, ReadFn, SourceDb, SourceFile, Span};
 use crate::suppress::{self, Directive};
 use crate::yaml::{parse_each, Limits};
 use rayon::prelude::*;
@@ -16,7 +16,17 @@ use std::time::{Duration, Instant};
 pub struct Input {
     pub path: String,
     pub content: Content,
+    /// Checked, or only there to resolve references.
+    pub role: Role,
+    /// Named on the command line (or stdin, or in memory) rather than found by walking a
+    /// directory: all such inputs are one deliberate set (see [`crate::index::evidence`]).
+    pub named: bool,
+    /// The `Chart.yaml` of a Helm chart whose templates (this many files) were not read: one
+    /// `helm-chart-not-rendered` finding instead of parsing it.
+    pub helm_chart: Option<usize>,
 }
+
+pub use crate::source::Role;
 
 /// Where an input's bytes come from.
 pub enum Content {
@@ -36,7 +46,22 @@ impl Input {
         Input {
             path: path.into(),
             content: Content::Bytes(content),
+            role: Role::Checked,
+            named: true,
+            helm_chart: None,
         }
+    }
+
+    /// The same input with another role.
+    pub fn with_role(mut self, role: Role) -> Input {
+        self.role = role;
+        self
+    }
+
+    /// The same input, marked as found by walking a directory (not named on the command line).
+    pub fn walked(mut self) -> Input {
+        self.named = false;
+        self
     }
 
     /// The bytes (read now, and kept, if they were to be read on demand).
@@ -58,6 +83,9 @@ impl Input {
         Input {
             path: path.into(),
             content: Content::Read(std::sync::Arc::new(read)),
+            role: Role::Checked,
+            named: true,
+            helm_chart: None,
         }
     }
 }
@@ -77,6 +105,9 @@ pub struct Options {
     pub analyzers: Vec<String>,
     /// Measure phase timings into [`Report::timings`] (`MESHLINT_TIMINGS=1`).
     pub timings: bool,
+    /// Resolve references with the table of what every Istio installation has
+    /// ([`crate::index::evidence::ISTIO_DEFAULTS`]).
+    pub istio_defaults: bool,
 }
 
 impl Default for Options {
@@ -90,12 +121,15 @@ impl Default for Options {
             ignore: Vec::new(),
             analyzers: Vec::new(),
             timings: false,
+            istio_defaults: true,
         }
     }
 }
 
 pub struct Report {
     pub sources: SourceDb,
+    /// Where each file of `sources` came from (by file index).
+    pub origins: Vec<Origin>,
     /// Sorted by file, position, code.
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
@@ -177,6 +211,15 @@ fn since(t: Option<Instant>) -> Duration {
 }
 
 impl Report {
+    /// The checked files (not context inputs or the built-in table), in input order.
+    pub fn checked_files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.sources.iter().filter(|(id, _)| {
+            self.origins
+                .get(id.index())
+                .is_none_or(|o| o.role == Role::Checked)
+        })
+    }
+
     pub fn count(&self, s: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == s).count()
     }
@@ -218,6 +261,7 @@ fn enabled_rules(opts: &Options) -> HashSet<&'static str> {
 
 struct Loaded {
     file: SourceFile,
+    origin: Origin,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     directives: Vec<Directive>,
@@ -227,10 +271,21 @@ struct Loaded {
 /// `validate`: run Istio's validation of each resource (the schema rules read its findings).
 /// `unload`: drop the text of a file read through a [`ReadFn`] once it is modelled.
 fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bool) -> Loaded {
+    let origin = Origin::new(input.role, input.named, &input.path);
+    let mut loaded = load_content(id, input, opts, validate, unload);
+    loaded.origin = origin;
+    loaded
+}
+
+fn load_content(id: FileId, input: Input, opts: &Options, validate: bool, unload: bool) -> Loaded {
+    if let Some(templates) = input.helm_chart {
+        return helm_chart(id, input, templates);
+    }
     let unreadable = |path: String, msg: String| {
         let file = SourceFile::new(path, "");
         Loaded {
             file,
+            origin: Origin::default(),
             resources: Vec::new(),
             diagnostics: vec![
                 Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg).at(Span::new(id, 0, 0), "")
@@ -251,6 +306,7 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bo
         let file = SourceFile::new(input.path, "");
         return Loaded {
             file,
+            origin: Origin::default(),
             resources: Vec::new(),
             diagnostics: vec![Diagnostic::new(
                 &rules::meta::INPUT_LIMIT,
@@ -290,6 +346,7 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bo
             .help("Kubernetes manifests must be UTF-8; re-encode the file");
             return Loaded {
                 file,
+                origin: Origin::default(),
                 resources: Vec::new(),
                 diagnostics: vec![d],
                 directives: Vec::new(),
@@ -337,6 +394,7 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bo
     times.source = since(t);
     Loaded {
         file,
+        origin: Origin::default(),
         resources,
         diagnostics,
         directives: directives_out,
@@ -344,27 +402,188 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bo
     }
 }
 
+/// A Helm chart's `Chart.yaml`: one finding naming the chart, nothing parsed.
+fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
+    let text = match input.bytes_now() {
+        Ok(b) => String::from_utf8_lossy(b).into_owned(),
+        Err(_) => String::new(),
+    };
+    // the `name:` line if there is one, else the first line
+    let (start, end) = text
+        .match_indices("name:")
+        .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .map(|(i, _)| (i, text[i..].find('\n').map_or(text.len(), |n| i + n)))
+        .unwrap_or((0, text.find('\n').unwrap_or(text.len())));
+    let name = text[start..end]
+        .trim_start_matches("name:")
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_string();
+    let dir = std::path::Path::new(&input.path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".to_string());
+    let release = if name.is_empty() {
+        "NAME"
+    } else {
+        name.as_str()
+    };
+    let d = Diagnostic::new(
+        &rules::meta::HELM_CHART_NOT_RENDERED,
+        format!(
+            "Helm chart `{}` in `{dir}` is not rendered: its {templates} template file{} {} not checked",
+            if name.is_empty() { "(unnamed)" } else { name.as_str() },
+            if templates == 1 { "" } else { "s" },
+            if templates == 1 { "was" } else { "were" },
+        ),
+    )
+    .at(Span::new(id, start as u32, end as u32), "chart not rendered")
+    .help(format!(
+        "check the rendered chart: `helm template {release} {dir} | meshlint check -` (add `-f VALUES` per environment)"
+    ));
+    Loaded {
+        file: SourceFile::new(input.path, text),
+        origin: Origin::default(),
+        resources: Vec::new(),
+        diagnostics: vec![d],
+        directives: Vec::new(),
+        times: LoadTimes::default(),
+    }
+}
+
 /// Loads inputs into resources without running rules (for `route`, `test` and `graph`):
 /// the sources, the resources, and the loader's diagnostics.
-pub fn load(inputs: Vec<Input>, opts: &Options) -> (SourceDb, Vec<Resource>, Vec<Diagnostic>) {
+pub fn load(mut inputs: Vec<Input>, opts: &Options) -> (SourceDb, Vec<Resource>, Vec<Diagnostic>) {
+    add_istio_defaults(&mut inputs, opts);
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, input)| load_one(FileId::new(i as u32), input, opts, false, false))
         .collect();
     let mut sources = SourceDb::new();
+    let mut origins = Vec::with_capacity(loaded.len());
     let mut resources = Vec::new();
     let mut diagnostics = Vec::new();
     for l in loaded {
         sources.add(l.file);
+        origins.push(l.origin);
         resources.extend(l.resources);
         diagnostics.extend(l.diagnostics);
     }
+    let (kept, duplicates) = one_per_identity(&mut resources, &sources, &origins);
+    resources.truncate(kept);
+    diagnostics.extend(duplicates);
+    diagnostics.retain(|d| is_checked(d, &origins));
     (sources, resources, diagnostics)
 }
 
+/// The path shown for the built-in table of Istio's defaults.
+pub const ISTIO_DEFAULTS_PATH: &str = "<istio defaults>";
+
+/// Adds the built-in table of what every Istio installation has (last, so that file ids of the
+/// real inputs do not move), unless turned off.
+fn add_istio_defaults(inputs: &mut Vec<Input>, opts: &Options) {
+    if !opts.istio_defaults {
+        return;
+    }
+    let mut text = String::from(crate::index::evidence::ISTIO_DEFAULTS);
+    if !opts.mesh.ingress_controller_off {
+        // labelled with the mesh's `ingressSelector` and named after its `ingressService`
+        let selector = opts
+            .mesh
+            .ingress_selector
+            .as_deref()
+            .unwrap_or("ingressgateway");
+        text.push_str("---\n");
+        text.push_str(
+            &crate::index::evidence::ISTIO_DEFAULT_INGRESS
+                .replace("istio: ingressgateway", &format!("istio: {selector}"))
+                .replace(
+                    "name: istio-ingressgateway,",
+                    &format!("name: {},", opts.mesh.ingress_service),
+                ),
+        );
+    }
+    inputs.push(Input::text(ISTIO_DEFAULTS_PATH, text).with_role(Role::Builtin));
+}
+
+/// Whether a finding is about checked input (not about a context or built-in file), and does
+/// not lean on the built-in table of Istio's defaults (whose details — ports, labels — are a
+/// typical installation's, not necessarily the user's: they resolve references, never decide a
+/// finding).
+fn is_checked(d: &Diagnostic, origins: &[Origin]) -> bool {
+    let role = |s: Span| origins.get(s.file.index()).map(|o| o.role);
+    d.span().and_then(role).is_none_or(|r| r == Role::Checked)
+        && !d
+            .related
+            .iter()
+            .any(|l| role(l.span) == Some(Role::Builtin))
+}
+
+/// Keeps one copy per identity (see [`crate::model::identity`]): reorders `resources` so the
+/// kept copies come first and returns how many there are, with one `duplicate-object` finding
+/// per identity defined more than once in the checked input. Built-in objects yield to
+/// context, context to checked input; among checked copies the last in apply order (file path,
+/// then position) wins.
+fn one_per_identity(
+    resources: &mut Vec<Resource>,
+    sources: &SourceDb,
+    origins: &[Origin],
+) -> (usize, Vec<Diagnostic>) {
+    let role = |r: &Resource| {
+        origins
+            .get(r.file.index())
+            .map(|o| o.role)
+            .unwrap_or_default()
+    };
+    let (kept, groups) = identity::keep_last_copies(resources, |r| {
+        (
+            role(r),
+            sources.get(r.file).path.as_str(),
+            r.file,
+            r.span.start,
+        )
+    });
+    let mut out = Vec::new();
+    for g in groups {
+        let checked: Vec<&Resource> = g
+            .positions
+            .iter()
+            .map(|&i| &resources[i])
+            .filter(|r| role(r) == Role::Checked)
+            .collect();
+        let [earlier @ .., last] = checked.as_slice() else {
+            continue;
+        };
+        if earlier.is_empty() {
+            continue;
+        }
+        let (kind, who) = (last.kind.as_str(), last.object_ref().qualified_name());
+        let mut d = Diagnostic::new(
+            &rules::meta::DUPLICATE_OBJECT,
+            format!(
+                "{kind} `{who}` is defined {} times; the cluster keeps one object per identity, and `kubectl apply -f` on these files leaves this copy (the last in path order) in place",
+                checked.len()
+            ),
+        )
+        .at(last.name_span, "kept: meshlint analyses this copy")
+        .help("delete the copies you do not apply, or check folders meant for different clusters or stages in separate runs, so each is analysed on its own");
+        for r in earlier {
+            d = d.related(
+                r.name_span,
+                "replaced copy: not analysed with the other objects",
+            );
+        }
+        d.resource = Some(last.object_ref());
+        out.push(d);
+    }
+    (kept, out)
+}
+
 /// Runs the whole analysis over in-memory inputs.
-pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
+pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
+    add_istio_defaults(&mut inputs, opts);
     let mut timings = Timings::default();
     let enabled = enabled_rules(opts);
     let t = now(opts.timings);
@@ -378,17 +597,21 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let mut resources = Vec::with_capacity(loaded.iter().map(|l| l.resources.len()).sum());
     let mut diagnostics = Vec::with_capacity(loaded.iter().map(|l| l.diagnostics.len()).sum());
     let mut directives = Vec::new();
+    let mut origins = Vec::with_capacity(loaded.len());
     for l in loaded {
         timings.parse += l.times.parse;
         timings.directives += l.times.directives;
         timings.model += l.times.model;
         timings.source += l.times.source;
         sources.add(l.file);
+        origins.push(l.origin);
         resources.extend(l.resources);
         diagnostics.extend(l.diagnostics);
         directives.extend(l.directives);
     }
-    diagnostics.retain(|d| enabled.contains(d.rule));
+    let (kept, duplicates) = one_per_identity(&mut resources, &sources, &origins);
+    diagnostics.extend(duplicates);
+    diagnostics.retain(|d| enabled.contains(d.rule) && is_checked(d, &origins));
     // the texts and YAML trees are gone: return them before the rules allocate their findings
     let release =
         sources.iter().map(|(_, f)| f.len()).sum::<usize>() >= crate::memory::WORTH_RELEASING;
@@ -397,17 +620,27 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     }
     timings.load_wall = since(t);
     let t = now(opts.timings);
-    let index = Index::build(&resources, opts.mesh.clone());
+    let (analysed, copies) = resources.split_at(kept);
+    let index = Index::build_with(analysed, copies, origins.clone(), opts.mesh.clone());
     timings.index = since(t);
     let t = now(opts.timings);
+    let runs = |name: &str| {
+        enabled.contains(name)
+            || (enabled.contains(rules::meta::NOT_IN_INPUT.name)
+                && rules::NOT_IN_INPUT_REPORTERS.contains(&name))
+    };
     let mut found: Vec<(&'static str, Duration, Vec<Diagnostic>)> = RULES
         .par_iter()
-        .filter(|e| enabled.contains(e.meta.name))
+        .filter(|e| runs(e.meta.name))
         .filter_map(|e| e.check.map(|c| (e.meta.name, c)))
         .map(|(name, check)| {
             let t = now(opts.timings);
             let mut cx = RuleCx::new(&index);
             check(&mut cx);
+            // findings about context or built-in objects, and ones a rule files under a rule
+            // that is not enabled, are not reported
+            cx.diagnostics
+                .retain(|d| is_checked(d, &origins) && enabled.contains(d.rule));
             // kept until the report is written: no spare capacity (labels are pushed one by one)
             cx.diagnostics.shrink_to_fit();
             for d in &mut cx.diagnostics {
@@ -424,14 +657,22 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     // suppression runs on each rule's findings (it needs the model for the annotations), so
     // that the model and the index are freed before anything else is allocated
     let t = now(opts.timings);
-    let mut suppressor = suppress::Suppressor::new(&directives, &resources);
+    // annotations are those of the copy the cluster keeps
+    let mut suppressor = suppress::Suppressor::new(&directives, &resources[..kept]);
     suppressor.filter(&mut diagnostics);
     for f in &mut found {
         suppressor.filter(&mut f.2);
     }
     let about_directives = suppressor.finish(&enabled);
     timings.suppress = since(t);
-    let resource_count = resources.len();
+    let resource_count = resources
+        .iter()
+        .filter(|r| {
+            origins
+                .get(r.file.index())
+                .is_none_or(|o| o.role == Role::Checked)
+        })
+        .count();
     drop(index);
     drop(resources);
     drop(directives);
@@ -453,9 +694,10 @@ pub fn analyze(inputs: Vec<Input>, opts: &Options) -> Report {
     let t = now(opts.timings);
     restore_sources(&mut sources, &mut diagnostics, &enabled);
     timings.restore = since(t);
-    let files = sources.len();
+    let files = origins.iter().filter(|o| o.role == Role::Checked).count();
     Report {
         sources,
+        origins,
         diagnostics,
         files,
         resources: resource_count,

@@ -387,3 +387,37 @@ mod tests {
         assert_eq!(a.to(b), Span::new(FileId::new(0), 2, 7));
     }
 }
+
+/// What an input is for (set by the CLI, read by the engine and the index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub enum Role {
+    /// What every Istio installation has (the index's table of Istio defaults): resolves
+    /// references, is never reported on and is no evidence of anything.
+    Builtin,
+    /// `--context`: objects used only to resolve references; never reported on, replaced by a
+    /// checked copy of the same object, and evidence of what a namespace holds.
+    Context,
+    /// Analysed and reported on.
+    #[default]
+    Checked,
+}
+
+/// Where a file came from: its role, and whether it was named on the command line (or read
+/// from stdin or memory) rather than found by walking a directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub role: Role,
+    pub named: bool,
+    /// The file's directory as given (`a/b` for `a/b/c.yaml`; empty for a bare name).
+    pub dir: String,
+}
+
+impl Origin {
+    pub fn new(role: Role, named: bool, path: &str) -> Origin {
+        let dir = std::path::Path::new(path)
+            .parent()
+            .map(|p| p.to_string_lossy().trim_start_matches("./").to_string())
+            .unwrap_or_default();
+        Origin { role, named, dir }
+    }
+}

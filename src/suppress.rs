@@ -629,6 +629,8 @@ spec:
         let r = analyze(vec![Input::text("a.yaml", text)], &Options::default());
         r.diagnostics
             .iter()
+            // the host `reviews` has no Service in these inputs: "not in the input" (info)
+            .filter(|d| d.rule != "not-in-input")
             .map(|d| {
                 let l = r
                     .sources
@@ -745,6 +747,7 @@ spec:
             .diagnostics
             .iter()
             .map(|d| (r.sources.get(d.span().unwrap().file).path.as_str(), d.rule))
+            .filter(|(_, rule)| *rule != "not-in-input")
             .collect();
         assert_eq!(
             got,
@@ -756,7 +759,7 @@ spec:
     }
 
     #[test]
-    fn annotations_of_resources_with_the_same_name_are_joined() {
+    fn annotations_of_copies_are_those_of_the_kept_copy() {
         let text = "\
 apiVersion: v1
 kind: Service
@@ -774,9 +777,10 @@ metadata: {name: b, namespace: ns}
             crate::engine::load(vec![Input::text("a.yaml", text)], &Options::default());
         let got = annotations(&resources);
         assert_eq!(got.len(), 1);
+        // two copies of one object: the cluster keeps the last, and only its annotation counts
         assert_eq!(
             got[&ObjectRef::new("Service", Some("ns"), "a")],
-            "IST0101,IST0118,IST0106"
+            "IST0118,IST0106"
         );
         let finding =
             |code: &'static str| {

@@ -222,7 +222,7 @@ fn directives_next_line_document_file_unused_unknown() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("IST0101") && out.contains("ML101"), "{out}");
     let (code, out) = run(vs_with(
-        "# meshlint: disable ML101,subset-not-found -- x\n",
+        "# meshlint: disable ML101,subset-not-found,not-in-input -- x\n",
         "",
     ));
     assert_eq!((code, out.as_str()), (0, ""));

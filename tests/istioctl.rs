@@ -192,7 +192,7 @@ fn analyzer_rules_fill_istio_templates() {
 fn cli_istioctl_format_and_success_line() {
     let d = dir_with(&[("a.yaml", TWO_FINDINGS)]);
     meshlint(d.path())
-        .args(["--format", "istioctl", "a.yaml"])
+        .args(["--format", "istioctl", "--ignore", "not-in-input", "a.yaml"])
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with(
@@ -201,7 +201,13 @@ fn cli_istioctl_format_and_success_line() {
     let clean = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: default}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n";
     let d = dir_with(&[("ok.yaml", clean)]);
     meshlint(d.path())
-        .args(["--format", "istioctl", "ok.yaml"])
+        .args([
+            "--format",
+            "istioctl",
+            "--ignore",
+            "not-in-input",
+            "ok.yaml",
+        ])
         .assert()
         .code(0)
         .stdout("")

@@ -33,6 +33,10 @@ pub struct CheckArgs {
     /// SARIF: make artifact URIs relative to DIR (default: the working directory)
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,
+    /// Objects used only to resolve references (a cluster dump, rendered charts of other
+    /// repositories): never reported on; repeatable; files, directories or `-`
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<String>,
     /// Namespace for namespaced resources that do not set one [default: default]
     #[arg(long, short = 'n')]
     pub namespace: Option<String>,
@@ -126,9 +130,27 @@ pub fn discover(paths: &[String]) -> Result<Vec<Input>, String> {
 }
 
 enum Found {
-    File(String, PathBuf),
+    /// A file named on the command line (`true`) or found by walking a directory.
+    File(String, PathBuf, bool),
+    /// A Helm chart's `Chart.yaml`, with the number of template files not read.
+    Chart(String, PathBuf, usize),
     Stdin,
     Error(String, String),
+}
+
+/// Whether `dir` is a Helm chart (holds a `Chart.yaml`).
+fn is_chart(dir: &Path) -> bool {
+    dir.join("Chart.yaml").is_file()
+}
+
+/// Files of a chart directory that are not manifests: `Chart.yaml` (handled as the chart),
+/// `values*.yaml` and the lock file. Its `templates/` folder is pruned by the walker.
+fn is_chart_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    path.parent().is_some_and(is_chart)
+        && (name == "Chart.yaml"
+            || name == "Chart.lock"
+            || name.starts_with("values") && is_manifest(path))
 }
 
 /// Like [`discover`]; walked files for which `excluded` holds are skipped (files named
@@ -151,19 +173,46 @@ pub fn discover_with(
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
         if meta.is_file() {
-            found.push(Found::File(p.clone(), path.to_path_buf()));
+            found.push(Found::File(p.clone(), path.to_path_buf(), true));
             continue;
         }
         let mut files = Vec::new();
+        let mut charts: Vec<(PathBuf, usize)> = Vec::new();
         let walker = walkdir::WalkDir::new(path)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+                if e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
+                    return false;
+                }
+                // a chart's templates are Go templates, not YAML: counted, not read
+                let templates = e.file_type().is_dir()
+                    && e.file_name() == "templates"
+                    && e.path().parent().is_some_and(is_chart);
+                !templates
             });
         for entry in walker {
             match entry {
+                Ok(e) if e.file_type().is_dir() && is_chart(e.path()) => {
+                    let templates = walkdir::WalkDir::new(e.path().join("templates"))
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|t| t.file_type().is_file())
+                        .count();
+                    charts.push((e.path().join("Chart.yaml"), templates));
+                }
+                Ok(e) if e.file_type().is_file() && is_chart_file(e.path()) => {
+                    if let Some(c) = charts.iter().find(|(c, _)| c == e.path()) {
+                        if !excluded(e.path()) {
+                            found.push(Found::Chart(
+                                e.path().display().to_string(),
+                                c.0.clone(),
+                                c.1,
+                            ));
+                        }
+                    }
+                }
                 Ok(e) if e.file_type().is_file() && is_manifest(e.path()) => {
                     if !excluded(e.path()) {
                         files.push(e.path().to_path_buf());
@@ -180,7 +229,7 @@ pub fn discover_with(
             }
         }
         for f in files {
-            found.push(Found::File(f.display().to_string(), f));
+            found.push(Found::File(f.display().to_string(), f, false));
         }
     }
     if found.is_empty() {
@@ -193,7 +242,19 @@ pub fn discover_with(
     let inputs = found
         .into_iter()
         .map(|f| match f {
-            Found::File(shown, path) => read_file(shown, path),
+            Found::File(shown, path, named) => {
+                let input = read_file(shown, path);
+                if named {
+                    input
+                } else {
+                    input.walked()
+                }
+            }
+            Found::Chart(shown, path, templates) => {
+                let mut input = read_file(shown, path).walked();
+                input.helm_chart = Some(templates);
+                input
+            }
             Found::Stdin => {
                 let mut buf = Vec::new();
                 let content = std::io::stdin()
@@ -598,6 +659,28 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // --context, then `context = [...]` of the configuration file (relative to it)
+    let mut context_paths = args.context.clone();
+    if let Some(c) = &settings.config {
+        context_paths.extend(
+            c.context
+                .iter()
+                .map(|p| c.root.join(p).display().to_string()),
+        );
+    }
+    if !context_paths.is_empty() {
+        match discover_with(&context_paths, &|_| false, &mut Progress::new(0)) {
+            Ok(found) => inputs.extend(
+                found
+                    .into_iter()
+                    .map(|i| i.with_role(crate::engine::Role::Context)),
+            ),
+            Err(e) => {
+                eprintln!("meshlint: --context: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     // --only-report: the files to report on (and to analyze, if PATHS did not cover them)
     let mut only = Vec::new();
     for f in &args.only_report {
@@ -672,8 +755,7 @@ pub fn run(args: CheckArgs) -> i32 {
     if args.format == Format::Istioctl && shown(&report, &ropts).next().is_none() {
         // istioctl's summary on success (on stderr, so stdout stays the report)
         let files: Vec<&str> = report
-            .sources
-            .iter()
+            .checked_files()
             .map(|(_, f)| f.path.as_str())
             .collect();
         eprintln!(

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "severity",
     "per-path-ignores",
     "exclude",
+    "context",
     "namespace",
     "mesh-config",
     "mesh-networks",
@@ -41,6 +42,8 @@ pub struct FileConfig {
     /// Glob → rule codes or names.
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     pub exclude: Vec<String>,
+    /// Context paths (relative to the file's directory): objects used only to resolve references.
+    pub context: Vec<String>,
     pub namespace: Option<String>,
     pub mesh_config: Option<String>,
     pub mesh_networks: Option<String>,
@@ -131,6 +134,7 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, String> {
                     compile_glob(g).map_err(|e| format!("{at}: {e}"))?;
                 }
             }
+            "context" => cfg.context = string_list(v, &at)?,
             "namespace" => cfg.namespace = Some(string(v, &at)?),
             "mesh-config" => cfg.mesh_config = Some(string(v, &at)?),
             "mesh-networks" => cfg.mesh_networks = Some(string(v, &at)?),

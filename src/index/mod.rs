@@ -7,13 +7,14 @@
 //! - workloads by namespace and label for selector matching;
 //! - a petgraph reference graph whose edges carry the span of the referring field.
 
+pub mod evidence;
 pub mod graph;
 pub mod host;
 pub mod mesh;
 
 use crate::model::istio::{DestinationRule, VirtualService};
 use crate::model::{Labels, Resource, Spec};
-use crate::source::Span;
+use crate::source::{Origin, Role, Span};
 use host::{is_wildcard, resolve_short};
 pub use mesh::MeshConfig;
 use std::collections::{HashMap, HashSet};
@@ -72,10 +73,20 @@ pub struct AppliedRules {
 }
 
 pub struct Index<'r> {
+    /// One object per identity (the copy `kubectl apply` keeps).
     pub resources: &'r [Resource],
+    /// The replaced copies of objects defined more than once: only per-document checks (Istio's
+    /// validation) read them.
+    pub copies: &'r [Resource],
+    /// Where each file came from, by file index (empty: every file checked and named).
+    origins: Vec<Origin>,
+    /// What the input says about which namespaces hold which kinds ([`evidence`]).
+    evidence: evidence::Evidence,
     pub mesh: MeshConfig,
     by_key: HashMap<(&'r str, &'r str, &'r str), ResourceId>,
     by_kind: HashMap<&'r str, Vec<ResourceId>>,
+    /// Kinds of objects not from the built-in table.
+    checked_kinds: HashSet<&'r str>,
     namespaces: HashSet<&'r str>,
     services_by_host: HashMap<String, Vec<ResourceId>>,
     se_by_host: HashMap<String, Vec<ResourceId>>,
@@ -100,11 +111,27 @@ pub struct Index<'r> {
 
 impl<'r> Index<'r> {
     pub fn build(resources: &'r [Resource], mesh: MeshConfig) -> Index<'r> {
+        Index::build_with(resources, &[], Vec::new(), mesh)
+    }
+
+    /// An index over `resources` (one per identity), with the replaced `copies` and the origin
+    /// of each file.
+    pub fn build_with(
+        resources: &'r [Resource],
+        copies: &'r [Resource],
+        origins: Vec<Origin>,
+        mesh: MeshConfig,
+    ) -> Index<'r> {
+        let evidence = evidence::Evidence::build(resources, &origins);
         let mut ix = Index {
             resources,
+            copies,
+            origins,
+            evidence,
             mesh,
             by_key: HashMap::with_capacity(resources.len()),
             by_kind: HashMap::new(),
+            checked_kinds: HashSet::new(),
             namespaces: HashSet::new(),
             services_by_host: HashMap::new(),
             se_by_host: HashMap::new(),
@@ -128,7 +155,12 @@ impl<'r> Index<'r> {
                 .entry((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()))
                 .or_insert(id);
             ix.by_kind.entry(r.kind.as_str()).or_default().push(id);
-            if !r.cluster_scoped {
+            if ix.origin(r).role != Role::Builtin {
+                ix.checked_kinds.insert(r.kind.as_str());
+            }
+            // the built-in table of Istio's defaults says nothing about the user's namespaces
+            if ix.origin(r).role == Role::Builtin {
+            } else if !r.cluster_scoped {
                 ix.namespaces.insert(r.namespace.as_str());
             } else if matches!(r.spec, Spec::Namespace) {
                 ix.namespaces.insert(r.name.as_str());
@@ -229,6 +261,20 @@ impl<'r> Index<'r> {
 
     pub fn of_kind(&self, kind: &str) -> &[ResourceId] {
         self.by_kind.get(kind).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// The replaced copies of kind `kind` (for per-document checks).
+    pub fn copies_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'r Resource> + 'a {
+        self.copies.iter().filter(move |r| r.kind == kind)
+    }
+
+    /// The origin of the file a resource was read from.
+    pub fn origin(&self, r: &Resource) -> Origin {
+        self.origins.get(r.file.index()).cloned().unwrap_or(Origin {
+            role: Role::Checked,
+            named: true,
+            dir: String::new(),
+        })
     }
 
     pub fn resource(&self, id: ResourceId) -> &'r Resource {
@@ -412,8 +458,10 @@ impl<'r> Index<'r> {
         })
     }
 
+    /// Whether the input holds an object of this kind (the built-in table of Istio's defaults
+    /// does not count: it is no evidence of what the input holds).
     pub fn has_kind(&self, kind: &str) -> bool {
-        self.by_kind.contains_key(kind)
+        self.checked_kinds.contains(kind)
     }
 
     /// Kubernetes Services in a namespace.
@@ -424,9 +472,13 @@ impl<'r> Index<'r> {
             .unwrap_or(&[])
     }
 
-    /// Whether the input holds any workload (Pod or pod template) at all.
+    /// Whether the input holds any workload (Pod or pod template) at all, other than the
+    /// built-in table of Istio's defaults.
     pub fn has_workloads(&self) -> bool {
-        !self.workloads_by_ns.is_empty()
+        self.workloads_by_ns
+            .values()
+            .flatten()
+            .any(|&id| self.origin(&self.resources[id]).role != Role::Builtin)
     }
 
     /// Workloads in `ns` (all namespaces when `None`) whose pod labels include `selector`.
@@ -497,4 +549,13 @@ pub fn labels_subset(selector: &Labels, labels: &Labels) -> bool {
             .iter()
             .any(|(lk, lv)| lk.value == k.value && lv.value == v.value)
     })
+}
+
+impl<'r> Index<'r> {
+    /// Whether the input holds evidence that objects of `class` in namespace `ns` would be in
+    /// it, for a reference written in `referrer` ([`evidence`]).
+    pub fn evidence(&self, class: evidence::Class, ns: &str, referrer: &Resource) -> bool {
+        self.evidence
+            .holds(class, ns, referrer, &self.origin(referrer))
+    }
 }

@@ -1,6 +1,7 @@
 //! The typed model: Kubernetes objects read leniently out of YAML documents.
 
 pub mod envoyfilter;
+pub mod identity;
 pub mod istio;
 pub mod k8s;
 pub mod policy;

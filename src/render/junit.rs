@@ -82,7 +82,7 @@ fn case(out: &mut String, report: &Report, file: &str, d: &Diagnostic) {
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
     // every checked file, in path order, with its shown findings
     let mut by_file: BTreeMap<String, Vec<&Diagnostic>> = BTreeMap::new();
-    for (_, f) in report.sources.iter() {
+    for (_, f) in report.checked_files() {
         by_file.entry(f.path.clone()).or_default();
     }
     for d in shown(report, opts) {

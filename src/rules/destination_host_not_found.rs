@@ -4,6 +4,7 @@
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 use crate::index::{host, Index, ResourceId};
 use crate::model::istio::{DestRole, Destination, VirtualService};
 use crate::model::{Resource, Spec};
@@ -19,8 +20,14 @@ pub static META: RuleMeta = RuleMeta {
 
 /// What a destination host resolves to.
 pub enum Lookup {
-    /// The input cannot decide (the kind or namespace that would declare it is absent).
-    Unknown,
+    /// The input cannot decide: it holds no evidence that it would declare the host
+    /// ([`crate::index::evidence`]); `why` says what is missing.
+    /// `why` is `None` for an outside host: `external-host-without-serviceentry` (ML401)
+    /// reports those.
+    Unknown {
+        fqdn: String,
+        why: Option<String>,
+    },
     NotFound {
         fqdn: String,
         scopes: Vec<String>,
@@ -65,10 +72,13 @@ pub fn scopes(r: &Resource, vs: &VirtualService) -> Vec<String> {
 /// DestinationHostAnalyzer does: Services (annotation `networking.istio.io/exportTo`) and
 /// ServiceEntries (`exportTo`, wildcard hosts by suffix), visible in one of `scopes`.
 pub fn lookup(ix: &Index, r: &Resource, scopes: &[String], host_name: &str) -> Lookup {
-    if scopes.is_empty() {
-        return Lookup::Unknown;
-    }
     let fqdn = ix.fqdn(host_name, &r.namespace);
+    if scopes.is_empty() {
+        return Lookup::Unknown {
+            fqdn,
+            why: Some("the VirtualService is exported to no namespace".to_string()),
+        };
+    }
     let visible = |list: &[&str], owner: &str| scopes.iter().any(|s| exported(list, owner, s));
     let mut found = Vec::new();
     for &id in ix.services_for_host(&fqdn) {
@@ -115,11 +125,22 @@ pub fn lookup(ix: &Index, r: &Resource, scopes: &[String], host_name: &str) -> L
     if !found.is_empty() {
         return Lookup::Found(found);
     }
-    // partial input: stay silent when what would declare the host is not in the input at all
+    // open world: not found is an error only where the input would hold the declaration
     match host::service_namespace(&fqdn, &ix.mesh.domain) {
-        Some(ns) if !ix.has_kind("Service") || !ix.namespace_known(ns) => return Lookup::Unknown,
-        None if !ix.has_kind("ServiceEntry") => return Lookup::Unknown,
-        _ => {}
+        Some(ns) if !ix.evidence(Class::Service, ns, r) => {
+            let why = format!("the input defines no Service of namespace `{ns}` next to it");
+            return Lookup::Unknown {
+                fqdn,
+                why: Some(why),
+            };
+        }
+        // a ServiceEntry that declares the host but is not visible is evidence
+        Some(_) => {}
+        None if !ix.service_entries_for_host(&fqdn).is_empty() => {}
+        None => {
+            // a ServiceEntry for an outside host can live in any namespace or repository
+            return Lookup::Unknown { fqdn, why: None };
+        }
     }
     Lookup::NotFound {
         fqdn,
@@ -171,7 +192,25 @@ pub fn check(cx: &mut RuleCx) {
         for (role, d) in vs.destinations() {
             let Some(h) = &d.host else { continue };
             match lookup(ix, r, &sc, &h.value) {
-                Lookup::Unknown => {}
+                Lookup::Unknown { why: None, .. } => {}
+                Lookup::Unknown {
+                    fqdn,
+                    why: Some(why),
+                } => {
+                    let diag = Diagnostic::new(
+                        &super::not_in_input::META,
+                        format!(
+                            "{} host `{}` of VirtualService `{}/{}` (`{fqdn}`) is not in the input: {why}",
+                            role.field(),
+                            h.value,
+                            r.namespace,
+                            r.name,
+                        ),
+                    )
+                    .at(h.span, "not in the input: not checked")
+                    .help("pass the Services and ServiceEntries it refers to with `--context` (rendered charts, `kubectl get svc,se -A -o yaml`) to check it");
+                    cx.report(r, diag);
+                }
                 Lookup::NotFound { fqdn, scopes } => {
                     let diag = Diagnostic::new(
                         &META,

@@ -83,7 +83,12 @@ pub fn selects_default_ingress(ix: &Index, g: &Gateway) -> bool {
 pub fn workload_label_keys<'r>(ix: &Index<'r>) -> HashSet<&'r str> {
     let mut keys = HashSet::new();
     for id in ix.workloads_selected(None, &Vec::new()) {
-        if let Spec::Workload(w) = &ix.resource(id).spec {
+        let r = ix.resource(id);
+        // the built-in table of Istio's defaults is no evidence of which labels are in use
+        if ix.origin(r).role == crate::source::Role::Builtin {
+            continue;
+        }
+        if let Spec::Workload(w) = &r.spec {
             keys.extend(w.pod_labels.iter().map(|(k, _)| k.value.as_str()));
         }
     }

@@ -10,10 +10,13 @@ use crate::model::Resource;
 
 // loader / model rules (no check function)
 pub mod duplicate_key;
+pub mod duplicate_object;
+pub mod helm_chart_not_rendered;
 pub mod input_limit;
 pub mod invalid_type;
 pub mod missing_name;
 pub mod not_a_resource;
+pub mod not_in_input;
 pub mod unknown_field;
 pub mod unknown_suppression_code;
 pub mod unreadable_input;
@@ -128,10 +131,13 @@ use validate2::{
 /// Metadata of the rules the loader and model emit, by name.
 pub mod meta {
     pub use super::duplicate_key::META as DUPLICATE_KEY;
+    pub use super::duplicate_object::META as DUPLICATE_OBJECT;
+    pub use super::helm_chart_not_rendered::META as HELM_CHART_NOT_RENDERED;
     pub use super::input_limit::META as INPUT_LIMIT;
     pub use super::invalid_type::META as INVALID_TYPE;
     pub use super::missing_name::META as MISSING_NAME;
     pub use super::not_a_resource::META as NOT_A_RESOURCE;
+    pub use super::not_in_input::META as NOT_IN_INPUT;
     pub use super::unknown_field::META as UNKNOWN_FIELD;
     pub use super::unreadable_input::META as UNREADABLE_INPUT;
     pub use super::yaml_syntax_error::META as YAML_SYNTAX_ERROR;
@@ -201,6 +207,9 @@ pub static RULES: &[RuleEntry] = &[
     loader_rule!(unreadable_input, "unreadable-input"),
     loader_rule!(not_a_resource, "not-a-resource"),
     loader_rule!(missing_name, "missing-name"),
+    loader_rule!(duplicate_object, "duplicate-object"),
+    loader_rule!(not_in_input, "not-in-input"),
+    loader_rule!(helm_chart_not_rendered, "helm-chart-not-rendered"),
     rule!(two_part_host, "two-part-host"),
     rule!(subset_not_found, "subset-not-found"),
     rule!(gateway_not_found, "gateway-not-found"),
@@ -356,6 +365,10 @@ pub static RULES: &[RuleEntry] = &[
     rule!(workloadentry_schema_error, "workloadentry-schema-error"),
     rule!(workloadgroup_schema_error, "workloadgroup-schema-error"),
 ];
+
+/// Rules whose checks also report `not-in-input` (ML012): they run when ML012 is selected,
+/// even if they are not (their own findings are then dropped).
+pub const NOT_IN_INPUT_REPORTERS: &[&str] = &["destination-host-not-found"];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
 /// used by more than one rule.

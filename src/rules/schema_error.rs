@@ -26,14 +26,27 @@ const MS: i128 = 1_000_000;
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     let mut found = Vec::new();
-    for (_, r, vs) in ix.virtual_services() {
+    // replaced copies of an object still get their per-document checks
+    for r in ix
+        .of_kind("VirtualService")
+        .iter()
+        .map(|&id| ix.resource(id))
+        .chain(ix.copies_of_kind("VirtualService"))
+    {
+        let Spec::VirtualService(vs) = &r.spec else {
+            continue;
+        };
         let mut out = Vec::new();
         virtual_service(vs, &mut out);
         found.push((r, out));
     }
     for kind in ["ServiceEntry"] {
-        for &id in ix.of_kind(kind) {
-            let r = ix.resource(id);
+        let all = ix
+            .of_kind(kind)
+            .iter()
+            .map(|&id| ix.resource(id))
+            .chain(ix.copies_of_kind(kind));
+        for r in all {
             let mut out = Vec::new();
             match &r.spec {
                 Spec::ServiceEntry(se) => service_entry(se, &mut out),

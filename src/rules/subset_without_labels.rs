@@ -1,7 +1,8 @@
 //! `subset-without-labels` (ML502, Kiali KIA0209): a DestinationRule subset has no labels, so it
 //! selects every endpoint of the host and is not a version at all. As in Kiali, only reported
 //! when the host is known (a Service or ServiceEntry in the input); info when another subset of
-//! the same rule has labels (probably a deliberate "all versions" subset), else a warning.
+//! the same rule has labels (probably a deliberate "all versions" subset), else a warning. A
+//! subset with its own `trafficPolicy` is not reported: routes name it to get that policy.
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
@@ -24,7 +25,10 @@ pub fn check(cx: &mut RuleCx) {
         }
         let labelled = dr.subsets.iter().any(|s| !s.labels.is_empty());
         for s in &dr.subsets {
-            if !s.labels.is_empty() {
+            // a subset without labels but with its own traffic policy applies that policy to
+            // the routes that name it (Istio's egress gateway pattern: per-host TLS and SNI
+            // towards the gateway): deliberate, not a missing version
+            if !s.labels.is_empty() || s.traffic_policy.is_some() {
                 continue;
             }
             let name = s.name.as_ref().map_or("(unnamed)", |n| n.value.as_str());

@@ -101,8 +101,13 @@ pub fn precompute(r: &mut Resource, validate: bool) {
 /// Reports the findings of `level` on every resource of `kind` as `meta`.
 pub fn run(cx: &mut RuleCx, meta: &'static RuleMeta, kind: &'static str, level: Level) {
     let ix = cx.index;
-    for &id in ix.of_kind(kind) {
-        let r = ix.resource(id);
+    // replaced copies of an object still get their per-document checks
+    let all = ix
+        .of_kind(kind)
+        .iter()
+        .map(|&id| ix.resource(id))
+        .chain(ix.copies_of_kind(kind));
+    for r in all {
         for f in r.validation.iter().filter(|f| f.level == level) {
             cx.report(
                 r,
