@@ -36,19 +36,8 @@ impl Class {
     pub fn of(r: &Resource) -> Option<Class> {
         match &r.spec {
             Spec::Service(_) => Some(Class::Service),
-            Spec::Secret(_) => Some(Class::Secret),
+            Spec::Secret(_) | Spec::SecretProvider(_) => Some(Class::Secret),
             Spec::Workload(_) | Spec::WorkloadEntry(_) => Some(Class::Workload),
-            Spec::Other
-                if matches!(
-                    (r.group(), r.kind.as_str()),
-                    ("cert-manager.io", "Certificate")
-                        | ("bitnami.com", "SealedSecret")
-                        | ("external-secrets.io", "ExternalSecret")
-                        | ("secrets-store.csi.x-k8s.io", "SecretProviderClass")
-                ) =>
-            {
-                Some(Class::Secret)
-            }
             _ => None,
         }
     }

@@ -87,6 +87,8 @@ pub struct Index<'r> {
     by_kind: HashMap<&'r str, Vec<ResourceId>>,
     /// Kinds of objects not from the built-in table.
     checked_kinds: HashSet<&'r str>,
+    /// Secrets made by other objects, by (namespace, Secret name).
+    secret_providers: HashMap<(&'r str, &'r str), ResourceId>,
     namespaces: HashSet<&'r str>,
     services_by_host: HashMap<String, Vec<ResourceId>>,
     se_by_host: HashMap<String, Vec<ResourceId>>,
@@ -132,6 +134,7 @@ impl<'r> Index<'r> {
             by_key: HashMap::with_capacity(resources.len()),
             by_kind: HashMap::new(),
             checked_kinds: HashSet::new(),
+            secret_providers: HashMap::new(),
             namespaces: HashSet::new(),
             services_by_host: HashMap::new(),
             se_by_host: HashMap::new(),
@@ -191,6 +194,13 @@ impl<'r> Index<'r> {
                         .entry(r.name.as_str())
                         .or_default()
                         .push(id);
+                }
+                Spec::SecretProvider(names) => {
+                    for n in names {
+                        ix.secret_providers
+                            .entry((r.namespace.as_str(), n.as_str()))
+                            .or_insert(id);
+                    }
                 }
                 Spec::KubeGateway(_) => {
                     ix.kube_gateways
@@ -552,6 +562,15 @@ pub fn labels_subset(selector: &Labels, labels: &Labels) -> bool {
 }
 
 impl<'r> Index<'r> {
+    /// The Secret `ns/name`, or the object that makes it (a cert-manager `Certificate`, a
+    /// `SealedSecret`, an `ExternalSecret`, a `SecretProviderClass`).
+    pub fn secret(&self, ns: &str, name: &str) -> Option<ResourceId> {
+        if let Some(id) = self.get("Secret", ns, name) {
+            return Some(id);
+        }
+        self.secret_providers.get(&(ns, name)).copied()
+    }
+
     /// Whether the input holds evidence that objects of `class` in namespace `ns` would be in
     /// it, for a reference written in `referrer` ([`evidence`]).
     pub fn evidence(&self, class: evidence::Class, ns: &str, referrer: &Resource) -> bool {

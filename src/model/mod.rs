@@ -131,6 +131,10 @@ pub enum Spec {
     EnvoyFilter(envoyfilter::EnvoyFilter),
     /// A core v1 Secret (gateway credentials).
     Secret(secret::Secret),
+    /// An object that makes Secrets (cert-manager `Certificate`, `SealedSecret`,
+    /// `ExternalSecret`, `SecretProviderClass`): the names of the Secrets it makes, in its own
+    /// namespace.
+    SecretProvider(Vec<Str>),
     WorkloadEntry(workload_entry::WorkloadEntry),
     WorkloadGroup(workload_entry::WorkloadGroup),
 }
@@ -157,6 +161,7 @@ impl Spec {
             | Spec::KubeGateway(_)
             | Spec::Workload(_)
             | Spec::Other
+            | Spec::SecretProvider(_)
             | Spec::CustomResourceDefinition(_)
             | Spec::Secret(_) => return,
         };
@@ -434,6 +439,12 @@ fn read_object<'a>(
         }
         (ISTIO_NETWORKING, "WorkloadGroup") => {
             Spec::WorkloadGroup(workload_entry::workload_group(cx, spec_v))
+        }
+        ("cert-manager.io", "Certificate")
+        | ("bitnami.com", "SealedSecret")
+        | ("external-secrets.io", "ExternalSecret")
+        | ("secrets-store.csi.x-k8s.io", "SecretProviderClass") => {
+            Spec::SecretProvider(secret::provided_secrets(&kind, spec_v, &name.value))
         }
         _ => Spec::Other,
     };

@@ -98,3 +98,35 @@ mod tests {
         assert!(base64_decode("a$b=").is_none());
     }
 }
+
+/// The Secrets an object that makes Secrets makes (named in its own namespace): a cert-manager
+/// `Certificate`'s `spec.secretName`; a `SealedSecret`'s `spec.template.metadata.name`, else its
+/// own name; an `ExternalSecret`'s `spec.target.name`, else its own name; a
+/// `SecretProviderClass`'s `spec.secretObjects[].secretName`.
+pub fn provided_secrets(kind: &str, spec: Option<Value>, own_name: &str) -> Vec<Str> {
+    let text = |v: Option<Value>| v.and_then(|v| v.scalar()).map(|s| Str::from(s.0));
+    let at = |path: &[&str]| {
+        let mut v = spec;
+        for p in path {
+            v = v.and_then(|x| x.get(p));
+        }
+        text(v)
+    };
+    match kind {
+        "Certificate" => at(&["secretName"]).into_iter().collect(),
+        "SealedSecret" => {
+            vec![at(&["template", "metadata", "name"]).unwrap_or_else(|| Str::from(own_name))]
+        }
+        "ExternalSecret" => vec![at(&["target", "name"]).unwrap_or_else(|| Str::from(own_name))],
+        _ => spec
+            .and_then(|s| s.get("secretObjects"))
+            .filter(|s| s.is_seq())
+            .map(|s| {
+                s.items()
+                    .into_iter()
+                    .filter_map(|o| text(o.get("secretName")))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}

@@ -1,9 +1,10 @@
 //! `authz-no-matching-workloads` (IST0127): an AuthorizationPolicy applies to no workload in the
 //! mesh.
 
-use super::workload_util::{describe, in_mesh, labels_span, pod_labels, selector_text};
+use super::workload_util::{describe, labels_span, maybe_in_mesh, pod_labels, selector_text};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 use crate::model::{Labels, Spec};
 use std::collections::HashSet;
 
@@ -27,7 +28,7 @@ pub fn check(cx: &mut RuleCx) {
     let mesh_namespaces: HashSet<&str> = ix
         .resources
         .iter()
-        .filter(|r| pod_labels(r).is_some() && in_mesh(ix, r))
+        .filter(|r| pod_labels(r).is_some() && maybe_in_mesh(ix, r))
         .map(|r| r.namespace.as_str())
         .collect();
     let matches_in = |ns: Option<&str>, sel: &Labels| {
@@ -38,7 +39,7 @@ pub fn check(cx: &mut RuleCx) {
         }
         ix.workloads_selected(ns, sel)
             .into_iter()
-            .any(|w| in_mesh(ix, ix.resource(w)))
+            .any(|w| maybe_in_mesh(ix, ix.resource(w)))
     };
     let no_labels = Labels::new();
     let root = ix.mesh.root_namespace.as_str();
@@ -51,6 +52,9 @@ pub fn check(cx: &mut RuleCx) {
             continue;
         }
         let ns = r.namespace.as_str();
+        // open world: without evidence that the namespace's workloads would be in the input
+        // (they may be deployed from elsewhere), the finding is info and says so
+        let unknown = ns != root && !ix.evidence(Class::Workload, ns, r);
         let d = match &ap.attach.selector {
             Some(sel) if ns == root => {
                 if matches_in(None, &sel.match_labels) {
@@ -100,6 +104,15 @@ pub fn check(cx: &mut RuleCx) {
                 .istio_args([""])
                 .help(format!("deploy the workloads of namespace `{ns}` with a sidecar (label the namespace `istio-injection: enabled`) or in ambient mode, or move the policy to the namespace of its workloads"))
             }
+        };
+        let d = if unknown {
+            let mut d = d.severity(Severity::Info);
+            d.message.push_str(&format!(
+                " (no workload of namespace `{ns}` is in the input next to it: it may be deployed from elsewhere)"
+            ));
+            d
+        } else {
+            d
         };
         cx.report(r, d);
     }

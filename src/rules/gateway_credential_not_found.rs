@@ -8,6 +8,7 @@ use super::gateway_common::{
 };
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 use crate::index::{Index, ResourceId};
 
 pub static META: RuleMeta = RuleMeta {
@@ -32,8 +33,8 @@ pub fn workload_namespaces<'r>(ix: &Index<'r>, workloads: &[ResourceId]) -> Vec<
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
-    // Secrets are often kept out of Git; without any in the input, stay silent
-    if !ix.has_kind("Secret") || !ix.has_workloads() {
+    // Secrets are often kept out of Git; without any workload in the input, stay silent
+    if !ix.has_workloads() {
         return;
     }
     let keys = workload_label_keys(ix);
@@ -67,11 +68,28 @@ pub fn check(cx: &mut RuleCx) {
         }
         let namespaces = workload_namespaces(ix, &workloads);
         for c in creds {
-            let missing: Vec<&str> = namespaces
+            // open world: a Secret is missing only where the input would hold it (Secrets or
+            // what makes them, in that namespace, next to the Gateway or in context)
+            let (missing, unknown): (Vec<&str>, Vec<&str>) = namespaces
                 .iter()
                 .copied()
-                .filter(|ns| ix.get("Secret", ns, &c.value).is_none())
-                .collect();
+                .filter(|ns| ix.secret(ns, &c.value).is_none())
+                // a Secret of that name next to the Gateway (the usual mix-up) is evidence too
+                .partition(|ns| {
+                    ix.evidence(Class::Secret, ns, r) || ix.secret(&r.namespace, &c.value).is_some()
+                });
+            if let Some(ns) = unknown.first() {
+                let d = Diagnostic::new(
+                    &super::not_in_input::META,
+                    format!(
+                        "Secret `{}` for credentialName of Gateway `{}/{}` (read from namespace `{ns}` of the gateway workload) is not in the input: it defines no Secret of that namespace next to the Gateway",
+                        c.value, r.namespace, r.name
+                    ),
+                )
+                .at(c.span, "not in the input: not checked")
+                .help("pass the Secrets (or the cert-manager Certificates that make them) with `--context` to check it; Secret data is never printed");
+                cx.report(r, d);
+            }
             if missing.is_empty() {
                 continue;
             }

@@ -7,6 +7,7 @@ use super::gateway_common::{
 };
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0101",
@@ -29,7 +30,12 @@ pub fn check(cx: &mut RuleCx) {
             continue;
         }
         let sel = selector_string(&g.selector);
-        let d = Diagnostic::new(
+        // open world: gateway deployments live in the Gateway's namespace or the root one;
+        // without workloads of either next to the Gateway, say that they are not in the input
+        let root = ix.mesh.root_namespace.as_str();
+        let known =
+            ix.evidence(Class::Workload, &r.namespace, r) || ix.evidence(Class::Workload, root, r);
+        let mut d = Diagnostic::new(
             &META,
             format!(
                 "selector `{sel}` of Gateway `{}/{}` matches no workload",
@@ -46,6 +52,13 @@ pub fn check(cx: &mut RuleCx) {
              gateway has `istio: ingressgateway`); until a gateway proxy matches, none of this \
              Gateway's servers is served",
         );
+        if !known {
+            d = d.severity(Severity::Info);
+            d.message.push_str(&format!(
+                " in the input (no workload of namespace `{}` or `{root}` is next to it: the gateway deployment may be installed from elsewhere)",
+                r.namespace
+            ));
+        }
         cx.report(r, d);
     }
 }

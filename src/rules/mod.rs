@@ -368,7 +368,8 @@ pub static RULES: &[RuleEntry] = &[
 
 /// Rules whose checks also report `not-in-input` (ML012): they run when ML012 is selected,
 /// even if they are not (their own findings are then dropped).
-pub const NOT_IN_INPUT_REPORTERS: &[&str] = &["destination-host-not-found"];
+pub const NOT_IN_INPUT_REPORTERS: &[&str] =
+    &["destination-host-not-found", "gateway-credential-not-found"];
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
 /// used by more than one rule.

@@ -74,6 +74,21 @@ pub fn in_mesh(ix: &Index, r: &Resource) -> bool {
         .is_some_and(|n| label(&n.labels, "istio-injection") == Some("enabled"))
 }
 
+/// Whether a workload may be in the mesh as far as the input can tell: [`in_mesh`], or its
+/// injection is decided by a namespace label and the input does not hold the Namespace object
+/// (namespaces are often created and labelled outside the repository).
+pub fn maybe_in_mesh(ix: &Index, r: &Resource) -> bool {
+    if in_mesh(ix, r) {
+        return true;
+    }
+    let Spec::Workload(w) = &r.spec else {
+        return false;
+    };
+    label(&w.pod_labels, "sidecar.istio.io/inject").is_none()
+        && label(template_annotations(r), "sidecar.istio.io/inject").is_none()
+        && namespace_object(ix, &r.namespace).is_none()
+}
+
 /// `a=b,c=d`, sorted by key as Kubernetes prints selectors.
 pub fn selector_text(labels: &Labels) -> String {
     let mut parts: Vec<String> = labels
@@ -133,6 +148,8 @@ pub fn report_no_workload(cx: &mut RuleCx, meta: &'static RuleMeta, items: &[Sel
             continue;
         }
         let at = labels_span(s.labels).unwrap_or(s.r.name_span);
+        // open world: the namespace's workloads may be deployed from elsewhere
+        let known = ix.evidence(crate::index::evidence::Class::Workload, &s.r.namespace, s.r);
         let mut d = Diagnostic::new(
             meta,
             format!(
@@ -162,6 +179,10 @@ pub fn report_no_workload(cx: &mut RuleCx, meta: &'static RuleMeta, items: &[Sel
                 s.field, s.r.namespace
             )
         };
+        if !known {
+            d = d.severity(crate::diagnostics::Severity::Info);
+            d.message.push_str(" in the input (none of its workloads is next to it: they may be deployed from elsewhere)");
+        }
         cx.report(s.r, d.help(help));
     }
 }
