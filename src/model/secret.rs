@@ -85,20 +85,6 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_base64() {
-        assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
-        assert_eq!(base64_decode("aGVsbG8").unwrap(), b"hello");
-        assert_eq!(base64_decode("aGVs\nbG8h").unwrap(), b"hell\x6f!");
-        assert!(base64_decode("a").is_none());
-        assert!(base64_decode("a$b=").is_none());
-    }
-}
-
 /// The Secrets an object that makes Secrets makes (named in its own namespace): a cert-manager
 /// `Certificate`'s `spec.secretName`; a `SealedSecret`'s `spec.template.metadata.name`, else its
 /// own name; an `ExternalSecret`'s `spec.target.name`, else its own name; a
@@ -128,5 +114,19 @@ pub fn provided_secrets(kind: &str, spec: Option<Value>, own_name: &str) -> Vec<
                     .collect()
             })
             .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_base64() {
+        assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(base64_decode("aGVsbG8").unwrap(), b"hello");
+        assert_eq!(base64_decode("aGVs\nbG8h").unwrap(), b"hell\x6f!");
+        assert!(base64_decode("a").is_none());
+        assert!(base64_decode("a$b=").is_none());
     }
 }
