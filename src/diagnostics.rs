@@ -157,6 +157,9 @@ pub struct DiagnosticData {
     /// The parameters of Istio's message template for `code`, in template order (rendered by
     /// `--format istioctl`); empty: the template is not filled and `message` is used.
     pub istio_args: Vec<String>,
+    /// The environments (independent analyses: declared stages or clusters) the finding was
+    /// made in, comma-separated; `None` when the input is one environment.
+    pub environment: Option<Box<str>>,
 }
 
 /// A finding's text without spare capacity: `format!` reserves room to grow, and findings are
@@ -174,6 +177,15 @@ fn tight_cow(s: Cow<'static, str>) -> Cow<'static, str> {
 }
 
 impl Diagnostic {
+    /// The message, prefixed with `[environment] ` when the finding belongs to one (for the
+    /// one-line formats: compact, GitHub, GitLab, JUnit, istioctl).
+    pub fn message_in_environment(&self) -> Cow<'_, str> {
+        match &self.environment {
+            Some(e) => Cow::Owned(format!("[{e}] {}", self.message)),
+            None => Cow::Borrowed(&self.message),
+        }
+    }
+
     pub fn new(meta: &'static RuleMeta, message: impl Into<String>) -> Diagnostic {
         Diagnostic(Box::new(DiagnosticData {
             code: meta.code,
@@ -185,6 +197,7 @@ impl Diagnostic {
             primary: None,
             related: Vec::new(),
             istio_args: Vec::new(),
+            environment: None,
         }))
     }
 

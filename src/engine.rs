@@ -24,6 +24,9 @@ pub struct Input {
     /// The `Chart.yaml` of a Helm chart whose templates (this many files) were not read: one
     /// `helm-chart-not-rendered` finding instead of parsing it.
     pub helm_chart: Option<usize>,
+    /// The declared environments ([`Options::environments`], by index) this file belongs to;
+    /// empty: the default environment (files no declaration matches).
+    pub environments: Vec<u16>,
 }
 
 pub use crate::source::Role;
@@ -49,6 +52,7 @@ impl Input {
             role: Role::Checked,
             named: true,
             helm_chart: None,
+            environments: Vec::new(),
         }
     }
 
@@ -86,6 +90,7 @@ impl Input {
             role: Role::Checked,
             named: true,
             helm_chart: None,
+            environments: Vec::new(),
         }
     }
 }
@@ -108,6 +113,9 @@ pub struct Options {
     /// Resolve references with the table of what every Istio installation has
     /// ([`crate::index::evidence::ISTIO_DEFAULTS`]).
     pub istio_defaults: bool,
+    /// Names of declared environments (independent analyses: stages, clusters); inputs name
+    /// theirs in [`Input::environments`]. Empty: the input is one environment.
+    pub environments: Vec<String>,
 }
 
 impl Default for Options {
@@ -122,6 +130,7 @@ impl Default for Options {
             analyzers: Vec::new(),
             timings: false,
             istio_defaults: true,
+            environments: Vec::new(),
         }
     }
 }
@@ -262,6 +271,8 @@ fn enabled_rules(opts: &Options) -> HashSet<&'static str> {
 struct Loaded {
     file: SourceFile,
     origin: Origin,
+    /// The declared environments the file belongs to (empty: the default one).
+    environments: Vec<u16>,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     directives: Vec<Directive>,
@@ -272,8 +283,10 @@ struct Loaded {
 /// `unload`: drop the text of a file read through a [`ReadFn`] once it is modelled.
 fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bool) -> Loaded {
     let origin = Origin::new(input.role, input.named, &input.path);
+    let environments = input.environments.clone();
     let mut loaded = load_content(id, input, opts, validate, unload);
     loaded.origin = origin;
+    loaded.environments = environments;
     loaded
 }
 
@@ -286,6 +299,7 @@ fn load_content(id: FileId, input: Input, opts: &Options, validate: bool, unload
         Loaded {
             file,
             origin: Origin::default(),
+            environments: Vec::new(),
             resources: Vec::new(),
             diagnostics: vec![
                 Diagnostic::new(&rules::meta::UNREADABLE_INPUT, msg).at(Span::new(id, 0, 0), "")
@@ -307,6 +321,7 @@ fn load_content(id: FileId, input: Input, opts: &Options, validate: bool, unload
         return Loaded {
             file,
             origin: Origin::default(),
+            environments: Vec::new(),
             resources: Vec::new(),
             diagnostics: vec![Diagnostic::new(
                 &rules::meta::INPUT_LIMIT,
@@ -347,6 +362,7 @@ fn load_content(id: FileId, input: Input, opts: &Options, validate: bool, unload
             return Loaded {
                 file,
                 origin: Origin::default(),
+                environments: Vec::new(),
                 resources: Vec::new(),
                 diagnostics: vec![d],
                 directives: Vec::new(),
@@ -395,6 +411,7 @@ fn load_content(id: FileId, input: Input, opts: &Options, validate: bool, unload
     Loaded {
         file,
         origin: Origin::default(),
+        environments: Vec::new(),
         resources,
         diagnostics,
         directives: directives_out,
@@ -445,6 +462,7 @@ fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
     Loaded {
         file: SourceFile::new(input.path, text),
         origin: Origin::default(),
+        environments: Vec::new(),
         resources: Vec::new(),
         diagnostics: vec![d],
         directives: Vec::new(),
@@ -508,6 +526,40 @@ fn add_istio_defaults(inputs: &mut Vec<Input>, opts: &Options) {
     inputs.push(Input::text(ISTIO_DEFAULTS_PATH, text).with_role(Role::Builtin));
 }
 
+/// The fix for copies of one object: when they sit in different folders (stages or clusters
+/// side by side), declaring the folders as environments analyses each on its own.
+fn duplicate_help(copies: &[&Resource], sources: &SourceDb) -> String {
+    let mut dirs: Vec<String> = copies
+        .iter()
+        .map(|r| Origin::new(Role::Checked, false, &sources.get(r.file).path).dir)
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    if dirs.len() < 2 {
+        return "delete the copies you do not apply".to_string();
+    }
+    let name = |d: &str| {
+        d.rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("env")
+            .to_string()
+    };
+    let example = dirs
+        .iter()
+        .take(2)
+        .map(|d| format!("{} = [\"{}/**\"]", name(d), d.trim_start_matches("./")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "if {} are different clusters or stages, declare them as environments in meshlint.toml (`[environments]` {example}) so each is analysed on its own; otherwise delete the copies you do not apply",
+        dirs.iter()
+            .map(|d| format!("`{}`", if d.is_empty() { "." } else { d }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 /// Whether a finding is about checked input (not about a context or built-in file), and does
 /// not lean on the built-in table of Istio's defaults (whose details — ports, labels — are a
 /// typical installation's, not necessarily the user's: they resolve references, never decide a
@@ -568,7 +620,7 @@ fn one_per_identity(
             ),
         )
         .at(last.name_span, "kept: meshlint analyses this copy")
-        .help("delete the copies you do not apply, or check folders meant for different clusters or stages in separate runs, so each is analysed on its own");
+        .help(duplicate_help(&checked, sources));
         for r in earlier {
             d = d.related(
                 r.name_span,
@@ -598,7 +650,9 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
     let mut diagnostics = Vec::with_capacity(loaded.iter().map(|l| l.diagnostics.len()).sum());
     let mut directives = Vec::new();
     let mut origins = Vec::with_capacity(loaded.len());
+    let mut file_envs = Vec::with_capacity(loaded.len());
     for l in loaded {
+        file_envs.push(l.environments);
         timings.parse += l.times.parse;
         timings.directives += l.times.directives;
         timings.model += l.times.model;
@@ -609,8 +663,6 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
         diagnostics.extend(l.diagnostics);
         directives.extend(l.directives);
     }
-    let (kept, duplicates) = one_per_identity(&mut resources, &sources, &origins);
-    diagnostics.extend(duplicates);
     diagnostics.retain(|d| enabled.contains(d.rule) && is_checked(d, &origins));
     // the texts and YAML trees are gone: return them before the rules allocate their findings
     let release =
@@ -620,40 +672,57 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
     }
     timings.load_wall = since(t);
     let t = now(opts.timings);
-    let (analysed, copies) = resources.split_at(kept);
-    let index = Index::build_with(analysed, copies, origins.clone(), opts.mesh.clone());
-    timings.index = since(t);
-    let t = now(opts.timings);
-    let runs = |name: &str| {
-        enabled.contains(name)
-            || (enabled.contains(rules::meta::NOT_IN_INPUT.name)
-                && rules::NOT_IN_INPUT_REPORTERS.contains(&name))
-    };
-    let mut found: Vec<(&'static str, Duration, Vec<Diagnostic>)> = RULES
-        .par_iter()
-        .filter(|e| runs(e.meta.name))
-        .filter_map(|e| e.check.map(|c| (e.meta.name, c)))
-        .map(|(name, check)| {
-            let t = now(opts.timings);
-            let mut cx = RuleCx::new(&index);
-            check(&mut cx);
-            // findings about context or built-in objects, and ones a rule files under a rule
-            // that is not enabled, are not reported
-            cx.diagnostics
-                .retain(|d| is_checked(d, &origins) && enabled.contains(d.rule));
-            // kept until the report is written: no spare capacity (labels are pushed one by one)
-            cx.diagnostics.shrink_to_fit();
-            for d in &mut cx.diagnostics {
-                d.related.shrink_to_fit();
+    let environments = environments(opts, &origins, &file_envs);
+    let mut found: Vec<(&'static str, Duration, Vec<Diagnostic>)>;
+    let kept;
+    if environments.len() <= 1 {
+        // one environment: the resources are analysed in place
+        let (k, duplicates) = one_per_identity(&mut resources, &sources, &origins);
+        kept = k;
+        diagnostics.extend(duplicates.into_iter().filter(|d| enabled.contains(d.rule)));
+        let (analysed, copies) = resources.split_at(kept);
+        let index = Index::build_with(analysed, copies, origins.clone(), opts.mesh.clone());
+        timings.index = since(t);
+        let t = now(opts.timings);
+        found = run_rules(&index, &enabled, &origins, opts, release);
+        timings.rules_wall = since(t);
+    } else {
+        // several: each is one independent analysis over a copy of its objects (context and
+        // the built-in table belong to all); identical findings of several are merged
+        kept = resources.len();
+        found = Vec::new();
+        for (e, (name, member)) in environments.iter().enumerate() {
+            let mut own: Vec<Resource> = resources
+                .iter()
+                .filter(|r| member(r.file.index()))
+                .cloned()
+                .collect();
+            let (k, duplicates) = one_per_identity(&mut own, &sources, &origins);
+            let (analysed, copies) = own.split_at(k);
+            let index = Index::build_with(analysed, copies, origins.clone(), opts.mesh.clone());
+            let mut f = run_rules(&index, &enabled, &origins, opts, release);
+            f.push(("duplicate-object", Duration::ZERO, duplicates));
+            for (_, _, ds) in &mut f {
+                ds.retain(|d| enabled.contains(d.rule));
+                for d in ds {
+                    d.environment = Some(name.as_str().into());
+                }
             }
-            if release {
-                // the rule's scratch data
-                crate::memory::release_freed_here();
+            if e == 0 {
+                found = f;
+            } else {
+                for (slot, (_, d, ds)) in found.iter_mut().zip(f) {
+                    slot.1 += d;
+                    slot.2.extend(ds);
+                }
             }
-            (name, since(t), cx.diagnostics)
-        })
-        .collect();
-    timings.rules_wall = since(t);
+        }
+        for slot in &mut found {
+            merge_environments(&mut slot.2);
+        }
+        timings.index = since(t);
+    }
+
     // suppression runs on each rule's findings (it needs the model for the annotations), so
     // that the model and the index are freed before anything else is allocated
     let t = now(opts.timings);
@@ -673,7 +742,6 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
                 .is_none_or(|o| o.role == Role::Checked)
         })
         .count();
-    drop(index);
     drop(resources);
     drop(directives);
     if release {
@@ -703,6 +771,106 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
         resources: resource_count,
         timings,
     }
+}
+
+/// A file's membership in one environment, by file index.
+type Member = Box<dyn Fn(usize) -> bool + Sync>;
+
+/// The environments to analyse apart: each declared one that holds a checked file, then
+/// `default` for the checked files no declaration matches. Context and the built-in table
+/// belong to all. One (or none) means the input is analysed as a whole.
+fn environments(
+    opts: &Options,
+    origins: &[Origin],
+    file_envs: &[Vec<u16>],
+) -> Vec<(String, Member)> {
+    if opts.environments.is_empty() {
+        return Vec::new();
+    }
+    let checked = |f: usize| origins.get(f).is_some_and(|o| o.role == Role::Checked);
+    let shared: Vec<bool> = (0..origins.len()).map(|f| !checked(f)).collect();
+    let mut out: Vec<(String, Member)> = Vec::new();
+    for (i, name) in opts.environments.iter().enumerate() {
+        let mine: Vec<bool> = (0..origins.len())
+            .map(|f| shared[f] || file_envs[f].contains(&(i as u16)))
+            .collect();
+        if (0..origins.len()).any(|f| checked(f) && mine[f]) {
+            out.push((name.clone(), Box::new(move |f| mine[f])));
+        }
+    }
+    let default: Vec<bool> = (0..origins.len())
+        .map(|f| shared[f] || file_envs[f].is_empty())
+        .collect();
+    if (0..origins.len()).any(|f| checked(f) && default[f]) {
+        out.push(("default".to_string(), Box::new(move |f| default[f])));
+    }
+    out
+}
+
+/// Runs the enabled rules (in parallel) over one index.
+fn run_rules(
+    index: &Index,
+    enabled: &HashSet<&'static str>,
+    origins: &[Origin],
+    opts: &Options,
+    release: bool,
+) -> Vec<(&'static str, Duration, Vec<Diagnostic>)> {
+    let runs = |name: &str| {
+        enabled.contains(name)
+            || (enabled.contains(rules::meta::NOT_IN_INPUT.name)
+                && rules::NOT_IN_INPUT_REPORTERS.contains(&name))
+    };
+    RULES
+        .par_iter()
+        .filter(|e| runs(e.meta.name))
+        .filter_map(|e| e.check.map(|c| (e.meta.name, c)))
+        .map(|(name, check)| {
+            let t = now(opts.timings);
+            let mut cx = RuleCx::new(index);
+            check(&mut cx);
+            // findings about context or built-in objects, and ones a rule files under a rule
+            // that is not enabled, are not reported
+            cx.diagnostics
+                .retain(|d| is_checked(d, origins) && enabled.contains(d.rule));
+            // kept until the report is written: no spare capacity (labels are pushed one by one)
+            cx.diagnostics.shrink_to_fit();
+            for d in &mut cx.diagnostics {
+                d.related.shrink_to_fit();
+            }
+            if release {
+                // the rule's scratch data
+                crate::memory::release_freed_here();
+            }
+            (name, since(t), cx.diagnostics)
+        })
+        .collect()
+}
+
+/// Merges the findings several environments share (same rule, place and message) into one
+/// that names all of them, in environment order.
+fn merge_environments(found: &mut Vec<Diagnostic>) {
+    let mut first: std::collections::HashMap<(&'static str, Option<Span>, String), usize> =
+        std::collections::HashMap::new();
+    let mut keep = vec![true; found.len()];
+    for i in 0..found.len() {
+        let key = (found[i].rule, found[i].span(), found[i].message.clone());
+        match first.get(&key) {
+            Some(&j) => {
+                let extra = found[i].environment.clone().unwrap_or_default();
+                let joined = format!("{}, {extra}", found[j].environment.as_deref().unwrap_or(""));
+                found[j].environment = Some(joined.into());
+                keep[i] = false;
+            }
+            None => {
+                first.insert(key, i);
+            }
+        }
+    }
+    let mut i = 0;
+    found.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// Reads back the texts of the files that findings point into. A file that changed since it

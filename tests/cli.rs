@@ -703,3 +703,78 @@ fn explain_unknown_rule_exits_2() {
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("no rule `nope`"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// environments
+
+/// testdata/cli/environments copied to a temporary directory, with or without its declaration.
+fn environments_repo(declared: bool) -> TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cli/environments");
+    let d = TempDir::new().unwrap();
+    for f in [
+        "base/svc.yaml",
+        "clusters/prod/vs.yaml",
+        "clusters/staging/vs.yaml",
+    ] {
+        let text = std::fs::read_to_string(src.join(f)).unwrap();
+        write(d.path(), f, &text);
+    }
+    if declared {
+        let cfg = std::fs::read_to_string(src.join("meshlint.toml.txt")).unwrap();
+        write(d.path(), "meshlint.toml", &cfg);
+    }
+    d
+}
+
+#[test]
+fn environments_undeclared_keep_one_copy_and_name_the_folders() {
+    let d = environments_repo(false);
+    let out = meshlint()
+        .current_dir(d.path())
+        .args(["check", "-f", "json", "."])
+        .output()
+        .unwrap();
+    // staging's copy is last in path order: the cluster would keep it, and it is valid
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json_codes(&v), vec!["ML011"]);
+    let help = v["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("[environments]") && help.contains("clusters/prod"),
+        "{help}"
+    );
+    assert!(v["diagnostics"][0].get("environment").is_none());
+}
+
+#[test]
+fn environments_declared_are_analysed_apart_in_every_format() {
+    let d = environments_repo(true);
+    let run = |format: &str| {
+        let out = meshlint()
+            .current_dir(d.path())
+            .args(["check", "-f", format, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    // no copy of the VirtualService replaces the other: prod's wrong subset is found, in prod
+    assert_eq!(json_codes(&v), vec!["IST0101"], "{v}");
+    assert_eq!(diags[0]["environment"], "prod");
+    assert!(diags[0]["location"]["file"]
+        .as_str()
+        .unwrap()
+        .contains("clusters/prod/vs.yaml"));
+    for format in ["compact", "github", "gitlab", "junit", "istioctl"] {
+        let out = run(format);
+        assert!(out.contains("[prod] "), "{format}: {out}");
+    }
+    assert!(run("pretty").contains("environment prod"));
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["properties"]["environment"],
+        "prod"
+    );
+}

@@ -659,6 +659,34 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // declared environments: each checked file joins those whose globs match its path
+    // (relative to the configuration file); a file may be in several
+    if let Some(c) = settings
+        .config
+        .as_ref()
+        .filter(|c| !c.environments.is_empty())
+    {
+        let root = std::fs::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone());
+        let sets: Vec<GlobSet> = c
+            .environments
+            .iter()
+            .map(|(_, globs)| config::glob_set(globs))
+            .collect();
+        opts.environments = c.environments.iter().map(|(n, _)| n.clone()).collect();
+        for input in &mut inputs {
+            let p = Path::new(&input.path);
+            let abs = std::fs::canonicalize(p).unwrap_or_else(|_| config::absolute(p));
+            let Some(rel) = config::relative_to(&abs, &root) else {
+                continue;
+            };
+            input.environments = sets
+                .iter()
+                .enumerate()
+                .filter(|(_, set)| config::matches_path_or_parent(set, &rel))
+                .map(|(i, _)| i as u16)
+                .collect();
+        }
+    }
     // --context, then `context = [...]` of the configuration file (relative to it)
     let mut context_paths = args.context.clone();
     if let Some(c) = &settings.config {

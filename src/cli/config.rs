@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "per-path-ignores",
     "exclude",
     "context",
+    "environments",
     "namespace",
     "mesh-config",
     "mesh-networks",
@@ -44,6 +45,8 @@ pub struct FileConfig {
     pub exclude: Vec<String>,
     /// Context paths (relative to the file's directory): objects used only to resolve references.
     pub context: Vec<String>,
+    /// Declared environments: name → globs of their files (relative to the file's directory).
+    pub environments: Vec<(String, Vec<String>)>,
     pub namespace: Option<String>,
     pub mesh_config: Option<String>,
     pub mesh_networks: Option<String>,
@@ -156,6 +159,19 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, String> {
                         code.clone(),
                         severity(level, &format!("`severity.{code}`"))?,
                     ));
+                }
+            }
+            "environments" => {
+                let t = v.as_table().ok_or(
+                    "`[environments]` must be a table of NAME = [\"glob\", ...] (files of each environment)",
+                )?;
+                for (name, globs) in t {
+                    let at = format!("`environments.{name}`");
+                    let globs = string_list(globs, &at)?;
+                    for g in &globs {
+                        compile_glob(g).map_err(|e| format!("{at}: {e}"))?;
+                    }
+                    cfg.environments.push((name.clone(), globs));
                 }
             }
             "per-path-ignores" => {

@@ -15,7 +15,13 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
             let l = locate(&report.sources, span);
             let _ = write!(out, "{}:{}:{}: ", l.file, l.line, l.column);
         }
-        let _ = write!(out, "{}[{}] {}", d.severity, d.code, d.message);
+        let _ = write!(
+            out,
+            "{}[{}] {}",
+            d.severity,
+            d.code,
+            d.message_in_environment()
+        );
         if let Some(r) = &d.resource {
             let _ = write!(out, " ({r})");
         }

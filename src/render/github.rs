@@ -50,7 +50,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
             "title={}",
             escape_property(&format!("{} {}", d.code, d.rule))
         ));
-        let mut msg = d.message.clone();
+        let mut msg = d.message_in_environment().into_owned();
         if let Some(r) = &d.resource {
             let _ = write!(msg, " ({r})");
         }

@@ -28,7 +28,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
                 }
                 None => (".".to_string(), 1, 1),
             };
-            let mut description = format!("{} {}: {}", d.code, d.rule, d.message);
+            let mut description = format!("{} {}: {}", d.code, d.rule, d.message_in_environment());
             if let Some(r) = &d.resource {
                 description.push_str(&format!(" ({r})"));
             }

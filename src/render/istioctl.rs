@@ -40,7 +40,12 @@ pub fn line(report: &Report, d: &Diagnostic, color: bool) -> String {
         (true, Severity::Warning) => format!("\x1b[33m{lvl}\x1b[0m"),
         _ => lvl.to_string(),
     };
-    format!("{lvl} [{}]{origin} {}", d.code, istio_message(d))
+    let env = d
+        .environment
+        .as_ref()
+        .map(|e| format!("[{e}] "))
+        .unwrap_or_default();
+    format!("{lvl} [{}]{origin} {env}{}", d.code, istio_message(d))
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> String {

@@ -48,6 +48,9 @@ struct Related<'a> {
 #[derive(Serialize)]
 struct Item<'a> {
     code: &'a str,
+    /// Only when the input is several environments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
     help: Option<&'a str>,
     location: Option<Location<'a>>,
     message: &'a str,
@@ -87,6 +90,7 @@ impl Serialize for Diagnostics<'_> {
         {
             seq.serialize_element(&Item {
                 code: d.code,
+                environment: d.environment.as_deref(),
                 help: d.help.as_deref(),
                 location: d.span().map(|s| location(report, s)),
                 message: &d.message,

@@ -52,7 +52,12 @@ fn case(out: &mut String, report: &Report, file: &str, d: &Diagnostic) {
     if line > 0 {
         let _ = write!(out, " line=\"{line}\"");
     }
-    let mut body = format!("{at}: {}[{}] {}", d.severity, d.code, d.message);
+    let mut body = format!(
+        "{at}: {}[{}] {}",
+        d.severity,
+        d.code,
+        d.message_in_environment()
+    );
     if let Some(r) = &d.resource {
         let _ = write!(body, " ({r})");
     }
@@ -64,7 +69,7 @@ fn case(out: &mut String, report: &Report, file: &str, d: &Diagnostic) {
             let _ = writeln!(
                 out,
                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
-                escape(&d.message),
+                escape(&d.message_in_environment()),
                 d.severity,
                 escape_text(&body)
             );

@@ -128,10 +128,13 @@ fn view(report: &Report, d: &Diagnostic) -> View {
             });
         }
     }
-    let code = match &d.resource {
+    let mut code = match &d.resource {
         Some(r) => format!("{} {}: {r}", d.code, d.rule),
         None => format!("{} {}", d.code, d.rule),
     };
+    if let Some(env) = &d.environment {
+        code.push_str(&format!(" · environment {env}"));
+    }
     View {
         message: d.message.clone(),
         code: Some(code),

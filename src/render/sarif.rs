@@ -238,6 +238,9 @@ pub fn to_value(report: &Report, opts: &RenderOptions) -> Value {
             }
             r.insert("level".into(), json!(level(d.severity)));
             r.insert("message".into(), json!({ "text": message(d) }));
+            if let Some(env) = &d.environment {
+                r.insert("properties".into(), json!({ "environment": env.as_ref() }));
+            }
             if let Some(span) = d.span() {
                 let mut loc = json!({ "physicalLocation": physical(report, span, opts) });
                 if let Some(p) = &d.primary {
