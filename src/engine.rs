@@ -24,6 +24,9 @@ pub struct Input {
     /// The `Chart.yaml` of a Helm chart whose templates (this many files) were not read: one
     /// `helm-chart-not-rendered` finding instead of parsing it.
     pub helm_chart: Option<usize>,
+    /// A kustomization file whose root could not be built, and why: one `kustomize-not-built`
+    /// finding instead of parsing it.
+    pub kustomize_failure: Option<String>,
     /// The declared environments ([`Options::environments`], by index) this file belongs to;
     /// empty: the default environment (files no declaration matches).
     pub environments: Vec<u16>,
@@ -52,6 +55,7 @@ impl Input {
             role: Role::Checked,
             named: true,
             helm_chart: None,
+            kustomize_failure: None,
             environments: Vec::new(),
         }
     }
@@ -90,6 +94,7 @@ impl Input {
             role: Role::Checked,
             named: true,
             helm_chart: None,
+            kustomize_failure: None,
             environments: Vec::new(),
         }
     }
@@ -290,9 +295,18 @@ fn load_one(id: FileId, input: Input, opts: &Options, validate: bool, unload: bo
     loaded
 }
 
-fn load_content(id: FileId, input: Input, opts: &Options, validate: bool, unload: bool) -> Loaded {
+fn load_content(
+    id: FileId,
+    mut input: Input,
+    opts: &Options,
+    validate: bool,
+    unload: bool,
+) -> Loaded {
     if let Some(templates) = input.helm_chart {
         return helm_chart(id, input, templates);
+    }
+    if let Some(why) = input.kustomize_failure.take() {
+        return kustomize_failure(id, input, why);
     }
     let unreadable = |path: String, msg: String| {
         let file = SourceFile::new(path, "");
@@ -459,6 +473,34 @@ fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
     .help(format!(
         "check the rendered chart: `helm template {release} {dir} | meshlint check -` (add `-f VALUES` per environment)"
     ));
+    Loaded {
+        file: SourceFile::new(input.path, text),
+        origin: Origin::default(),
+        environments: Vec::new(),
+        resources: Vec::new(),
+        diagnostics: vec![d],
+        directives: Vec::new(),
+        times: LoadTimes::default(),
+    }
+}
+
+/// A kustomization whose root could not be built: one finding on its first line, nothing
+/// parsed (its files are given to the engine as plain files instead).
+fn kustomize_failure(id: FileId, mut input: Input, why: String) -> Loaded {
+    let text = match input.bytes_now() {
+        Ok(b) => String::from_utf8_lossy(b).into_owned(),
+        Err(_) => String::new(),
+    };
+    let end = text.find('\n').unwrap_or(text.len());
+    let d = Diagnostic::new(
+        &rules::meta::KUSTOMIZE_NOT_BUILT,
+        format!(
+            "kustomization `{}` was not built: {why}; its files were analysed as plain files",
+            input.path
+        ),
+    )
+    .at(Span::new(id, 0, end as u32), "not built")
+    .help("install kubectl or kustomize, fix the build, or check the rendered overlay: `kubectl kustomize DIR | meshlint check -`");
     Loaded {
         file: SourceFile::new(input.path, text),
         origin: Origin::default(),
@@ -910,7 +952,7 @@ fn restore_sources(
 
 /// Sorts by file path (then file id), position, code, rule and message; a stable sort, so equal
 /// diagnostics keep the order they were found in.
-fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
+pub fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
     // each file's rank in (path, id) order, so that comparisons do not touch the paths
     let mut files: Vec<u32> = (0..sources.len() as u32).collect();
     files.sort_by(|&a, &b| {

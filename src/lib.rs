@@ -10,6 +10,7 @@ pub mod engine;
 pub mod index;
 pub mod memory;
 pub mod model;
+pub mod remap;
 pub mod render;
 pub mod route;
 pub mod rules;

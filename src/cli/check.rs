@@ -3,6 +3,7 @@
 //! `--output`, and the exit code (the same for every format).
 
 use super::config::{self, FileConfig, Origin, SettingsText};
+use super::kustomize;
 use super::progress::Progress;
 use super::{env_set, print_out, ColorChoice, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::Severity;
@@ -83,6 +84,17 @@ pub struct CheckArgs {
     /// Do not read any configuration file
     #[arg(long)]
     pub no_config: bool,
+    /// The program that builds kustomizations (`kustomize` or `kubectl`) [default: the first
+    /// of kustomize, kubectl on PATH]
+    #[arg(long, value_name = "PATH")]
+    pub kustomize_bin: Option<String>,
+    /// Longest a kustomization build may take, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub kustomize_timeout: u64,
+    /// Let kustomization builds fetch remote resources (URLs, git references); without it such
+    /// a kustomization is analysed as plain files
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Print the resolved settings and where each came from, then exit
     #[arg(long)]
     pub show_settings: bool,
@@ -734,7 +746,15 @@ pub fn run(args: CheckArgs) -> i32 {
     progress.status(&format!("meshlint: analyzing {} files", inputs.len()));
     let read_time = started.elapsed();
     let t = std::time::Instant::now();
+    let builds = build_kustomizations(&mut inputs, &mut opts, &args);
     let mut report = analyze(inputs, &opts);
+    for b in &builds {
+        let resolve = |p: &str| b.resolve(p);
+        let rendering = meshlint_remap_rendering(b, &resolve);
+        crate::remap::remap(&mut report, &rendering, &|p| {
+            std::fs::read_to_string(p).ok()
+        });
+    }
     let analyze_time = t.elapsed();
     progress.finish();
     suppress::apply_cli(&mut report.diagnostics, &settings.suppress.0);
@@ -815,4 +835,150 @@ pub fn run(args: CheckArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// A root kustomization that was built: its rendered input and how to read its origins.
+struct KustomizeBuild {
+    /// The rendered input's position among the inputs (its file id).
+    file: usize,
+    name: String,
+    wrapper: PathBuf,
+    patches: Vec<String>,
+}
+
+impl KustomizeBuild {
+    /// An origin path of the rendering (relative to the wrapper) as findings show it: relative
+    /// to the working directory when it is below it.
+    fn resolve(&self, origin: &str) -> Option<String> {
+        let abs = kustomize::normalize(&self.wrapper.join(origin));
+        if !abs.is_file() {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+        Some(
+            abs.strip_prefix(&cwd)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| abs.display().to_string()),
+        )
+    }
+}
+
+fn meshlint_remap_rendering<'a>(
+    b: &'a KustomizeBuild,
+    resolve: &'a dyn Fn(&str) -> Option<String>,
+) -> crate::remap::Rendering<'a> {
+    crate::remap::Rendering {
+        file: FileId::new(b.file as u32),
+        name: &b.name,
+        resolve,
+        patches: &b.patches,
+    }
+}
+
+/// Builds each root kustomization among the inputs (docs/inputs.md): on success its files are
+/// replaced by the build's output, an environment of its own; on failure its kustomization file
+/// carries a `kustomize-not-built` finding and its files stay plain inputs.
+fn build_kustomizations(
+    inputs: &mut Vec<Input>,
+    opts: &mut Options,
+    args: &CheckArgs,
+) -> Vec<KustomizeBuild> {
+    let dirs: Vec<PathBuf> = inputs
+        .iter()
+        .filter(|i| i.role == crate::engine::Role::Checked)
+        .filter_map(|i| {
+            let p = Path::new(&i.path);
+            let name = p.file_name()?.to_str()?;
+            kustomize::is_kustomization_name(name)
+                .then(|| p.parent().map(Path::to_path_buf).unwrap_or_default())
+        })
+        .collect();
+    if dirs.is_empty() {
+        return Vec::new();
+    }
+    let plan = kustomize::plan(&dirs);
+    let builder = kustomize::builder(args.kustomize_bin.as_deref());
+    let timeout = std::time::Duration::from_secs(args.kustomize_timeout);
+    let norm = |p: &str| kustomize::normalize(Path::new(p));
+    let mut builds = Vec::new();
+    let mut rendered: Vec<(Input, String, PathBuf, Vec<String>)> = Vec::new();
+    for (root, chain) in &plan.roots {
+        let remote: Vec<&String> = chain.iter().flat_map(|k| &k.remote).collect();
+        let outcome = if !remote.is_empty() && !args.allow_remote {
+            Err(format!(
+                "it refers to the remote resource `{}`, fetched only with --allow-remote",
+                remote[0]
+            ))
+        } else {
+            match &builder {
+                None => Err(match &args.kustomize_bin {
+                    Some(b) => format!("`{b}` (--kustomize-bin) was not found"),
+                    None => "neither kustomize nor kubectl is on PATH".to_string(),
+                }),
+                Some(b) => kustomize::build(b, &root.dir, timeout),
+            }
+        };
+        let root_file = kustomize::normalize(&root.file);
+        match outcome {
+            Ok(built) => {
+                let consumed: std::collections::HashSet<PathBuf> = chain
+                    .iter()
+                    .flat_map(|k| {
+                        std::iter::once(kustomize::normalize(&k.file))
+                            .chain(k.files.iter().cloned())
+                    })
+                    .collect();
+                inputs.retain(|i| {
+                    i.role != crate::engine::Role::Checked || !consumed.contains(&norm(&i.path))
+                });
+                let name = root.dir.display().to_string();
+                let name = if name.is_empty() {
+                    ".".to_string()
+                } else {
+                    name
+                };
+                let patches = chain
+                    .iter()
+                    .flat_map(|k| &k.patches)
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let input = Input::text(format!("{name} (kustomize build)"), built.yaml).walked();
+                rendered.push((input, name, built.wrapper, patches));
+            }
+            Err(why) => {
+                // the kustomization files of its bases are not manifests either
+                let bases: std::collections::HashSet<PathBuf> = chain
+                    .iter()
+                    .skip(1)
+                    .map(|k| kustomize::normalize(&k.file))
+                    .collect();
+                inputs.retain(|i| !bases.contains(&norm(&i.path)));
+                match inputs.iter_mut().find(|i| norm(&i.path) == root_file) {
+                    Some(i) => i.kustomize_failure = Some(why),
+                    None => {
+                        let mut i = Input::read(root_file.display().to_string(), {
+                            let p = root_file.clone();
+                            move || std::fs::read(&p).map_err(|e| e.to_string())
+                        });
+                        i.kustomize_failure = Some(why);
+                        inputs.push(i);
+                    }
+                }
+            }
+        }
+    }
+    // kustomization files of roots that were built, and of their bases, are not manifests
+    for (mut input, name, wrapper, patches) in rendered {
+        opts.environments.push(name.clone());
+        input.environments = vec![(opts.environments.len() - 1) as u16];
+        builds.push(KustomizeBuild {
+            file: inputs.len(),
+            name,
+            wrapper,
+            patches,
+        });
+        inputs.push(input);
+    }
+    builds
 }

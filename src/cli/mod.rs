@@ -7,6 +7,7 @@
 pub mod check;
 pub mod completions;
 pub mod config;
+pub mod kustomize;
 pub mod progress;
 pub mod rules;
 

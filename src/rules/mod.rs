@@ -14,6 +14,7 @@ pub mod duplicate_object;
 pub mod helm_chart_not_rendered;
 pub mod input_limit;
 pub mod invalid_type;
+pub mod kustomize_not_built;
 pub mod missing_name;
 pub mod not_a_resource;
 pub mod not_in_input;
@@ -135,6 +136,7 @@ pub mod meta {
     pub use super::helm_chart_not_rendered::META as HELM_CHART_NOT_RENDERED;
     pub use super::input_limit::META as INPUT_LIMIT;
     pub use super::invalid_type::META as INVALID_TYPE;
+    pub use super::kustomize_not_built::META as KUSTOMIZE_NOT_BUILT;
     pub use super::missing_name::META as MISSING_NAME;
     pub use super::not_a_resource::META as NOT_A_RESOURCE;
     pub use super::not_in_input::META as NOT_IN_INPUT;
@@ -210,6 +212,7 @@ pub static RULES: &[RuleEntry] = &[
     loader_rule!(duplicate_object, "duplicate-object"),
     loader_rule!(not_in_input, "not-in-input"),
     loader_rule!(helm_chart_not_rendered, "helm-chart-not-rendered"),
+    loader_rule!(kustomize_not_built, "kustomize-not-built"),
     rule!(two_part_host, "two-part-host"),
     rule!(subset_not_found, "subset-not-found"),
     rule!(gateway_not_found, "gateway-not-found"),

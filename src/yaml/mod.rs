@@ -6,6 +6,7 @@
 //! with an expansion budget. Limits on depth and node count turn into diagnostics.
 
 pub mod events;
+pub mod path;
 
 use crate::diagnostics::Diagnostic;
 use crate::rules::meta;

@@ -1,0 +1,101 @@
+//! Kustomize roots built for real (`kubectl kustomize` or `kustomize build`, whichever is on
+//! PATH): each root is an environment, and findings point at the base or patch file that wrote
+//! the value. Skipped, with the reason printed, when neither program is installed.
+
+mod common;
+use common::meshlint_in;
+use std::path::Path;
+
+fn builder_available() -> bool {
+    ["kubectl", "kustomize"].iter().any(|p| {
+        std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(p).is_file()))
+    })
+}
+
+fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = meshlint_in(root).args(args).output().unwrap();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), v)
+}
+
+fn findings(v: &serde_json::Value) -> Vec<(String, String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["file"].as_str().unwrap_or("").to_string(),
+                d["environment"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn overlays_are_built_and_findings_point_at_the_patch() {
+    if !builder_available() {
+        println!("skipped: neither kubectl nor kustomize is on PATH");
+        return;
+    }
+    let (code, v) = json(&["check", "--no-config", "-f", "json", "testdata/kustomize"]);
+    assert_eq!(code, Some(1), "{v}");
+    // only prod has a problem, and it is where prod's patch wrote the subset
+    assert_eq!(
+        findings(&v),
+        [(
+            "IST0101".to_string(),
+            "testdata/kustomize/overlays/prod/vs-patch.yaml".to_string(),
+            "testdata/kustomize/overlays/prod".to_string()
+        )],
+        "{v}"
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["location"]["line"], 8);
+    // the DestinationRule that applies is shown in the base, not in a rendering
+    let related = d["related"][0]["location"]["file"].as_str().unwrap();
+    assert_eq!(related, "testdata/kustomize/base/dr.yaml");
+    assert!(!v.to_string().contains("kustomize build)"), "{v}");
+}
+
+#[test]
+fn without_a_builder_the_files_are_plain_and_it_says_so() {
+    let (code, v) = json(&[
+        "check",
+        "--no-config",
+        "-f",
+        "json",
+        "--kustomize-bin",
+        "/nonexistent/kubectl",
+        "testdata/kustomize",
+    ]);
+    assert_eq!(code, Some(1));
+    let f = findings(&v);
+    let not_built: Vec<&(String, String, String)> =
+        f.iter().filter(|(c, _, _)| c == "ML014").collect();
+    assert_eq!(not_built.len(), 2, "{v}");
+    // the patch is then a second copy of the VirtualService
+    assert!(f.iter().any(|(c, _, _)| c == "ML011"), "{v}");
+}
+
+#[test]
+fn remote_resources_are_not_fetched_by_default() {
+    let (_, v) = json(&[
+        "check",
+        "--no-config",
+        "-f",
+        "json",
+        "testdata/kustomize-remote",
+    ]);
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "ML014")
+        .expect("ML014");
+    assert!(d["message"].as_str().unwrap().contains("--allow-remote"));
+}
