@@ -24,6 +24,8 @@ pub struct Input {
     /// The `Chart.yaml` of a Helm chart whose templates (this many files) were not read: one
     /// `helm-chart-not-rendered` finding instead of parsing it.
     pub helm_chart: Option<usize>,
+    /// Why `--helm` could not render the chart (added to its `helm-chart-not-rendered` finding).
+    pub helm_failure: Option<String>,
     /// A kustomization file whose root could not be built, and why: one `kustomize-not-built`
     /// finding instead of parsing it.
     pub kustomize_failure: Option<String>,
@@ -55,6 +57,7 @@ impl Input {
             role: Role::Checked,
             named: true,
             helm_chart: None,
+            helm_failure: None,
             kustomize_failure: None,
             environments: Vec::new(),
         }
@@ -94,6 +97,7 @@ impl Input {
             role: Role::Checked,
             named: true,
             helm_chart: None,
+            helm_failure: None,
             kustomize_failure: None,
             environments: Vec::new(),
         }
@@ -460,10 +464,15 @@ fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
     } else {
         name.as_str()
     };
+    let why = input
+        .helm_failure
+        .take()
+        .map(|w| format!(" ({w})"))
+        .unwrap_or_default();
     let d = Diagnostic::new(
         &rules::meta::HELM_CHART_NOT_RENDERED,
         format!(
-            "Helm chart `{}` in `{dir}` is not rendered: its {templates} template file{} {} not checked",
+            "Helm chart `{}` in `{dir}` is not rendered{why}: its {templates} template file{} {} not checked",
             if name.is_empty() { "(unnamed)" } else { name.as_str() },
             if templates == 1 { "" } else { "s" },
             if templates == 1 { "was" } else { "were" },

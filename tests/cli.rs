@@ -778,3 +778,142 @@ fn environments_declared_are_analysed_apart_in_every_format() {
         "prod"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Helm
+
+#[test]
+fn helm_chart_directories_are_not_parsed_as_yaml() {
+    let d = dir_with(&[
+        ("charts/shop/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n"),
+        ("charts/shop/values.yaml", "host: shop.example.com\nreplicas: 2\n"),
+        (
+            "charts/shop/templates/vs.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  hosts: [{{ .Values.host | quote }}]\n",
+        ),
+        ("charts/shop/templates/_helpers.tpl", "{{- define \"x\" -}}{{- end -}}\n"),
+    ]);
+    let out = meshlint()
+        .current_dir(d.path())
+        .args(["check", "-f", "json", "charts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json_codes(&v), vec!["ML013"], "{v}");
+    let d0 = &v["diagnostics"][0];
+    assert_eq!(d0["location"]["file"], "charts/shop/Chart.yaml");
+    assert!(
+        d0["message"].as_str().unwrap().contains("2 template files"),
+        "{d0}"
+    );
+    assert!(d0["help"]
+        .as_str()
+        .unwrap()
+        .contains("helm template shop charts/shop"));
+}
+
+#[test]
+fn helm_template_output_on_stdin_names_the_templates() {
+    let rendered = "\
+---
+# Source: shop/templates/dr.yaml
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: web, namespace: shop}
+spec:
+  host: web
+  subsets:
+  - {name: v1, labels: {version: v1}}
+---
+# Source: shop/templates/vs.yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web, namespace: shop}
+spec:
+  hosts: [web]
+  http:
+  - route:
+    - destination: {host: web, subset: v2}
+";
+    let out = meshlint()
+        .args([
+            "check",
+            "--no-config",
+            "-f",
+            "compact",
+            "--ignore",
+            "not-in-input",
+            "-",
+        ])
+        .write_stdin(rendered)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("shop/templates/vs.yaml:9:40: error[IST0101] subset `v2`"),
+        "{text}"
+    );
+}
+
+/// A stand-in for `helm` (the test machine need not have it): prints what `helm template`
+/// prints for a one-template chart, with the release name it was given.
+fn fake_helm(dir: &Path) -> std::ffi::OsString {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = "#!/bin/sh\n[ \"$1\" = template ] || exit 2\ncat <<EOF\n---\n# Source: shop/templates/vs.yaml\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: $2, namespace: shop}\nspec:\n  hosts: [\"shop.example.com\"]\n  http:\n  - route:\n    - destination: {host: web, subset: v2}\nEOF\n";
+    let p = bin.join("helm");
+    std::fs::write(&p, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(&path));
+    std::env::join_paths(paths).unwrap()
+}
+
+#[test]
+fn helm_flag_renders_charts_as_environments() {
+    let d = dir_with(&[
+        ("charts/shop/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n"),
+        ("charts/shop/templates/vs.yaml", "{{ .Values.x }}\n"),
+        (
+            "istio/dr.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: web, namespace: shop}\nspec:\n  host: web\n  subsets:\n  - {name: v1, labels: {version: v1}}\n",
+        ),
+    ]);
+    let path = fake_helm(d.path());
+    let out = meshlint()
+        .current_dir(d.path())
+        .env("PATH", &path)
+        .args([
+            "check",
+            "-f",
+            "compact",
+            "--ignore",
+            "not-in-input",
+            "--helm",
+            "charts",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // the template is named below the chart's directory, in the chart's environment
+    assert!(
+        text.contains("charts/shop/templates/vs.yaml:9:40: error[IST0101]"),
+        "{text}"
+    );
+    assert!(!text.contains("ML013"), "{text}");
+    // without helm on PATH the chart is reported as not rendered, with the reason
+    let out = meshlint()
+        .current_dir(d.path())
+        .env("PATH", "/nonexistent")
+        .args(["check", "-f", "compact", "--helm", "charts"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("info[ML013]") && text.contains("`helm` is not on PATH"),
+        "{text}"
+    );
+}

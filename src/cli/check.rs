@@ -91,6 +91,13 @@ pub struct CheckArgs {
     /// Longest a kustomization build may take, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub kustomize_timeout: u64,
+    /// Render Helm charts (directories with Chart.yaml) with `helm template` and their default
+    /// values, each as an environment of its own
+    #[arg(long)]
+    pub helm: bool,
+    /// Values file for `--helm` (repeatable; relative to the working directory)
+    #[arg(long, value_name = "FILE", requires = "helm")]
+    pub helm_values: Vec<String>,
     /// Let kustomization builds fetch remote resources (URLs, git references); without it such
     /// a kustomization is analysed as plain files
     #[arg(long)]
@@ -251,9 +258,10 @@ pub fn discover_with(
         ));
     }
     *progress = Progress::new(found.len());
-    let inputs = found
-        .into_iter()
-        .map(|f| match f {
+    let mut extra = Vec::new();
+    let mut inputs = Vec::with_capacity(found.len());
+    for f in found {
+        inputs.push(match f {
             Found::File(shown, path, named) => {
                 let input = read_file(shown, path);
                 if named {
@@ -273,12 +281,63 @@ pub fn discover_with(
                     .read_to_end(&mut buf)
                     .map(|_| buf)
                     .map_err(|e| e.to_string());
+                // `helm template` output: one input per template, named after it
+                if let Some(parts) = content
+                    .as_ref()
+                    .ok()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .and_then(split_helm_sources)
+                {
+                    extra.extend(parts.into_iter().map(|(p, t)| Input::text(p, t)));
+                    continue;
+                }
                 Input::bytes("<stdin>", content)
             }
             Found::Error(path, e) => Input::bytes(path, Err(e)),
-        })
-        .collect();
+        });
+    }
+    inputs.extend(extra);
     Ok(inputs)
+}
+
+/// Splits `helm template` output at its documents by the template each came from (the
+/// `# Source: chart/templates/x.yaml` comment Helm writes above each), so that findings name the
+/// template, at the line of its rendered output. `None` when the text has no such comment.
+/// Documents without one are kept together as `<stdin>`.
+pub fn split_helm_sources(text: &str) -> Option<Vec<(String, String)>> {
+    if !text.contains("# Source: ") {
+        return None;
+    }
+    let mut groups: Vec<(String, String)> = Vec::new();
+    let mut add = |path: String, doc: &str| {
+        if doc.trim().is_empty() {
+            return;
+        }
+        match groups.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, t)) => {
+                t.push_str("---\n");
+                t.push_str(doc);
+            }
+            None => groups.push((path, doc.to_string())),
+        }
+    };
+    let mut doc = String::new();
+    let mut source: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            add(source.take().unwrap_or_else(|| "<stdin>".into()), &doc);
+            doc.clear();
+            continue;
+        }
+        if source.is_none() {
+            if let Some(p) = line.trim_end().strip_prefix("# Source: ") {
+                source = Some(p.trim().to_string());
+            }
+        }
+        doc.push_str(line);
+    }
+    add(source.take().unwrap_or_else(|| "<stdin>".into()), &doc);
+    groups.iter().any(|(p, _)| p != "<stdin>").then_some(groups)
 }
 
 /// A file read by the loader when it gets to it (in parallel with the others), and read again
@@ -746,6 +805,9 @@ pub fn run(args: CheckArgs) -> i32 {
     progress.status(&format!("meshlint: analyzing {} files", inputs.len()));
     let read_time = started.elapsed();
     let t = std::time::Instant::now();
+    if args.helm {
+        render_charts(&mut inputs, &mut opts, &args);
+    }
     let builds = build_kustomizations(&mut inputs, &mut opts, &args);
     let mut report = analyze(inputs, &opts);
     for b in &builds {
@@ -981,4 +1043,82 @@ fn build_kustomizations(
         inputs.push(input);
     }
     builds
+}
+
+/// `--helm`: renders each chart among the inputs with `helm template` (its default values and
+/// `--helm-values`), as an environment of its own named after the chart's directory; the
+/// rendered documents are named after their templates (`# Source:`), below the chart's
+/// directory. A chart that cannot be rendered keeps its `helm-chart-not-rendered` finding, with
+/// the reason.
+fn render_charts(inputs: &mut Vec<Input>, opts: &mut Options, args: &CheckArgs) {
+    let timeout = std::time::Duration::from_secs(args.kustomize_timeout);
+    let mut rendered = Vec::new();
+    for input in inputs.iter_mut().filter(|i| i.helm_chart.is_some()) {
+        let dir = Path::new(&input.path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&input.path).unwrap_or_default();
+        let name = text
+            .lines()
+            .find_map(|l| l.strip_prefix("name:"))
+            .map(|n| n.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "chart".to_string());
+        if !super::process::on_path("helm") {
+            input.helm_failure = Some("`helm` is not on PATH".to_string());
+            continue;
+        }
+        let mut cmd: Vec<String> = vec!["template".into(), name.clone(), dir.display().to_string()];
+        for v in &args.helm_values {
+            cmd.push("-f".into());
+            cmd.push(v.clone());
+        }
+        match super::process::run("helm", &cmd, timeout, "--kustomize-timeout") {
+            Ok(yaml) => {
+                let env = dir.display().to_string();
+                let prefix = format!("{name}/");
+                let parts = split_helm_sources(&yaml)
+                    .unwrap_or_else(|| vec![(format!("{env} (helm template)"), yaml)]);
+                let parts: Vec<(String, String)> = parts
+                    .into_iter()
+                    .map(|(p, t)| match p.strip_prefix(&prefix) {
+                        Some(rest) => (dir.join(rest).display().to_string(), t),
+                        None => (p, t),
+                    })
+                    .collect();
+                rendered.push((input.path.clone(), env, parts));
+            }
+            Err(e) => input.helm_failure = Some(e),
+        }
+    }
+    for (chart_file, env, parts) in rendered {
+        inputs.retain(|i| i.path != chart_file);
+        opts.environments.push(env);
+        let e = (opts.environments.len() - 1) as u16;
+        for (p, t) in parts {
+            let mut i = Input::text(p, t).walked();
+            i.environments = vec![e];
+            inputs.push(i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod helm_source_tests {
+    use super::split_helm_sources;
+
+    #[test]
+    fn helm_template_output_is_split_by_template() {
+        let text = "---\n# Source: shop/templates/svc.yaml\napiVersion: v1\nkind: Service\n---\n# Source: shop/templates/vs.yaml\nkind: A\n---\n# Source: shop/templates/svc.yaml\nkind: B\n";
+        let parts = split_helm_sources(text).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].0, "shop/templates/svc.yaml");
+        assert_eq!(
+            parts[0].1,
+            "# Source: shop/templates/svc.yaml\napiVersion: v1\nkind: Service\n---\n# Source: shop/templates/svc.yaml\nkind: B\n"
+        );
+        assert_eq!(parts[1].0, "shop/templates/vs.yaml");
+        assert!(split_helm_sources("kind: A\n").is_none());
+    }
 }

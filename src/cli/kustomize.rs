@@ -11,8 +11,7 @@
 use crate::yaml::{parse_file, Limits, Value};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
@@ -291,64 +290,8 @@ pub fn build(b: &Builder, root: &Path, timeout: Duration) -> Result<Built, Strin
 }
 
 fn run(b: &Builder, dir: &Path, timeout: Duration) -> Result<String, String> {
-    let mut child = Command::new(&b.program)
-        .arg(b.verb)
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run `{}`: {e}", b.program))?;
-    // drain both pipes while waiting, so a large output cannot block the child
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    let reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = std::io::Read::read_to_end(o, &mut s);
-        }
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        if let Some(e) = err.as_mut() {
-            let _ = std::io::Read::read_to_end(e, &mut s);
-        }
-        s
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{} {}` took longer than {} s (--kustomize-timeout)",
-                    b.program,
-                    b.verb,
-                    timeout.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for `{}`: {e}", b.program)),
-        }
-    };
-    let stdout = reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    if !status.success() {
-        let msg = String::from_utf8_lossy(&stderr);
-        let msg = msg.trim();
-        let msg: String = msg.chars().take(2000).collect();
-        return Err(format!(
-            "`{} {}` failed: {}",
-            b.program,
-            b.verb,
-            msg.replace('\n', " ")
-        ));
-    }
-    String::from_utf8(stdout)
-        .map_err(|_| format!("`{} {}` wrote output that is not UTF-8", b.program, b.verb))
+    let args = [b.verb.as_ref(), dir.as_os_str()];
+    super::process::run(&b.program, &args, timeout, "--kustomize-timeout")
 }
 
 #[cfg(test)]

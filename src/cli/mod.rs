@@ -8,6 +8,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod kustomize;
+pub mod process;
 pub mod progress;
 pub mod rules;
 
