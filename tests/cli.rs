@@ -917,3 +917,52 @@ fn helm_flag_renders_charts_as_environments() {
         "{text}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// context inputs
+
+#[test]
+fn context_resolves_references_and_is_never_reported() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: nope}\n";
+    let vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n  - match: [{uri: {prefix: /v2}}]\n    route:\n    - destination: {host: ratings}\n  - route:\n    - destination: {host: reviews}\n";
+    let d = dir_with(&[("cluster/dump.yaml", svc), ("istio/vs.yaml", vs)]);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--no-config", "-f", "json", "istio"];
+        args.extend_from_slice(extra);
+        json_of(meshlint().current_dir(d.path()).args(&args))
+    };
+    // without context: neither host can be checked
+    let v = run(&[]);
+    let all: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(all, ["ML012", "ML012"], "{v}");
+    // with it: `reviews` resolves; `ratings` is missing from namespace `shop`, which the context
+    // shows: an error. The context's own VirtualService (a copy of the checked one, with a
+    // wrong subset) is replaced by the checked copy and never reported.
+    let v = run(&["--context", "cluster/dump.yaml"]);
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("IST0101".to_string(), "istio/vs.yaml".to_string())],
+        "{v}"
+    );
+    assert!(v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ratings"));
+    assert_eq!(v["summary"]["files"], 1);
+}

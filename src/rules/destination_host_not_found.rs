@@ -212,10 +212,19 @@ pub fn check(cx: &mut RuleCx) {
                     cx.report(r, diag);
                 }
                 Lookup::NotFound { fqdn, scopes } => {
+                    // a short name resolved in a namespace the file does not write: say so
+                    let assumed = if !r.namespace_written && !h.value.contains('.') {
+                        format!(
+                            " (the VirtualService sets no `metadata.namespace`: it is taken to be `{}`, where `-n` applies it)",
+                            r.namespace
+                        )
+                    } else {
+                        String::new()
+                    };
                     let diag = Diagnostic::new(
                         &META,
                         format!(
-                            "{} host `{}` of VirtualService `{}/{}` is not declared by any Service or ServiceEntry visible in {}",
+                            "{} host `{}` of VirtualService `{}/{}` is not declared by any Service or ServiceEntry visible in {}{assumed}",
                             role.field(),
                             h.value,
                             r.namespace,
