@@ -9,6 +9,7 @@
 
 pub mod graph;
 pub mod host;
+pub mod kinds;
 pub mod mesh;
 
 use crate::model::istio::{DestinationRule, VirtualService};

@@ -96,7 +96,12 @@ pub fn check(cx: &mut RuleCx) {
             let bind = s.bind.as_ref().map(|b| b.value.as_str()).unwrap_or("");
             // (other gateway, host, span here, span there); the pairs istiod drops a server of,
             // and the pairs it merges
-            type Hit<'h> = (ResourceId, &'h str, crate::source::Span, crate::source::Span);
+            type Hit<'h> = (
+                ResourceId,
+                &'h str,
+                crate::source::Span,
+                crate::source::Span,
+            );
             let mut drops: Vec<Hit> = Vec::new();
             let mut merges: Vec<Hit> = Vec::new();
             // the gateways already seen (a set: one host can be served by thousands)

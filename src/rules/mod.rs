@@ -42,6 +42,7 @@ pub mod mirror_full_traffic;
 pub mod mirror_to_primary;
 pub mod multiple_destinationrules;
 pub mod passthrough_with_http_routes;
+pub mod removed_istio_kind;
 pub mod retries_without_circuit_breaker;
 pub mod retry_budget_exceeds_timeout;
 pub mod retry_non_idempotent;
@@ -201,6 +202,7 @@ pub static RULES: &[RuleEntry] = &[
     loader_rule!(unreadable_input, "unreadable-input"),
     loader_rule!(not_a_resource, "not-a-resource"),
     loader_rule!(missing_name, "missing-name"),
+    rule!(removed_istio_kind, "removed-istio-kind"),
     rule!(two_part_host, "two-part-host"),
     rule!(subset_not_found, "subset-not-found"),
     rule!(gateway_not_found, "gateway-not-found"),
