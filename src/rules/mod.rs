@@ -31,6 +31,7 @@ pub mod external_host_without_serviceentry;
 pub mod fallback_capacity;
 pub mod fallback_does_not_cascade;
 pub mod fallback_to_self;
+pub mod fault_ignores_retries_timeout;
 pub mod fault_injection_active;
 pub mod gateway_not_found;
 pub mod host_not_in_gateway;
@@ -309,6 +310,10 @@ pub static RULES: &[RuleEntry] = &[
         "retries-without-circuit-breaker"
     ),
     rule!(fault_injection_active, "fault-injection-active"),
+    rule!(
+        fault_ignores_retries_timeout,
+        "fault-ignores-retries-timeout"
+    ),
     rule!(aggressive_outlier_ejection, "aggressive-outlier-ejection"),
     rule!(mirror_to_primary, "mirror-to-primary"),
     rule!(mirror_full_traffic, "mirror-full-traffic"),
