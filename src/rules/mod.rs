@@ -39,6 +39,7 @@ pub mod https_server_without_tls;
 pub mod ineffective_match;
 pub mod ingress_host_without_gateway;
 pub mod internal_gateway_reference;
+pub mod match_gateway_not_bound;
 pub mod mirror_full_traffic;
 pub mod mirror_to_primary;
 pub mod multiple_destinationrules;
@@ -334,6 +335,7 @@ pub static RULES: &[RuleEntry] = &[
     rule!(duplicate_route_destination, "duplicate-route-destination"),
     rule!(duplicate_host_on_gateway, "duplicate-host-on-gateway"),
     rule!(dotted_gateway_reference, "dotted-gateway-reference"),
+    rule!(match_gateway_not_bound, "match-gateway-not-bound"),
     rule!(exportto_unknown_namespace, "exportto-unknown-namespace"),
     rule!(target_port_not_on_workload, "target-port-not-on-workload"),
     rule!(
