@@ -18,6 +18,7 @@ pub mod unknown_field;
 pub mod unknown_suppression_code;
 pub mod unreadable_input;
 pub mod unused_suppression;
+pub mod yaml_flow_indentation;
 pub mod yaml_syntax_error;
 
 // analysis rules
@@ -137,6 +138,7 @@ pub mod meta {
     pub use super::not_a_resource::META as NOT_A_RESOURCE;
     pub use super::unknown_field::META as UNKNOWN_FIELD;
     pub use super::unreadable_input::META as UNREADABLE_INPUT;
+    pub use super::yaml_flow_indentation::META as YAML_FLOW_INDENTATION;
     pub use super::yaml_syntax_error::META as YAML_SYNTAX_ERROR;
 }
 
@@ -205,6 +207,7 @@ pub static RULES: &[RuleEntry] = &[
     loader_rule!(not_a_resource, "not-a-resource"),
     loader_rule!(missing_name, "missing-name"),
     rule!(removed_istio_kind, "removed-istio-kind"),
+    loader_rule!(yaml_flow_indentation, "yaml-flow-indentation"),
     rule!(two_part_host, "two-part-host"),
     rule!(subset_not_found, "subset-not-found"),
     rule!(gateway_not_found, "gateway-not-found"),
