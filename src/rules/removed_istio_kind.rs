@@ -95,13 +95,17 @@ pub fn check(cx: &mut RuleCx) {
         };
         // the start of the object: its first key, `apiVersion:` or `kind:` in nearly every file
         let at = Span::new(r.span.file, r.span.start, r.span.start);
+        // MeshPolicy and ClusterRbacConfig were cluster-scoped
+        let name = if matches!(r.kind.as_str(), "MeshPolicy" | "ClusterRbacConfig") {
+            r.name.to_string()
+        } else {
+            r.object_ref().qualified_name()
+        };
         let d = Diagnostic::new(
             &META,
             format!(
-                "{} `{}` (`{}`) is {what}, an API no supported Istio applies (last shipped in Istio {last}); move it to {short}",
-                r.kind,
-                r.object_ref().qualified_name(),
-                r.api_version
+                "{} `{name}` (`{}`) is {what}, an API no supported Istio applies (last shipped in Istio {last}); move it to {short}",
+                r.kind, r.api_version
             ),
         )
         .at(at, "removed Istio API")
