@@ -10,6 +10,7 @@
 pub mod evidence;
 pub mod graph;
 pub mod host;
+pub mod kinds;
 pub mod mesh;
 
 use crate::model::istio::{DestinationRule, VirtualService};

@@ -22,6 +22,7 @@ pub mod unknown_field;
 pub mod unknown_suppression_code;
 pub mod unreadable_input;
 pub mod unused_suppression;
+pub mod yaml_flow_indentation;
 pub mod yaml_syntax_error;
 
 // analysis rules
@@ -35,6 +36,7 @@ pub mod external_host_without_serviceentry;
 pub mod fallback_capacity;
 pub mod fallback_does_not_cascade;
 pub mod fallback_to_self;
+pub mod fault_ignores_retries_timeout;
 pub mod fault_injection_active;
 pub mod gateway_not_found;
 pub mod host_not_in_gateway;
@@ -42,10 +44,12 @@ pub mod https_server_without_tls;
 pub mod ineffective_match;
 pub mod ingress_host_without_gateway;
 pub mod internal_gateway_reference;
+pub mod match_gateway_not_bound;
 pub mod mirror_full_traffic;
 pub mod mirror_to_primary;
 pub mod multiple_destinationrules;
 pub mod passthrough_with_http_routes;
+pub mod removed_istio_kind;
 pub mod retries_without_circuit_breaker;
 pub mod retry_budget_exceeds_timeout;
 pub mod retry_non_idempotent;
@@ -142,6 +146,7 @@ pub mod meta {
     pub use super::not_in_input::META as NOT_IN_INPUT;
     pub use super::unknown_field::META as UNKNOWN_FIELD;
     pub use super::unreadable_input::META as UNREADABLE_INPUT;
+    pub use super::yaml_flow_indentation::META as YAML_FLOW_INDENTATION;
     pub use super::yaml_syntax_error::META as YAML_SYNTAX_ERROR;
 }
 
@@ -213,6 +218,8 @@ pub static RULES: &[RuleEntry] = &[
     loader_rule!(not_in_input, "not-in-input"),
     loader_rule!(helm_chart_not_rendered, "helm-chart-not-rendered"),
     loader_rule!(kustomize_not_built, "kustomize-not-built"),
+    rule!(removed_istio_kind, "removed-istio-kind"),
+    loader_rule!(yaml_flow_indentation, "yaml-flow-indentation"),
     rule!(two_part_host, "two-part-host"),
     rule!(subset_not_found, "subset-not-found"),
     rule!(gateway_not_found, "gateway-not-found"),
@@ -319,6 +326,10 @@ pub static RULES: &[RuleEntry] = &[
         "retries-without-circuit-breaker"
     ),
     rule!(fault_injection_active, "fault-injection-active"),
+    rule!(
+        fault_ignores_retries_timeout,
+        "fault-ignores-retries-timeout"
+    ),
     rule!(aggressive_outlier_ejection, "aggressive-outlier-ejection"),
     rule!(mirror_to_primary, "mirror-to-primary"),
     rule!(mirror_full_traffic, "mirror-full-traffic"),
@@ -339,6 +350,7 @@ pub static RULES: &[RuleEntry] = &[
     rule!(duplicate_route_destination, "duplicate-route-destination"),
     rule!(duplicate_host_on_gateway, "duplicate-host-on-gateway"),
     rule!(dotted_gateway_reference, "dotted-gateway-reference"),
+    rule!(match_gateway_not_bound, "match-gateway-not-bound"),
     rule!(exportto_unknown_namespace, "exportto-unknown-namespace"),
     rule!(target_port_not_on_workload, "target-port-not-on-workload"),
     rule!(

@@ -263,18 +263,22 @@ pub fn parse_each(
     out
 }
 
-/// The rest of a document whose parse failed is dropped, with its diagnostic already given.
-fn parse_chunk(
+/// Builds the documents of one chunk (`chunk` is `text[begin..end]`, or a same-length fixed-up
+/// copy of it); returns the syntax error the parser stopped at, if any (absolute byte offset
+/// and message), without reporting it. Input-limit findings are reported here.
+#[allow(clippy::too_many_arguments)]
+fn build_chunk(
     b: &mut Builder,
-    text: &str,
+    chunk: &str,
     begin: usize,
-    end: usize,
+    text_len: usize,
+    mut doc_start: usize,
     limits: &Limits,
     out: &mut Vec<Diagnostic>,
     sink: &mut impl FnMut(&mut Document),
-) {
+) -> Option<(u32, String)> {
     let file = b.file;
-    let chunk = &text[begin..end];
+    let end = begin + chunk.len();
     b.base = begin;
     b.reset();
     // sized from the chunk (about 12.6 bytes of YAML per node and 58% of the bytes being scalar
@@ -282,13 +286,12 @@ fn parse_chunk(
     // buffers kept from the previous document are large enough
     b.nodes.reserve(chunk.len() / 12 + 1);
     b.strings.reserve(chunk.len() * 5 / 8);
-    let mut doc_start = content_start(text, begin, end);
-    let mut failed = false;
+    let mut syntax_error = None;
     for item in EventStream::new(chunk) {
         let (ev, s, e) = match item {
             Ok(x) => x,
             Err(err) => {
-                let at = (begin + err.offset).min(text.len()) as u32;
+                let at = (begin + err.offset).min(text_len) as u32;
                 let span = Span::new(file, at, (at + 1).min(end as u32).max(at));
                 // saphyr's scanner counts flow nesting in a u8 and reads a flow collection
                 // ahead before emitting its events, so `[[[[...` deeper than 255 fails there
@@ -304,18 +307,9 @@ fn parse_chunk(
                         )
                         .at(span, "too deep here"),
                     );
-                    failed = true;
                     break;
                 }
-                out.push(
-                    Diagnostic::new(
-                        &meta::YAML_SYNTAX_ERROR,
-                        format!("invalid YAML: {}", err.message),
-                    )
-                    .at(span, "the parser stopped here")
-                    .help("fix the syntax; the rest of this document was skipped, other documents were still checked"),
-                );
-                failed = true;
+                syntax_error = Some((at, err.message));
                 break;
             }
         };
@@ -366,7 +360,6 @@ fn parse_chunk(
                         )
                         .at(Span::new(file, s, e.max(s + 1)), "too deep here"),
                     );
-                    failed = true;
                     break;
                 }
                 let kind = if matches!(ev, YEvent::SequenceStart(..)) {
@@ -402,12 +395,181 @@ fn parse_chunk(
                 )
                 .at(Span::new(file, s, e.max(s + 1)), "limit reached here"),
             );
-            failed = true;
             break;
         }
     }
-    let _ = failed;
     b.reset();
+    syntax_error
+}
+
+/// The most closing brackets fixed up in one document before giving up.
+const MAX_FLOW_FIXUPS: usize = 64;
+
+/// The rest of a document whose parse failed is dropped, with its diagnostic already given.
+///
+/// One syntax error is retried: saphyr-parser (strict YAML 1.2) rejects a flow collection whose
+/// closing `]` or `}` stands alone on a line at (or left of) its parent's indentation, which
+/// go-yaml and libyaml (kubectl) accept. On that error the document is parsed again from a copy
+/// in which the newline before the bracket is a space: the bracket joins the previous line, the
+/// text keeps its length, so every span still points into the original file. Each fix-up is an
+/// ML016 warning; a document that still fails gets the ML001 of its first error.
+fn parse_chunk(
+    b: &mut Builder,
+    text: &str,
+    begin: usize,
+    end: usize,
+    limits: &Limits,
+    out: &mut Vec<Diagnostic>,
+    sink: &mut impl FnMut(&mut Document),
+) {
+    let file = b.file;
+    let chunk = &text[begin..end];
+    let doc_start = content_start(text, begin, end);
+    let out_len = out.len();
+    let sunk = std::cell::Cell::new(0usize);
+    let mut counting = |d: &mut Document| {
+        sunk.set(sunk.get() + 1);
+        sink(d)
+    };
+    let Some(first) = build_chunk(
+        b,
+        chunk,
+        begin,
+        text.len(),
+        doc_start,
+        limits,
+        out,
+        &mut counting,
+    ) else {
+        return;
+    };
+    let mut fixed: Option<String> = None;
+    let mut fixes: Vec<u32> = Vec::new();
+    let mut err = first.clone();
+    while sunk.get() == 0 && fixes.len() < MAX_FLOW_FIXUPS && is_indentation_error(&err.1) {
+        let current = fixed.as_deref().unwrap_or(chunk);
+        let Some(rel) = (err.0 as usize).checked_sub(begin) else {
+            break;
+        };
+        let Some(newline) = closing_bracket_fixup(current, rel) else {
+            break;
+        };
+        let mut copy = fixed.take().unwrap_or_else(|| chunk.to_string());
+        join_line_at(&mut copy, newline);
+        fixes.push(err.0);
+        out.truncate(out_len);
+        let again = build_chunk(
+            b,
+            &copy,
+            begin,
+            text.len(),
+            doc_start,
+            limits,
+            out,
+            &mut counting,
+        );
+        fixed = Some(copy);
+        match again {
+            None => {
+                for at in fixes {
+                    out.push(flow_indent_warning(file, at, text.as_bytes()));
+                }
+                return;
+            }
+            Some(e) => err = e,
+        }
+    }
+    // not (only) the tolerated case
+    let (at, message) = if !fixes.is_empty() && sunk.get() > 0 {
+        // the fixed copy got past its document before failing: keep what it read
+        for &at in &fixes {
+            out.push(flow_indent_warning(file, at, text.as_bytes()));
+        }
+        err
+    } else {
+        if !fixes.is_empty() {
+            // report the document as it was: its first error, and the findings of that run
+            out.truncate(out_len);
+            let _ = build_chunk(
+                b,
+                chunk,
+                begin,
+                text.len(),
+                doc_start,
+                limits,
+                out,
+                &mut |_| {},
+            );
+        }
+        first
+    };
+    let span = Span::new(file, at, (at + 1).min(end as u32).max(at));
+    out.push(
+        Diagnostic::new(
+            &meta::YAML_SYNTAX_ERROR,
+            format!("invalid YAML: {message}"),
+        )
+        .at(span, "the parser stopped here")
+        .help("fix the syntax; the rest of this document was skipped, other documents were still checked"),
+    );
+}
+
+fn is_indentation_error(message: &str) -> bool {
+    message.contains("invalid indentation")
+}
+
+/// When the byte at `at` is a `]` or `}` with only spaces before it on its line, and the line
+/// before has no `#` (joining it would comment the bracket out), the offset of the newline
+/// that ends the line before (of its `\r\n`, the `\r`).
+fn closing_bracket_fixup(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(at), Some(b']' | b'}')) {
+        return None;
+    }
+    let line_start = bytes[..at].iter().rposition(|&c| c == b'\n')? + 1;
+    if !bytes[line_start..at].iter().all(|&c| c == b' ') {
+        return None;
+    }
+    let mut newline = line_start - 1;
+    if newline > 0 && bytes[newline - 1] == b'\r' {
+        newline -= 1;
+    }
+    let prev_start = bytes[..newline]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    if bytes[prev_start..newline].contains(&b'#') {
+        return None;
+    }
+    Some(newline)
+}
+
+/// Replaces the line break at `at` (`\n` or `\r\n`) with spaces: same length, so byte offsets
+/// after it are unchanged.
+fn join_line_at(text: &mut String, at: usize) {
+    let len = if text.as_bytes().get(at) == Some(&b'\r') {
+        2
+    } else {
+        1
+    };
+    text.replace_range(at..at + len, &" ".repeat(len));
+}
+
+fn flow_indent_warning(file: FileId, at: u32, text: &[u8]) -> Diagnostic {
+    let bracket = if text.get(at as usize) == Some(&b'}') {
+        ("`}`", "flow mapping")
+    } else {
+        ("`]`", "flow sequence")
+    };
+    Diagnostic::new(
+        &meta::YAML_FLOW_INDENTATION,
+        format!(
+            "closing {} of a {} is not indented past its parent: kubectl (go-yaml) accepts this, strict YAML 1.2 parsers reject it; indent the bracket further",
+            bracket.0, bracket.1
+        ),
+    )
+    .at(Span::new(file, at, at + 1), "at the parent's indentation")
+    .help("indent the closing bracket more than the key that holds the collection, or put it at the end of the last item's line; meshlint read the document as kubectl does")
 }
 
 /// Maps with at most this many entries are checked for duplicate keys by comparing every pair
@@ -896,6 +1058,87 @@ mod tests {
         assert_eq!(p.diagnostics[0].code, "ML001");
         let span = p.diagnostics[0].span().unwrap();
         assert!(span.start as usize >= text.find("b:").unwrap());
+    }
+
+    /// A closing `]` at its parent's indentation after a quoted item: kubectl's go-yaml
+    /// accepts it, saphyr-parser does not.
+    const FLOW_AT_PARENT: &str = "a:\n  - b: [\n      \"x\",\n    ]\n    c: 1\n";
+
+    #[test]
+    fn closing_bracket_at_parent_indentation_is_read_like_kubectl() {
+        let p = parse(FLOW_AT_PARENT);
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+        let d = &p.diagnostics[0];
+        assert_eq!(d.code, "ML016");
+        assert_eq!(
+            d.span().unwrap().start as usize,
+            FLOW_AT_PARENT.find(']').unwrap()
+        );
+        let doc = &p.documents[0];
+        let root = Value::new(doc, doc.root.unwrap()).unwrap();
+        let item = root.get("a").unwrap().items()[0];
+        let b = item.get("b").unwrap();
+        assert_eq!(b.items().len(), 1);
+        // spans still point into the original text
+        let x = b.items()[0];
+        let sp = x.span();
+        assert_eq!(&FLOW_AT_PARENT[sp.start as usize..sp.end as usize], "\"x\"");
+        let c = item.get("c").unwrap();
+        assert_eq!(c.scalar().unwrap().0, "1");
+        let sp = c.span();
+        assert_eq!(&FLOW_AT_PARENT[sp.start as usize..sp.end as usize], "1");
+    }
+
+    #[test]
+    fn several_brackets_crlf_and_other_documents() {
+        let text = "k: 0\r\n---\r\na:\r\n  - b: [\r\n      \"x\",\r\n    ]\r\n    c: [\r\n      \"d\",\r\n    ]\r\n";
+        let p = parse(text);
+        assert_eq!(p.documents.len(), 2);
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["ML016", "ML016"], "{:?}", p.diagnostics);
+        assert_eq!(
+            p.diagnostics[1].span().unwrap().start as usize,
+            text.rfind(']').unwrap()
+        );
+        let doc = &p.documents[1];
+        let root = Value::new(doc, doc.root.unwrap()).unwrap();
+        let item = root.get("a").unwrap().items()[0];
+        let c = item.get("c").unwrap().items();
+        assert_eq!(c[0].scalar().unwrap().0, "d");
+    }
+
+    #[test]
+    fn other_indentation_errors_stay_syntax_errors() {
+        // a comment on the line before: joining would comment the bracket out
+        let commented = "a:\n  - b: [\n      \"x\", # the item\n    ]\n    c: 1\n";
+        let p = parse(commented);
+        assert_eq!(p.documents.len(), 0);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, "ML001");
+        // fixed up, but the document has another error later: the first error is reported,
+        // and nothing of the fix-up
+        let later = "a:\n  - b: [\n      \"x\",\n    ]\n    c: [1\n  d: 2\n";
+        let p = parse(later);
+        assert_eq!(p.documents.len(), 0);
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["ML001"], "{:?}", p.diagnostics);
+        assert_eq!(
+            p.diagnostics[0].span().unwrap().start as usize,
+            later.find(']').unwrap()
+        );
+    }
+
+    #[test]
+    fn fixup_only_touches_a_lone_closing_bracket() {
+        assert_eq!(closing_bracket_fixup("a: [\n  ]\n", 7), Some(4));
+        assert_eq!(closing_bracket_fixup("a: [\r\n  ]\n", 8), Some(4));
+        assert_eq!(closing_bracket_fixup("a: [\n x]\n", 7), None);
+        assert_eq!(closing_bracket_fixup("a: [\n  x\n", 7), None);
+        assert_eq!(closing_bracket_fixup("]", 0), None);
+        let mut t = String::from("a: [\r\n  ]\n");
+        join_line_at(&mut t, 4);
+        assert_eq!(t, "a: [    ]\n");
     }
 
     #[test]

@@ -1,0 +1,17 @@
+//! `yaml-flow-indentation` (ML016): a flow collection's closing `]` or `}` stands on its own
+//! line at (or left of) its parent's indentation. Strict YAML 1.2 parsers (saphyr-parser among
+//! them) reject it; go-yaml, which kubectl uses, accepts it. The loader reads such a document
+//! the way kubectl does and reports this warning instead of ML001.
+//!
+//! Emitted by the loader (`yaml::parse_chunk`); there is no separate check.
+
+use crate::diagnostics::{Category, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ML016",
+    name: "yaml-flow-indentation",
+    severity: Severity::Warning,
+    category: Category::Syntax,
+    analyzer: None,
+    summary: "a flow collection's closing bracket is at its parent's indentation: kubectl accepts it, strict YAML parsers do not",
+};
