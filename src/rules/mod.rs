@@ -95,6 +95,7 @@ pub mod dr_port_no_ca_certificate;
 pub mod envoyfilter_invalid_add;
 pub mod envoyfilter_invalid_remove;
 pub mod envoyfilter_invalid_replace;
+pub mod envoyfilter_relative_fixed_anchor;
 pub mod envoyfilter_relative_with_proxy_version;
 pub mod envoyfilter_relative_without_priority;
 pub mod envoyfilter_util;
@@ -256,6 +257,10 @@ pub static RULES: &[RuleEntry] = &[
         envoyfilter_relative_without_priority,
         "envoyfilter-relative-without-priority"
     ),
+    rule!(
+        envoyfilter_relative_fixed_anchor,
+        "envoyfilter-relative-fixed-anchor"
+    ),
     rule!(envoyfilter_invalid_replace, "envoyfilter-invalid-replace"),
     rule!(envoyfilter_invalid_add, "envoyfilter-invalid-add"),
     rule!(envoyfilter_invalid_remove, "envoyfilter-invalid-remove"),
@@ -359,7 +364,11 @@ pub static RULES: &[RuleEntry] = &[
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
 /// used by more than one rule.
-pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002"];
+///
+/// IST0151 is one istioctl message for two situations meshlint tells apart by severity: a
+/// relative patch whose anchor another EnvoyFilter may add (a warning) and one anchored on a
+/// filter istiod always generates (info); both keep istioctl's code.
+pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002", "IST0151"];
 
 /// Finds rules by code (several for shared Istio codes) or by name.
 pub fn lookup(code_or_name: &str) -> Vec<&'static RuleEntry> {
