@@ -90,6 +90,7 @@ pub mod conflicting_serviceentry_protocol;
 pub mod deployment_conflicting_ports;
 pub mod deployment_multiple_services;
 pub mod destinationrule_host_not_found;
+pub mod dr_cluster_tls_system_roots;
 pub mod dr_no_ca_certificate;
 pub mod dr_port_no_ca_certificate;
 pub mod envoyfilter_invalid_add;
@@ -326,6 +327,7 @@ pub static RULES: &[RuleEntry] = &[
     rule!(ingress_host_without_gateway, "ingress-host-without-gateway"),
     rule!(https_server_without_tls, "https-server-without-tls"),
     rule!(passthrough_with_http_routes, "passthrough-with-http-routes"),
+    rule!(dr_cluster_tls_system_roots, "dr-cluster-tls-system-roots"),
     rule!(multiple_destinationrules, "multiple-destinationrules"),
     rule!(subset_without_labels, "subset-without-labels"),
     rule!(single_destination_weight, "single-destination-weight"),
