@@ -10,6 +10,7 @@
 pub mod graph;
 pub mod host;
 pub mod mesh;
+pub mod subsets;
 
 use crate::model::istio::{DestinationRule, VirtualService};
 use crate::model::{Labels, Resource, Spec};

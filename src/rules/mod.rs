@@ -106,6 +106,7 @@ pub mod k8s_util;
 pub mod port_name_convention;
 pub mod serviceentry_addresses_required;
 pub mod subset_selects_no_pods;
+pub mod unrouted_subset_selects_no_pods;
 // gateways and hosts
 pub mod conflicting_gateways;
 pub mod conflicting_mesh_hosts;
@@ -271,6 +272,10 @@ pub static RULES: &[RuleEntry] = &[
     ),
     rule!(subset_selects_no_pods, "subset-selects-no-pods"),
     rule!(
+        unrouted_subset_selects_no_pods,
+        "unrouted-subset-selects-no-pods"
+    ),
+    rule!(
         destinationrule_host_not_found,
         "destinationrule-host-not-found"
     ),
@@ -369,8 +374,9 @@ pub static RULES: &[RuleEntry] = &[
 ///
 /// IST0151 is one istioctl message for two situations meshlint tells apart by severity: a
 /// relative patch whose anchor another EnvoyFilter may add (a warning) and one anchored on a
-/// filter istiod always generates (info); both keep istioctl's code.
-pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002", "IST0151"];
+/// filter istiod always generates (info); both keep istioctl's code. Likewise IST0173: a subset
+/// that selects no workload is an error when a route sends traffic to it, a warning otherwise.
+pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002", "IST0151", "IST0173"];
 
 /// Finds rules by code (several for shared Istio codes) or by name.
 pub fn lookup(code_or_name: &str) -> Vec<&'static RuleEntry> {
