@@ -549,7 +549,7 @@ pub struct ServiceEntry {
     pub addresses: Option<Vec<Spanned<Str>>>,
     pub workload_selector: Option<Vec<(Spanned<Str>, Spanned<Str>)>>,
     /// `endpoints[]`: where each is written and its `labels`.
-    pub endpoints: Vec<(Span, Vec<(Spanned<Str>, Spanned<Str>)>)>,
+    pub endpoints: Vec<(Span, super::Labels)>,
     /// `status.addresses` is set (istiod allocated addresses).
     pub status_addresses: bool,
     /// The whole spec, for validation.

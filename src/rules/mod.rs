@@ -376,7 +376,9 @@ pub static RULES: &[RuleEntry] = &[
 /// relative patch whose anchor another EnvoyFilter may add (a warning) and one anchored on a
 /// filter istiod always generates (info); both keep istioctl's code. Likewise IST0173: a subset
 /// that selects no workload is an error when a route sends traffic to it, a warning otherwise.
-pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002", "IST0151", "IST0173"];
+pub const SHARED_ISTIO_CODES: &[&str] = &[
+    "IST0101", "IST0106", "IST0133", "IST0002", "IST0151", "IST0173",
+];
 
 /// Finds rules by code (several for shared Istio codes) or by name.
 pub fn lookup(code_or_name: &str) -> Vec<&'static RuleEntry> {

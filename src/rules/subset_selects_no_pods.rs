@@ -57,9 +57,10 @@ impl Backend<'_> {
                     || !ix.workload_entries_selected(ns, &merged).is_empty()
             }
             Backend::Endpoints { eps, .. } => eps.iter().any(|(_, l)| {
-                subset
-                    .iter()
-                    .all(|(k, v)| l.iter().any(|(a, b)| a.value == k.value && b.value == v.value))
+                subset.iter().all(|(k, v)| {
+                    l.iter()
+                        .any(|(a, b)| a.value == k.value && b.value == v.value)
+                })
             }),
         }
     }
@@ -174,7 +175,10 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
                 let vs = ix.resource(t.vs);
                 d = d.related(
                     t.span,
-                    format!("VirtualService `{}/{}` sends traffic to it", vs.namespace, vs.name),
+                    format!(
+                        "VirtualService `{}/{}` sends traffic to it",
+                        vs.namespace, vs.name
+                    ),
                 );
                 d = d.help(format!(
                     "fix the labels of subset `{name}` to match the workloads of the host (or deploy the workload that carries them); until then the traffic routed to it fails with 503 (no healthy upstream)"

@@ -14,7 +14,8 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     category: Category::Reference,
     analyzer: None,
-    summary: "a Service's named targetPort is not a container port name of the workloads it selects",
+    summary:
+        "a Service's named targetPort is not a container port name of the workloads it selects",
 };
 
 pub fn check(cx: &mut RuleCx) {
