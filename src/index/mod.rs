@@ -12,6 +12,7 @@ pub mod graph;
 pub mod host;
 pub mod kinds;
 pub mod mesh;
+pub mod subsets;
 
 use crate::model::istio::{DestinationRule, VirtualService};
 use crate::model::{Labels, Resource, Spec};

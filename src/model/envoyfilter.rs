@@ -43,6 +43,11 @@ pub struct ConfigPatch {
     /// The filter the patch is about: `patch.value.name`, else
     /// `match.listener.filterChain.filter.name` (only when `patch.value` is set).
     pub filter_name: Option<Spanned<Str>>,
+    /// `match.listener.filterChain.filter.name` when `filter` is set (empty without a name).
+    pub match_filter: Option<Str>,
+    /// `match.listener.filterChain.filter.subFilter.name` when `subFilter` is set (empty
+    /// without a name).
+    pub match_sub_filter: Option<Str>,
 }
 
 pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter {
@@ -67,6 +72,8 @@ pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter
         let apply_to = cx.string(po.take("applyTo"), "applyTo");
         let mut proxy_version = None;
         let mut chain_filter_name = None;
+        let mut match_filter = None;
+        let mut match_sub_filter = None;
         if let Some(mut mo) = cx.obj(po.take("match"), "EnvoyFilter match", MATCH_FIELDS) {
             if let Some(mut pr) = cx.obj(mo.take("proxy"), "proxy match", PROXY_FIELDS) {
                 proxy_version = cx
@@ -75,10 +82,22 @@ pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter
                 let _ = pr.take("metadata");
                 cx.finish(pr);
             }
-            chain_filter_name = mo
+            let filter = mo
                 .take("listener")
                 .and_then(|l| l.get("filterChain"))
                 .and_then(|c| c.get("filter"))
+                .filter(|f| f.is_map());
+            let name_of = |v: Value<'a>| {
+                v.get("name")
+                    .and_then(|n| n.scalar())
+                    .map(|(s, _)| Str::from(s))
+                    .unwrap_or_default()
+            };
+            if let Some(f) = filter {
+                match_filter = Some(name_of(f));
+                match_sub_filter = f.get("subFilter").filter(|s| s.is_map()).map(name_of);
+            }
+            chain_filter_name = filter
                 .and_then(|f| f.get("name"))
                 .and_then(|n| cx.string(Some(n), "name"));
             for k in ["context", "routeConfiguration", "cluster"] {
@@ -112,6 +131,8 @@ pub fn envoy_filter<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> EnvoyFilter
             has_patch,
             proxy_version,
             filter_name,
+            match_filter,
+            match_sub_filter,
         });
     }
     cx.finish(o);

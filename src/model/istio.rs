@@ -548,6 +548,8 @@ pub struct ServiceEntry {
     /// `addresses` (VIPs); `None` when the field is absent.
     pub addresses: Option<Vec<Spanned<Str>>>,
     pub workload_selector: Option<Vec<(Spanned<Str>, Spanned<Str>)>>,
+    /// `endpoints[]`: where each is written and its `labels`.
+    pub endpoints: Vec<(Span, super::Labels)>,
     /// `status.addresses` is set (istiod allocated addresses).
     pub status_addresses: bool,
     /// The whole spec, for validation.
@@ -1280,6 +1282,12 @@ pub fn service_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> ServiceEnt
         .take("addresses")
         .map(|a| cx.string_list(Some(a), "addresses"));
     se.workload_selector = workload_selector(cx, o.take("workloadSelector"));
+    for e in cx.list(o.take("endpoints"), "endpoints") {
+        if e.is_map() {
+            let labels = cx.string_map(e.get("labels"), "labels");
+            se.endpoints.push((e.span(), labels));
+        }
+    }
     for p in cx.list(o.take("ports"), "ports") {
         let Some(mut po) = cx.obj(Some(p), "service entry port", PORT_FIELDS) else {
             continue;

@@ -77,6 +77,26 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
     w.run_as_user = run_as_user(cx, spec);
     for c in cx.list(spec.get("initContainers"), "initContainers") {
         w.has_istio_proxy |= is_istio_proxy(c);
+        // a native sidecar (restartPolicy: Always) keeps running and serves its ports; Kubernetes
+        // resolves named target ports on it too (FindPort)
+        let sidecar = c
+            .get("restartPolicy")
+            .and_then(|v| v.scalar())
+            .is_some_and(|v| v.0 == "Always");
+        if sidecar {
+            for p in cx.list(c.get("ports"), "ports") {
+                if !p.is_map() {
+                    continue;
+                }
+                if let Some(n) = cx.int(p.get("containerPort"), "containerPort", false) {
+                    let name = p
+                        .get("name")
+                        .and_then(|n| n.scalar())
+                        .map(|s| Str::from(s.0));
+                    w.container_ports.push((name, n.value));
+                }
+            }
+        }
     }
     for c in cx.list(spec.get("containers"), "containers") {
         if !c.is_map() {

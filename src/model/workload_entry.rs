@@ -7,6 +7,8 @@ use crate::yaml::Value;
 #[derive(Debug, Clone, Default)]
 pub struct WorkloadEntry {
     pub tree: Tree,
+    /// `labels`: what subsets and workload selectors match.
+    pub labels: super::Labels,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -15,8 +17,13 @@ pub struct WorkloadGroup {
 }
 
 pub fn workload_entry<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> WorkloadEntry {
+    let labels = spec
+        .filter(|s| s.is_map())
+        .map(|s| cx.string_map(s.get("labels"), "labels"))
+        .unwrap_or_default();
     WorkloadEntry {
         tree: tree::build(cx, spec),
+        labels,
     }
 }
 

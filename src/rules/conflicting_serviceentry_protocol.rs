@@ -24,6 +24,22 @@ struct Entry {
     span: Span,
 }
 
+/// The protocol as istiod tells it apart. HTTPS and TLS are both `IsTLS()`
+/// (pkg/config/protocol/instance.go) and both a TCP listener
+/// (`ModelProtocolToListenerProtocol`, pilot/pkg/networking/networking.go); the outbound filter
+/// chains (`buildSidecarOutboundTLSFilterChainOpts`, pilot/pkg/networking/core/tls.go) and the
+/// clusters treat them alike, except the dynamic forward proxy cluster of a wildcard
+/// `DYNAMIC_DNS` host, which is built for TLS and not for HTTPS (cluster.go
+/// `buildOutboundClusters`): so a wildcard host keeps them apart. HTTP, HTTP2, GRPC and
+/// GRPC-WEB differ in the upstream protocol, the gRPC-Web filter or inbound retries.
+fn class<'p>(protocol: &'p str, host: &str) -> &'p str {
+    if protocol == "HTTPS" && !host.starts_with('*') {
+        "TLS"
+    } else {
+        protocol
+    }
+}
+
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     // (scope, host, port) → entries; scope `*` is every namespace
@@ -70,7 +86,8 @@ pub fn check(cx: &mut RuleCx) {
         };
         let entries: Vec<&Entry> = own.iter().chain(star.into_iter().flatten()).collect();
         let protocols: BTreeSet<&str> = entries.iter().map(|e| e.protocol.as_str()).collect();
-        if protocols.len() < 2 {
+        let classes: BTreeSet<&str> = protocols.iter().map(|p| class(p, host)).collect();
+        if classes.len() < 2 {
             continue;
         }
         let shown: Vec<&str> = protocols

@@ -1,5 +1,7 @@
 //! `dr-no-ca-certificate` (IST0128): `trafficPolicy.tls` originates SIMPLE or MUTUAL TLS
-//! without `caCertificates`, so the server certificate is not verified.
+//! without `caCertificates`, so the server certificate is verified against the system's public
+//! root CAs (`ptr.NonEmptyOrDefault(tls.CaCertificates, "system")` in `constructUpstreamTLS`,
+//! pilot/pkg/networking/core/cluster_tls.go).
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
@@ -9,14 +11,15 @@ use crate::model::tls::ClientTls;
 pub static META: RuleMeta = RuleMeta {
     code: "IST0128",
     name: "dr-no-ca-certificate",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     category: Category::Schema,
     analyzer: Some("destinationrule.CaCertificateAnalyzer"),
     summary: "a DestinationRule originates SIMPLE or MUTUAL TLS without caCertificates",
 };
 
-/// The TLS mode (SIMPLE or MUTUAL) when these settings skip server certificate verification.
-pub fn unverified<'t>(dr: &DestinationRule, tls: &'t ClientTls) -> Option<&'t str> {
+/// The TLS mode (SIMPLE or MUTUAL) when these settings verify the server certificate against the
+/// system's root CAs: no `caCertificates`, no CA from a gateway's credential, verification on.
+pub fn system_roots<'t>(dr: &DestinationRule, tls: &'t ClientTls) -> Option<&'t str> {
     let mode = tls.mode.as_ref()?;
     if mode.value != "SIMPLE" && mode.value != "MUTUAL" {
         return None;
@@ -43,13 +46,13 @@ pub fn unverified<'t>(dr: &DestinationRule, tls: &'t ClientTls) -> Option<&'t st
     Some(mode.value.as_str())
 }
 
-pub const HELP: &str = "set `caCertificates` to the CA bundle that signed the server's certificate (or, for a gateway DestinationRule with `workloadSelector`, use a `credentialName` whose secret holds `ca.crt`); without it the proxy does not verify the server and a man-in-the-middle goes unnoticed";
+pub const HELP: &str = "set `caCertificates` (or, for a gateway DestinationRule with `workloadSelector`, a `credentialName` whose secret holds `ca.crt`) to pin a private CA; without it any certificate a public CA issued for the name is accepted";
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, dr) in ix.destination_rules() {
         let Some(tls) = &dr.tls else { continue };
-        let Some(mode) = unverified(dr, tls) else {
+        let Some(mode) = system_roots(dr, tls) else {
             continue;
         };
         let host = dr.host.as_ref().map(|h| h.value.as_str()).unwrap_or("");
@@ -57,11 +60,11 @@ pub fn check(cx: &mut RuleCx) {
         let d = Diagnostic::new(
             &META,
             format!(
-                "`trafficPolicy.tls` of DestinationRule `{}/{}` originates {mode} TLS to `{host}` without `caCertificates`, so the server certificate is not verified",
+                "`trafficPolicy.tls` of DestinationRule `{}/{}` originates {mode} TLS to `{host}` without `caCertificates`: the server certificate is verified against the system's public root CAs; set caCertificates to pin a private CA",
                 r.namespace, r.name
             ),
         )
-        .at(span, format!("{mode} without caCertificates"))
+        .at(span, format!("{mode}: verified against the system root CAs"))
         .istio_args([
             r.name.to_string(),
             r.namespace.to_string(),

@@ -1,14 +1,15 @@
 //! `dr-port-no-ca-certificate` (IST0129): a `portLevelSettings[].tls` originates SIMPLE or
-//! MUTUAL TLS without `caCertificates`.
+//! MUTUAL TLS without `caCertificates`, so the server certificate is verified against the
+//! system's public root CAs (see `dr-no-ca-certificate`).
 
-use super::dr_no_ca_certificate::{unverified, HELP};
+use super::dr_no_ca_certificate::{system_roots, HELP};
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0129",
     name: "dr-port-no-ca-certificate",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     category: Category::Schema,
     analyzer: Some("destinationrule.CaCertificateAnalyzer"),
     summary: "a DestinationRule port-level TLS setting originates SIMPLE or MUTUAL TLS without caCertificates",
@@ -18,7 +19,7 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, dr) in ix.destination_rules() {
         for p in &dr.port_tls {
-            let Some(mode) = unverified(dr, &p.tls) else {
+            let Some(mode) = system_roots(dr, &p.tls) else {
                 continue;
             };
             let host = dr.host.as_ref().map(|h| h.value.as_str()).unwrap_or("");
@@ -31,11 +32,11 @@ pub fn check(cx: &mut RuleCx) {
             let mut d = Diagnostic::new(
                 &META,
                 format!(
-                    "`portLevelSettings` of DestinationRule `{}/{}` originate {mode} TLS to `{host}` port {port} without `caCertificates`, so the server certificate is not verified",
+                    "`portLevelSettings` of DestinationRule `{}/{}` originate {mode} TLS to `{host}` port {port} without `caCertificates`: the server certificate is verified against the system's public root CAs; set caCertificates to pin a private CA",
                     r.namespace, r.name
                 ),
             )
-            .at(span, format!("{mode} without caCertificates"))
+            .at(span, format!("{mode}: verified against the system root CAs"))
             .istio_args([
                 r.name.to_string(),
                 r.namespace.to_string(),

@@ -21,6 +21,31 @@ pub enum Finding {
     Remove,
     /// IST0155: IST0151, and another patch of the same filter is limited by `proxyVersion`.
     RelativeWithProxyVersion,
+    /// IST0151 as istioctl reports it, for an INSERT_BEFORE/INSERT_AFTER whose anchor is always
+    /// there (istiod's router or HTTP connection manager) or that has none: it applies in any
+    /// order.
+    RelativeFixedAnchor,
+}
+
+/// The HTTP filter istiod puts last in every HTTP connection manager it builds.
+const ROUTER: &str = "envoy.filters.http.router";
+/// The network filter of every HTTP filter chain istiod builds.
+const HCM: &str = "envoy.filters.network.http_connection_manager";
+
+/// An INSERT_BEFORE/INSERT_AFTER that applies whatever the order of the EnvoyFilters
+/// (pilot/pkg/networking/core/envoyfilter/listener_patch.go, `patchHTTPFilters` and
+/// `patchNetworkFilters`): without a subFilter (HTTP_FILTER) or filter (NETWORK_FILTER) match
+/// it inserts first or appends; anchored on istiod's router or HTTP connection manager it
+/// finds its anchor, which no other EnvoyFilter has to add first.
+fn fixed_anchor(p: &ConfigPatch, op: &str, apply_to: &str) -> bool {
+    if !matches!(op, "INSERT_BEFORE" | "INSERT_AFTER") {
+        return false;
+    }
+    match apply_to {
+        "HTTP_FILTER" => p.match_sub_filter.as_deref().is_none_or(|n| n == ROUTER),
+        "NETWORK_FILTER" => p.match_filter.as_deref().is_none_or(|n| n == HCM),
+        _ => false,
+    }
 }
 
 /// Every patch of every EnvoyFilter with what is wrong with it.
@@ -82,6 +107,8 @@ pub fn findings<'r>(ix: &Index<'r>) -> Vec<(ResourceId, &'r ConfigPatch, Finding
                 p,
                 if with_version {
                     Finding::RelativeWithProxyVersion
+                } else if fixed_anchor(p, &op.value, apply_to) {
+                    Finding::RelativeFixedAnchor
                 } else {
                     Finding::Relative
                 },

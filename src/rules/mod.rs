@@ -98,11 +98,13 @@ pub mod conflicting_serviceentry_protocol;
 pub mod deployment_conflicting_ports;
 pub mod deployment_multiple_services;
 pub mod destinationrule_host_not_found;
+pub mod dr_cluster_tls_system_roots;
 pub mod dr_no_ca_certificate;
 pub mod dr_port_no_ca_certificate;
 pub mod envoyfilter_invalid_add;
 pub mod envoyfilter_invalid_remove;
 pub mod envoyfilter_invalid_replace;
+pub mod envoyfilter_relative_fixed_anchor;
 pub mod envoyfilter_relative_with_proxy_version;
 pub mod envoyfilter_relative_without_priority;
 pub mod envoyfilter_util;
@@ -112,6 +114,7 @@ pub mod k8s_util;
 pub mod port_name_convention;
 pub mod serviceentry_addresses_required;
 pub mod subset_selects_no_pods;
+pub mod unrouted_subset_selects_no_pods;
 // gateways and hosts
 pub mod conflicting_gateways;
 pub mod conflicting_mesh_hosts;
@@ -275,6 +278,10 @@ pub static RULES: &[RuleEntry] = &[
         envoyfilter_relative_without_priority,
         "envoyfilter-relative-without-priority"
     ),
+    rule!(
+        envoyfilter_relative_fixed_anchor,
+        "envoyfilter-relative-fixed-anchor"
+    ),
     rule!(envoyfilter_invalid_replace, "envoyfilter-invalid-replace"),
     rule!(envoyfilter_invalid_add, "envoyfilter-invalid-add"),
     rule!(envoyfilter_invalid_remove, "envoyfilter-invalid-remove"),
@@ -283,6 +290,10 @@ pub static RULES: &[RuleEntry] = &[
         "envoyfilter-relative-with-proxy-version"
     ),
     rule!(subset_selects_no_pods, "subset-selects-no-pods"),
+    rule!(
+        unrouted_subset_selects_no_pods,
+        "unrouted-subset-selects-no-pods"
+    ),
     rule!(
         destinationrule_host_not_found,
         "destinationrule-host-not-found"
@@ -344,6 +355,7 @@ pub static RULES: &[RuleEntry] = &[
     rule!(ingress_host_without_gateway, "ingress-host-without-gateway"),
     rule!(https_server_without_tls, "https-server-without-tls"),
     rule!(passthrough_with_http_routes, "passthrough-with-http-routes"),
+    rule!(dr_cluster_tls_system_roots, "dr-cluster-tls-system-roots"),
     rule!(multiple_destinationrules, "multiple-destinationrules"),
     rule!(subset_without_labels, "subset-without-labels"),
     rule!(single_destination_weight, "single-destination-weight"),
@@ -388,7 +400,14 @@ pub const NOT_IN_INPUT_REPORTERS: &[&str] =
 
 /// Istio message codes that Istio itself shares between several checks; only these may be
 /// used by more than one rule.
-pub const SHARED_ISTIO_CODES: &[&str] = &["IST0101", "IST0106", "IST0133", "IST0002"];
+///
+/// IST0151 is one istioctl message for two situations meshlint tells apart by severity: a
+/// relative patch whose anchor another EnvoyFilter may add (a warning) and one anchored on a
+/// filter istiod always generates (info); both keep istioctl's code. Likewise IST0173: a subset
+/// that selects no workload is an error when a route sends traffic to it, a warning otherwise.
+pub const SHARED_ISTIO_CODES: &[&str] = &[
+    "IST0101", "IST0106", "IST0133", "IST0002", "IST0151", "IST0173",
+];
 
 /// Finds rules by code (several for shared Istio codes) or by name.
 pub fn lookup(code_or_name: &str) -> Vec<&'static RuleEntry> {

@@ -1,9 +1,12 @@
-//! `subset-selects-no-pods` (IST0173): a DestinationRule subset whose labels select none of the
-//! workloads behind its host.
+//! `subset-selects-no-pods` (IST0173): a DestinationRule subset that a VirtualService sends
+//! traffic to selects none of the workloads behind its host. The analysis is shared with
+//! `unrouted-subset-selects-no-pods` (the same code, a warning), which reports the subsets no
+//! route of the input uses.
 
 use super::destinationrule_host_not_found::host_known;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::Index;
 use crate::model::{Labels, Spec};
 use crate::source::Span;
 
@@ -13,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     category: Category::Reference,
     analyzer: Some("destinationrule.SubsetSelectPodAnalyzer"),
-    summary: "a DestinationRule subset selects none of the workloads behind its host",
+    summary: "a DestinationRule subset that receives traffic selects none of the workloads behind its host",
 };
 
 /// Merges `extra` into `base` (the later value wins), like `labels.Merge`.
@@ -27,11 +30,60 @@ fn merge(base: &Labels, extra: &Labels) -> Labels {
     out
 }
 
-pub fn check(cx: &mut RuleCx) {
-    let ix = cx.index;
-    if !ix.has_workloads() {
-        return;
+/// What stands behind a host.
+enum Backend<'r> {
+    /// A Service selector or a ServiceEntry `workloadSelector`: the Pods (workloads) and
+    /// WorkloadEntries of `ns` it selects.
+    Selector {
+        ns: &'r str,
+        labels: &'r Labels,
+        what: String,
+        span: Span,
+    },
+    /// A ServiceEntry's static `endpoints`, each with its labels.
+    Endpoints {
+        eps: &'r [(Span, Labels)],
+        what: String,
+        span: Span,
+    },
+}
+
+impl Backend<'_> {
+    fn selects(&self, ix: &Index, subset: &Labels) -> bool {
+        match self {
+            Backend::Selector { ns, labels, .. } => {
+                let merged = merge(labels, subset);
+                !ix.workloads_selected(Some(ns), &merged).is_empty()
+                    || !ix.workload_entries_selected(ns, &merged).is_empty()
+            }
+            Backend::Endpoints { eps, .. } => eps.iter().any(|(_, l)| {
+                subset.iter().all(|(k, v)| {
+                    l.iter()
+                        .any(|(a, b)| a.value == k.value && b.value == v.value)
+                })
+            }),
+        }
     }
+
+    fn label(&self) -> (Span, String) {
+        match self {
+            Backend::Selector { what, span, .. } => {
+                (*span, format!("{what} selects its workloads here"))
+            }
+            Backend::Endpoints { what, span, .. } => {
+                (*span, format!("{what} lists its endpoints here"))
+            }
+        }
+    }
+}
+
+/// Reports the subsets that select nothing: those that receive traffic when `routed`, the others
+/// otherwise.
+pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
+    let ix = cx.index;
+    // selectors are only judged when the input has workloads to match
+    let visible = ix.has_workloads() || !ix.of_kind("WorkloadEntry").is_empty();
+    let traffic = ix.routed_subsets();
     for (id, r, dr) in ix.destination_rules() {
         if dr.subsets.is_empty() {
             continue;
@@ -40,37 +92,44 @@ pub fn check(cx: &mut RuleCx) {
         if host_known(ix, fqdn) != Some(true) {
             continue;
         }
-        // the workload selectors behind the host: (namespace, selector, what, span)
-        let mut backends: Vec<(&str, &Labels, String, Span)> = Vec::new();
+        let mut backends: Vec<Backend> = Vec::new();
         let mut opaque = false;
         for &sid in ix.services_for_host(fqdn) {
             let s = ix.resource(sid);
             match &s.spec {
-                Spec::Service(svc) if !svc.selector.is_empty() => backends.push((
-                    s.namespace.as_str(),
-                    &svc.selector,
-                    format!("Service `{}/{}`", s.namespace, s.name),
-                    svc.selector[0].0.span,
-                )),
+                Spec::Service(svc) if !svc.selector.is_empty() && visible => {
+                    backends.push(Backend::Selector {
+                        ns: s.namespace.as_str(),
+                        labels: &svc.selector,
+                        what: format!("Service `{}/{}`", s.namespace, s.name),
+                        span: svc.selector[0].0.span,
+                    })
+                }
                 _ => opaque = true,
             }
         }
         for sid in ix.service_entries_for_host(fqdn) {
             let s = ix.resource(sid);
+            let what = format!("ServiceEntry `{}/{}`", s.namespace, s.name);
             match &s.spec {
                 Spec::ServiceEntry(se) => match &se.workload_selector {
-                    Some(ws) if !ws.is_empty() => backends.push((
-                        s.namespace.as_str(),
-                        ws,
-                        format!("ServiceEntry `{}/{}`", s.namespace, s.name),
-                        ws[0].0.span,
-                    )),
+                    Some(ws) if !ws.is_empty() && visible => backends.push(Backend::Selector {
+                        ns: s.namespace.as_str(),
+                        labels: ws,
+                        what,
+                        span: ws[0].0.span,
+                    }),
+                    None if !se.endpoints.is_empty() => backends.push(Backend::Endpoints {
+                        eps: &se.endpoints,
+                        what,
+                        span: se.endpoints[0].0,
+                    }),
                     _ => opaque = true,
                 },
                 _ => opaque = true,
             }
         }
-        // endpoints we cannot see (no selector, static endpoints): say nothing
+        // endpoints we cannot see (no selector, DNS hosts, no workloads in the input): say nothing
         if opaque || backends.is_empty() {
             continue;
         }
@@ -78,35 +137,62 @@ pub fn check(cx: &mut RuleCx) {
             if subset.labels.is_empty() {
                 continue;
             }
-            let selected = backends.iter().any(|(ns, sel, _, _)| {
-                !ix.workloads_selected(Some(ns), &merge(sel, &subset.labels))
-                    .is_empty()
-            });
-            if selected {
+            let name = subset.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
+            let sent = traffic.get(&(id, name));
+            if sent.is_some() != routed {
                 continue;
             }
-            let name = subset.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
+            if backends.iter().any(|b| b.selects(ix, &subset.labels)) {
+                continue;
+            }
             let labels: Vec<String> = subset
                 .labels
                 .iter()
                 .map(|(k, v)| format!("{}={}", k.value, v.value))
                 .collect();
-            let mut d = Diagnostic::new(
-                &META,
+            let message = if sent.is_some() {
                 format!(
-                    "subset `{name}` of DestinationRule `{}/{}` selects no workload of host `{fqdn}`",
+                    "subset `{name}` of DestinationRule `{}/{}` receives traffic but selects no workload of host `{fqdn}`",
                     r.namespace, r.name
-                ),
-            )
-            .at(subset.labels[0].0.span, format!("no workload of the host has {}", labels.join(", ")))
-            .istio_args([name]);
-            for (_, _, what, span) in &backends {
-                d = d.related(*span, format!("{what} selects its workloads here"));
+                )
+            } else {
+                format!(
+                    "subset `{name}` of DestinationRule `{}/{}` selects no workload of host `{fqdn}` (no route of the input sends traffic to it)",
+                    r.namespace, r.name
+                )
+            };
+            let mut d = Diagnostic::new(meta, message)
+                .at(
+                    subset.labels[0].0.span,
+                    format!("no workload of the host has {}", labels.join(", ")),
+                )
+                .istio_args([name]);
+            for b in &backends {
+                let (span, label) = b.label();
+                d = d.related(span, label);
             }
-            d = d.help(format!(
-                "fix the labels of subset `{name}` to match the pods of the service (or add the workload that carries them); traffic routed to this subset fails with 503 (no healthy upstream)"
-            ));
+            if let Some(t) = sent {
+                let vs = ix.resource(t.vs);
+                d = d.related(
+                    t.span,
+                    format!(
+                        "VirtualService `{}/{}` sends traffic to it",
+                        vs.namespace, vs.name
+                    ),
+                );
+                d = d.help(format!(
+                    "fix the labels of subset `{name}` to match the workloads of the host (or deploy the workload that carries them); until then the traffic routed to it fails with 503 (no healthy upstream)"
+                ));
+            } else {
+                d = d.help(format!(
+                    "deploy the workload that carries these labels before routing to subset `{name}`, fix the labels, or remove the subset; a route to it would fail with 503 (no healthy upstream)"
+                ));
+            }
             cx.report(r, d);
         }
     }
+}
+
+pub fn check(cx: &mut RuleCx) {
+    report(cx, &META, true);
 }

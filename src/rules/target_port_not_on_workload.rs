@@ -1,7 +1,8 @@
-//! `target-port-not-on-workload` (ML508, Kiali KIA0701): a Service port's target (a named or
-//! numbered container port) is not declared by any workload the Service selects. Unlike Kiali,
-//! workloads are matched by their pod-template labels (what the selector really matches), and
-//! workloads that declare no container ports at all are skipped (declaring them is optional).
+//! `target-port-not-on-workload` (ML508, Kiali KIA0701): a Service port's *named* `targetPort` is
+//! not a container port name of any workload the Service selects. Unlike Kiali, workloads are
+//! matched by their pod-template labels (what the selector really matches), and numeric target
+//! ports are not checked: Kubernetes uses a number as it is, declared or not
+//! (`FindPort`, pilot/pkg/serviceregistry/kube/controller/util.go, forked from Kubernetes).
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
@@ -10,10 +11,11 @@ use crate::model::Spec;
 pub static META: RuleMeta = RuleMeta {
     code: "ML508",
     name: "target-port-not-on-workload",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     category: Category::Reference,
     analyzer: None,
-    summary: "a Service targetPort is not a container port of the workloads it selects",
+    summary:
+        "a Service's named targetPort is not a container port name of the workloads it selects",
 };
 
 pub fn check(cx: &mut RuleCx) {
@@ -26,72 +28,63 @@ pub fn check(cx: &mut RuleCx) {
         if svc.selector.is_empty() {
             continue;
         }
+        // a named target port: a number (or no targetPort, which means the port number) is
+        // used as it is, whether a container declares it or not
+        let named: Vec<_> = svc
+            .ports
+            .iter()
+            .filter_map(|p| p.target_port.as_ref())
+            .filter(|t| t.value.parse::<i64>().is_err())
+            .collect();
+        if named.is_empty() {
+            continue;
+        }
+        // every selected workload counts, also one that declares no ports: it has no name either
         let workloads: Vec<_> = ix
             .workloads_selected(Some(&r.namespace), &svc.selector)
             .into_iter()
             .filter_map(|w| match &ix.resource(w).spec {
-                Spec::Workload(wl) if !wl.container_ports.is_empty() => Some((w, wl)),
+                Spec::Workload(wl) => Some((w, wl)),
                 _ => None,
             })
             .collect();
         if workloads.is_empty() {
             continue;
         }
-        for p in &svc.ports {
-            let target = p.target_port.as_ref();
-            let (found, shown, span) = match target.map(|t| (t, t.value.parse::<i64>())) {
-                Some((t, Err(_))) => (
-                    workloads.iter().any(|(_, w)| {
-                        w.container_ports
-                            .iter()
-                            .any(|(n, _)| n.as_deref() == Some(t.value.as_str()))
-                    }),
-                    format!("named port `{}`", t.value),
-                    t.span,
-                ),
-                Some((t, Ok(n))) => (
-                    workloads
-                        .iter()
-                        .any(|(_, w)| w.container_ports.iter().any(|(_, c)| *c == n)),
-                    format!("port {n}"),
-                    t.span,
-                ),
-                None => {
-                    let Some(port) = &p.port else { continue };
-                    (
-                        workloads
-                            .iter()
-                            .any(|(_, w)| w.container_ports.iter().any(|(_, c)| *c == port.value)),
-                        format!("port {} (targetPort defaults to port)", port.value),
-                        port.span,
-                    )
-                }
-            };
+        for t in named {
+            let found = workloads.iter().any(|(_, w)| {
+                w.container_ports
+                    .iter()
+                    .any(|(n, _)| n.as_deref() == Some(t.value.as_str()))
+            });
             if found {
                 continue;
             }
             let w = ix.resource(workloads[0].0);
-            let declared: Vec<String> = workloads[0]
+            let names: Vec<&str> = workloads[0]
                 .1
                 .container_ports
                 .iter()
-                .map(|(n, c)| match n {
-                    Some(n) => format!("{c} ({n})"),
-                    None => c.to_string(),
-                })
+                .filter_map(|(n, _)| n.as_deref())
                 .collect();
+            let declared = if names.is_empty() {
+                "declares no named port".to_string()
+            } else {
+                format!("declares {}", names.join(", "))
+            };
             let diag = Diagnostic::new(
                 &META,
                 format!(
-                    "Service targets {shown}, but the workloads it selects do not declare it ({} `{}` declares {})",
-                    w.kind,
-                    w.name,
-                    declared.join(", ")
+                    "targetPort `{}` of Service `{}/{}` names no container port of the workloads it selects ({} `{}` {declared})",
+                    t.value, r.namespace, r.name, w.kind, w.name
                 ),
             )
-            .at(span, "target port not on the workload")
+            .at(t.span, "no selected container declares this port name")
             .related(w.name_span, "selected workload")
-            .help("point targetPort at a containerPort (or its name) the pods declare");
+            .help(format!(
+                "name a container port `{}` in the pod template, or set targetPort to a declared port name or to the port number; until then the pods get no endpoint for this port and its traffic fails with 503",
+                t.value
+            ));
             cx.report(r, diag);
         }
     }
