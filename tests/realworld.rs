@@ -74,3 +74,66 @@ fn realworld_corpus_findings() {
         });
     }
 }
+
+/// Istio's Bookinfo: every networking sample, applied as Istio's tasks apply it (bookinfo.yaml,
+/// destination-rule-all.yaml, and the deployments a task applies first), gives no error.
+#[test]
+fn bookinfo_samples_give_no_error() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/istio/samples/bookinfo");
+    if !dir.join("platform/kube/bookinfo.yaml").is_file() {
+        println!("skipped: Bookinfo is not at {}", dir.display());
+        return;
+    }
+    let mut samples: Vec<String> = std::fs::read_dir(dir.join("networking"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") && n != "destination-rule-all.yaml")
+        .collect();
+    samples.sort();
+    assert!(samples.len() >= 15, "{samples:?}");
+    let mut errors = Vec::new();
+    for s in &samples {
+        // what Istio's tasks apply before these samples
+        let before: &[&str] = match s.as_str() {
+            "virtual-service-ratings-db.yaml" => &[
+                "platform/kube/bookinfo-ratings-v2.yaml",
+                "platform/kube/bookinfo-db.yaml",
+            ],
+            "virtual-service-ratings-mysql.yaml" => &[
+                "platform/kube/bookinfo-ratings-v2-mysql.yaml",
+                "platform/kube/bookinfo-mysql.yaml",
+            ],
+            "virtual-service-ratings-mysql-vm.yaml" => {
+                &["platform/kube/bookinfo-ratings-v2-mysql-vm.yaml"]
+            }
+            "virtual-service-details-v2.yaml" => &["platform/kube/bookinfo-details-v2.yaml"],
+            _ => &[],
+        };
+        let sample = format!("networking/{s}");
+        let mut args = vec![
+            "check",
+            "--no-config",
+            "--format",
+            "compact",
+            "platform/kube/bookinfo.yaml",
+            "networking/destination-rule-all.yaml",
+            sample.as_str(),
+        ];
+        args.extend_from_slice(before);
+        let out = Command::new(env!("CARGO_BIN_EXE_meshlint"))
+            .args(&args)
+            .current_dir(&dir)
+            .env_remove("CI")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        errors.extend(
+            text.lines()
+                .filter(|l| l.contains(": error["))
+                .map(|l| format!("{s}: {l}")),
+        );
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

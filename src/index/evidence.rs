@@ -141,6 +141,16 @@ impl Evidence {
     }
 }
 
+/// Whether an object read from `found` speaks for a reference written in `at`: `found` is a
+/// context (or built-in) input, both were named on the command line, or one's directory holds
+/// the other's.
+pub fn related(found: &Origin, at: &Origin) -> bool {
+    found.role != Role::Checked
+        || (found.named && at.named)
+        || parents(&at.dir).any(|d| d == found.dir)
+        || parents(&found.dir).any(|d| d == at.dir)
+}
+
 /// What every Istio installation has, used to resolve references as if it were input (never
 /// reported on, never evidence, replaced by any copy in the input): istiod and the default
 /// ingress and egress gateways of the root namespace `istio-system` with their Services (ports

@@ -573,6 +573,12 @@ impl<'r> Index<'r> {
         self.secret_providers.get(&(ns, name)).copied()
     }
 
+    /// Whether `found` was defined where it speaks for `referrer` (context, the same directory
+    /// tree, or both named on the command line; the rules of [`evidence`]).
+    pub fn next_to(&self, found: &Resource, referrer: &Resource) -> bool {
+        evidence::related(&self.origin(found), &self.origin(referrer))
+    }
+
     /// Whether the input holds evidence that objects of `class` in namespace `ns` would be in
     /// it, for a reference written in `referrer` ([`evidence`]).
     pub fn evidence(&self, class: evidence::Class, ns: &str, referrer: &Resource) -> bool {

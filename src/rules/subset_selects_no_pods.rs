@@ -6,6 +6,7 @@
 use super::destinationrule_host_not_found::host_known;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 use crate::index::Index;
 use crate::model::{Labels, Spec};
 use crate::source::Span;
@@ -94,10 +95,16 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
         }
         let mut backends: Vec<Backend> = Vec::new();
         let mut opaque = false;
+        let mut evident = true;
         for &sid in ix.services_for_host(fqdn) {
             let s = ix.resource(sid);
             match &s.spec {
+                // a Service defined far from the rule (another sample, another stage) says
+                // nothing about the workloads this rule's cluster runs
+                _ if !ix.next_to(s, r) => opaque = true,
                 Spec::Service(svc) if !svc.selector.is_empty() && visible => {
+                    // open world: without the namespace's workloads next to the rule, say so
+                    evident &= ix.evidence(Class::Workload, &s.namespace, r);
                     backends.push(Backend::Selector {
                         ns: s.namespace.as_str(),
                         labels: &svc.selector,
@@ -113,12 +120,15 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
             let what = format!("ServiceEntry `{}/{}`", s.namespace, s.name);
             match &s.spec {
                 Spec::ServiceEntry(se) => match &se.workload_selector {
-                    Some(ws) if !ws.is_empty() && visible => backends.push(Backend::Selector {
-                        ns: s.namespace.as_str(),
-                        labels: ws,
-                        what,
-                        span: ws[0].0.span,
-                    }),
+                    Some(ws) if !ws.is_empty() && visible => {
+                        evident &= ix.evidence(Class::Workload, &s.namespace, r);
+                        backends.push(Backend::Selector {
+                            ns: s.namespace.as_str(),
+                            labels: ws,
+                            what,
+                            span: ws[0].0.span,
+                        })
+                    }
                     None if !se.endpoints.is_empty() => backends.push(Backend::Endpoints {
                         eps: &se.endpoints,
                         what,
@@ -187,6 +197,12 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
                 d = d.help(format!(
                     "deploy the workload that carries these labels before routing to subset `{name}`, fix the labels, or remove the subset; a route to it would fail with 503 (no healthy upstream)"
                 ));
+            }
+            if !evident {
+                d = d.severity(Severity::Info);
+                d.message.push_str(
+                    " in the input (no workload of its namespace is next to the DestinationRule: they may be deployed from elsewhere)",
+                );
             }
             cx.report(r, d);
         }
