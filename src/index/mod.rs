@@ -7,6 +7,7 @@
 //! - workloads by namespace and label for selector matching;
 //! - a petgraph reference graph whose edges carry the span of the referring field.
 
+pub mod dr_scope;
 pub mod graph;
 pub mod host;
 pub mod mesh;
