@@ -11,6 +11,7 @@ pub mod dr_scope;
 pub mod graph;
 pub mod host;
 pub mod mesh;
+pub mod sidecar_scope;
 
 use crate::model::istio::{DestinationRule, VirtualService};
 use crate::model::{Labels, Resource, Spec};

@@ -13,7 +13,7 @@ use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::ResourceId;
 use crate::model::istio::DestinationRule;
 use crate::model::Spec;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: "ML501",
@@ -47,6 +47,7 @@ pub fn check(cx: &mut RuleCx) {
         }
         groups.entry(key).or_default().push(id);
     }
+    let mut routed: Option<HashSet<String>> = None;
     for key in order {
         let ids = &groups[&key];
         if ids.len() < 2 {
@@ -101,10 +102,31 @@ pub fn check(cx: &mut RuleCx) {
         }
         for r in roots {
             let group: Vec<ResourceId> = members[&r].iter().map(|&i| ids[i]).collect();
+            let routed = routed.get_or_insert_with(|| ix.vs_destination_hosts());
+            if inert(ix, group[0], &key.1, routed) {
+                continue;
+            }
             let shared = shared_of.remove(&r).unwrap_or_default();
             report_group(cx, &group, &key.1, &shared);
         }
     }
+}
+
+/// Whether no sidecar the rules reach has the host in scope: every client namespace istiod's
+/// lookup gives the rule (they share `exportTo`) has a Sidecar whose egress hosts leave the
+/// service out (and no VirtualService routes to it), and none may run a gateway. istiod looks
+/// DestinationRules up only for a sidecar's imported services (sidecar.go
+/// `selectDestinationRules`), so the merge happens nowhere.
+fn inert(ix: &crate::index::Index, id: ResourceId, host: &str, routed: &HashSet<String>) -> bool {
+    let Some(clients) = ix.dr_client_namespaces(id, host) else {
+        return false;
+    };
+    let Some(owner) = ix.service_namespace_of(host) else {
+        return false;
+    };
+    clients
+        .iter()
+        .all(|n| !ix.may_import_service(n, owner, host, routed))
 }
 
 /// Whether two DestinationRules of one namespace and host collide: one has no subsets or both
