@@ -201,8 +201,10 @@ mod tests {
         assert!(!may_overlap(&a, &b));
         b.headers = vec![("x-other".into(), sm(Exact, "b"))];
         assert!(may_overlap(&a, &b));
-        let mut c = Match::default();
-        c.without_headers = vec![("x-user".into(), None)];
+        let c = Match {
+            without_headers: vec![("x-user".into(), None)],
+            ..Match::default()
+        };
         assert!(!may_overlap(&a, &c));
         let (mut p, mut q) = (Match::default(), Match::default());
         p.port = Some(80);

@@ -27,7 +27,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     category: Category::Routing,
     analyzer: None,
-    summary: "VirtualServices bound to the same gateway host have rules whose order istiod takes from creation time",
+    summary: "rules of several VirtualServices for one gateway host overlap, so creation order decides which applies",
 };
 
 /// One route istiod emits for a VirtualService at the gateway (one per `match` entry).
