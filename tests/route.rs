@@ -129,6 +129,28 @@ fn test_command_passes_and_fails() {
 }
 
 #[test]
+fn merged_gateway_routes_in_istiod_order() {
+    let (t, code) = run(&[
+        "test",
+        "testdata/route-tests/gateway-merge-tests.yaml",
+        "testdata/gateway-merge/",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    insta::assert_snapshot!("test_gateway_merge_text", t);
+    let (t, code) = run(&[
+        "route",
+        "shop.example.com",
+        "testdata/gateway-merge/",
+        "--gateway",
+        "shop/shop-gw",
+        "--path",
+        "/home",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("route_gateway_merge_text", t);
+}
+
+#[test]
 fn graph_dot_and_mermaid() {
     let (dot, code) = run(&["graph", "testdata/bookinfo/"]);
     assert_eq!(code, 0);

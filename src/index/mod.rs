@@ -7,11 +7,13 @@
 //! - workloads by namespace and label for selector matching;
 //! - a petgraph reference graph whose edges carry the span of the referring field.
 
+pub mod dr_scope;
 pub mod evidence;
 pub mod graph;
 pub mod host;
 pub mod kinds;
 pub mod mesh;
+pub mod sidecar_scope;
 pub mod subsets;
 
 use crate::model::istio::{DestinationRule, VirtualService};
@@ -534,6 +536,14 @@ impl<'r> Index<'r> {
                 _ => false,
             })
             .collect()
+    }
+
+    /// The resolved host of a DestinationRule resource (also a replaced copy).
+    pub fn dr_host_for_resource(&self, r: &Resource) -> Option<String> {
+        match &r.spec {
+            Spec::DestinationRule(dr) => self.dr_host_for(dr, &r.namespace),
+            _ => None,
+        }
     }
 
     /// The resolved host of a DestinationRule spec written in namespace `ns`.

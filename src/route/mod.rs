@@ -4,5 +4,6 @@
 pub mod cases;
 pub mod graph;
 pub mod matcher;
+pub mod merge;
 pub mod sim;
 pub mod text;

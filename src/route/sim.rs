@@ -9,6 +9,7 @@
 //! choice and weight-0 destinations dropped (`applyHTTPRouteDestination`).
 
 use super::matcher::{match_rule, Gateway, Match, MatchKindName, NoMatchReason, Request, Sm};
+use super::merge::first_catch_all;
 use crate::index::host::{self, resolve_gateway_ref, resolve_short};
 use crate::index::{Index, ResourceId};
 use crate::model::istio::{
@@ -164,6 +165,7 @@ pub struct ResolvedDestination {
 }
 
 /// A rule as the proxy sees it, after delegate merging.
+#[derive(Clone)]
 struct SimRule<'r> {
     vs: ResourceId,
     index: usize,
@@ -174,6 +176,10 @@ struct SimRule<'r> {
     root: Option<(ResourceId, &'r HttpRoute)>,
     /// Why the rule is not in the proxy's configuration.
     not_applied: Option<String>,
+    /// Index in the rule's `match[]` of `matches[0]` (a rule split by istiod's catch-all sort).
+    match_offset: usize,
+    /// This is the rule's catch-all route, moved to the end of a gateway's merged routes.
+    moved: bool,
 }
 
 pub struct Simulator<'a, 'r> {
@@ -434,11 +440,79 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 ids.truncate(1);
             } else {
                 notes.push(
-                    "several VirtualServices for this host are merged on the gateway; meshlint orders them by namespace/name (istiod: by creation time) and does not move catch-all routes to the end".to_string(),
+                    "several VirtualServices for this host are merged on the gateway; meshlint orders them by namespace/name (istiod: by creation time), then moves catch-all routes to the end as istiod does (SortVHostRoutes)".to_string(),
                 );
             }
         }
         ids
+    }
+
+    /// istiod's order for the merged routes of several VirtualServices on one gateway host
+    /// (see [`super::merge`]): each VirtualService's routes stop after its first catch-all,
+    /// and every catch-all moves to the end, in VirtualService order.
+    fn gateway_order(
+        &self,
+        rules: Vec<SimRule<'r>>,
+        req: &Request,
+        notes: &mut Vec<String>,
+    ) -> Vec<SimRule<'r>> {
+        let mut head: Vec<SimRule<'r>> = Vec::with_capacity(rules.len());
+        let mut tail: Vec<SimRule<'r>> = Vec::new();
+        let mut cut: Option<ResourceId> = None;
+        for mut r in rules {
+            let top = r.root.map(|(rid, _)| rid).unwrap_or(r.vs);
+            if cut == Some(top) {
+                if r.not_applied.is_none() {
+                    r.not_applied = Some(
+                        "after this VirtualService's catch-all route: istiod emits no more of its routes (BuildHTTPRoutesForVirtualService)"
+                            .to_string(),
+                    );
+                }
+                head.push(r);
+                continue;
+            }
+            if r.not_applied.is_some() {
+                head.push(r);
+                continue;
+            }
+            let Some(k) =
+                first_catch_all(r.matches.as_deref(), |m| m.context_reasons(req).is_empty())
+            else {
+                head.push(r);
+                continue;
+            };
+            cut = Some(top);
+            let mut moved = r.clone();
+            moved.moved = true;
+            if let (Some(k), Some(ms)) = (k, r.matches.as_ref()) {
+                if k > 0 {
+                    let mut before = r.clone();
+                    before.matches = Some(ms[..k].to_vec());
+                    head.push(before);
+                }
+                moved.matches = Some(vec![ms[k].clone()]);
+                moved.match_offset = k;
+            }
+            tail.push(moved);
+        }
+        if !tail.is_empty() && !head.is_empty() {
+            let moved: Vec<String> = tail
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} http[{}]",
+                        self.vs_name(r.root.map(|(x, _)| x).unwrap_or(r.vs)),
+                        r.root.map(|(_, h)| h.index).unwrap_or(r.index)
+                    )
+                })
+                .collect();
+            notes.push(format!(
+                "catch-all routes moved to the end of the merged routes: {}",
+                moved.join(", ")
+            ));
+        }
+        head.extend(tail);
+        head
     }
 
     fn gateway_name(&self, written: &str, vs_ns: &str) -> String {
@@ -471,6 +545,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     route: h,
                     root: None,
                     not_applied: None,
+                    match_offset: 0,
+                    moved: false,
                 });
                 continue;
             };
@@ -496,6 +572,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     not_applied: Some(format!(
                         "delegate VirtualService {dns}/{dname} not found (or it has hosts); istiod skips this rule"
                     )),
+                    match_offset: 0,
+                    moved: false,
                 });
                 continue;
             };
@@ -541,6 +619,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                     route: dh,
                     root: Some((id, h)),
                     not_applied,
+                    match_offset: 0,
+                    moved: false,
                 });
             }
         }
@@ -575,6 +655,9 @@ impl<'a, 'r> Simulator<'a, 'r> {
         for &id in &vss {
             rules.extend(self.rules_of(id, &req));
         }
+        if matches!(req.gateway, Gateway::Named { .. }) && vss.len() > 1 {
+            rules = self.gateway_order(rules, &req, &mut notes);
+        }
         let mut rows = Vec::new();
         let mut matched: Option<usize> = None;
         for (i, r) in rules.iter().enumerate() {
@@ -595,20 +678,35 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 row.status = "not-applied";
                 row.detail = Some(why.clone());
             } else if matched.is_none() {
+                let off = r.match_offset;
                 match match_rule(r.matches.as_deref(), &req) {
                     Ok(m) => {
                         matched = Some(i);
                         row.status = "matched";
-                        row.matched_match = m;
+                        row.matched_match = m.map(|k| k + off);
                         if m.is_none() {
                             row.detail = Some("no `match`: every request".to_string());
                         }
                     }
-                    Err(reasons) => {
+                    Err(mut reasons) => {
+                        if off > 0 {
+                            for x in &mut reasons {
+                                x.match_index = Some(x.match_index.unwrap_or(0) + off);
+                            }
+                        }
                         row.status = "no-match";
                         row.reasons = reasons;
                     }
                 }
+            }
+            if r.moved && row.detail.is_none() {
+                let which = match &r.matches {
+                    Some(_) => format!(" (match #{})", r.match_offset),
+                    None => String::new(),
+                };
+                row.detail = Some(format!(
+                    "catch-all route{which}: istiod moves it after the other VirtualServices' routes (SortVHostRoutes)"
+                ));
             }
             rows.push(row);
         }

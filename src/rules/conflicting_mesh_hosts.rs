@@ -94,6 +94,7 @@ pub fn check(cx: &mut RuleCx) {
     // per VirtualService: its first conflicting host, the hosts it conflicts with, and
     // istioctl's parameters (every VirtualService's `ns/name`, the scoped host)
     let mut conflicts: BTreeMap<ResourceId, (usize, Vec<usize>, [String; 2])> = BTreeMap::new();
+    let has_sidecars = ix.has_kind("Sidecar");
     for (&(scope, fqdn), entries) in &by_scope {
         let mut group: Vec<usize> = entries.clone();
         if scope != "*" {
@@ -116,6 +117,24 @@ pub fn check(cx: &mut RuleCx) {
                     v.iter().for_each(|&i| add(i));
                 }
             }
+        }
+        if scope != "*" && group.len() >= 2 && has_sidecars {
+            // only VirtualServices the namespace's sidecars import can conflict there
+            // (sidecar.go / virtualservice.go `SelectVirtualServices`: by the VirtualService's
+            // namespace and hosts against the Sidecar's egress hosts)
+            group.retain(|&i| {
+                let id = hosts[i].vs;
+                // a VirtualService's hosts are contiguous in `hosts`
+                let (mut a, mut b) = (i, i + 1);
+                while a > 0 && hosts[a - 1].vs == id {
+                    a -= 1;
+                }
+                while b < hosts.len() && hosts[b].vs == id {
+                    b += 1;
+                }
+                let own: Vec<String> = hosts[a..b].iter().map(|h| h.fqdn.clone()).collect();
+                ix.may_import_virtual_service(scope, &ix.resource(id).namespace, &own)
+            });
         }
         if group.len() < 2 {
             continue;

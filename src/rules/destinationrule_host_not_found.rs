@@ -1,6 +1,8 @@
 //! `destinationrule-host-not-found` (IST0174): a DestinationRule's host is neither a Service
 //! nor a ServiceEntry host of the input.
 
+use super::external_host_without_serviceentry::external;
+use super::validate::common::check_wildcard_domain;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::host::{is_wildcard, service_namespace};
@@ -42,6 +44,10 @@ pub fn check(cx: &mut RuleCx) {
     for (id, r, dr) in ix.destination_rules() {
         let Some(host) = &dr.host else { continue };
         let Some(fqdn) = ix.dr_host(id) else { continue };
+        // an invalid host is schema validation's finding (IST0106): the rule is rejected
+        if check_wildcard_domain(&host.value).is_err() {
+            continue;
+        }
         if host_known(ix, fqdn) != Some(false) {
             continue;
         }
@@ -62,6 +68,9 @@ pub fn check(cx: &mut RuleCx) {
             .map(|(n, ns)| format!("{n}.{ns}.svc.{}", ix.mesh.domain))
             .filter(|f| !ix.services_for_host(f).is_empty());
         let d = match meant {
+            None if external(ix, fqdn) => d.help(format!(
+                "`{fqdn}` is outside the cluster: declare it with a ServiceEntry (`hosts: [{fqdn}]`, `location: MESH_EXTERNAL` and its ports), or fix the host; until then this rule's traffic policy and subsets apply to nothing"
+            )),
             Some(f) => d.help(format!(
                 "write `{f}`: istiod takes `{}` literally (it expands only names without a dot), so this rule's traffic policy and subsets apply to nothing",
                 host.value

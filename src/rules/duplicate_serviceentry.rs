@@ -7,7 +7,7 @@ use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::ResourceId;
 use crate::model::Spec;
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: "ML510",
@@ -22,6 +22,7 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     // (host, port, scope) → first (entry, span, protocol)
     let mut first: HashMap<(String, i64, String), (ResourceId, Span, String)> = HashMap::new();
+    let mut routed: Option<HashSet<String>> = None;
     for &id in ix.of_kind("ServiceEntry") {
         let r = ix.resource(id);
         let Spec::ServiceEntry(se) = &r.spec else {
@@ -45,6 +46,10 @@ pub fn check(cx: &mut RuleCx) {
                 match first.get(&key) {
                     Some((other, span, op)) if *other != id && *op == proto => {
                         let o = ix.resource(*other);
+                        let routed = routed.get_or_insert_with(|| ix.vs_destination_hosts());
+                        if inert(ix, *other, id, &host, routed) {
+                            continue;
+                        }
                         let diag = Diagnostic::new(
                             &META,
                             format!(
@@ -65,4 +70,35 @@ pub fn check(cx: &mut RuleCx) {
             }
         }
     }
+}
+
+/// Whether no sidecar sees both entries: every namespace both are exported to has a Sidecar
+/// whose egress hosts leave the host of one of them out (sidecar.go: a service is imported by
+/// its own namespace and host), no VirtualService routes to the host, and none may run a gateway.
+fn inert(
+    ix: &crate::index::Index,
+    a: ResourceId,
+    b: ResourceId,
+    host: &str,
+    routed: &HashSet<String>,
+) -> bool {
+    let clients = |id: ResourceId| {
+        let r = ix.resource(id);
+        match &r.spec {
+            Spec::ServiceEntry(se) => ix.export_namespaces(&se.export_to, &r.namespace),
+            _ => None,
+        }
+    };
+    let both: Vec<String> = match (clients(a), clients(b)) {
+        (None, None) => return false,
+        (Some(x), None) | (None, Some(x)) => x,
+        (Some(x), Some(y)) => x.into_iter().filter(|n| y.contains(n)).collect(),
+    };
+    let (na, nb) = (
+        ix.resource(a).namespace.as_str(),
+        ix.resource(b).namespace.as_str(),
+    );
+    both.iter().all(|n| {
+        !ix.may_import_service(n, na, host, routed) || !ix.may_import_service(n, nb, host, routed)
+    })
 }

@@ -4,6 +4,8 @@
 //! the default ALLOW_ANY (traffic passes through, but without any of the route's policy).
 //! A `name.namespace` host of a known namespace is left to `two-part-host` (ML105).
 
+use super::destinationrule_host_not_found::host_known;
+use super::validate::common::check_wildcard_domain;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::{host, Index};
@@ -19,7 +21,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a destination or DestinationRule host outside the cluster has no ServiceEntry",
 };
 
-fn external(ix: &Index, fqdn: &str) -> bool {
+/// Whether `fqdn` is outside the cluster domain and neither a Service nor a ServiceEntry host.
+pub fn external(ix: &Index, fqdn: &str) -> bool {
     // `name.namespace` of a known namespace or Service is two-part-host's (ML105) finding
     let two_part = host::looks_two_part(fqdn).is_some_and(|(name, ns)| {
         ix.namespace_known(ns)
@@ -77,7 +80,15 @@ pub fn check(cx: &mut RuleCx) {
     }
     for (_, r, dr) in ix.destination_rules() {
         let Some(h) = &dr.host else { continue };
+        // one problem, one finding: an invalid host is schema validation's (IST0106: the rule
+        // is rejected), a host the input shows to be unknown is IST0174's
+        if check_wildcard_domain(&h.value).is_err() {
+            continue;
+        }
         let fqdn = ix.fqdn(&h.value, &r.namespace);
+        if host_known(ix, &fqdn) == Some(false) {
+            continue;
+        }
         if external(ix, &fqdn) {
             cx.report(r, diag(ix, &fqdn, h.span, "DestinationRule host"));
         }
