@@ -736,6 +736,7 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
         timings.index = since(t);
         let t = now(opts.timings);
         found = run_rules(&index, &enabled, &origins, opts, release);
+        check_copies(copies, &mut found, &enabled, &origins, opts);
         timings.rules_wall = since(t);
     } else {
         // several: each is one independent analysis over a copy of its objects (context and
@@ -752,6 +753,7 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
             let (analysed, copies) = own.split_at(k);
             let index = Index::build_with(analysed, copies, origins.clone(), opts.mesh.clone());
             let mut f = run_rules(&index, &enabled, &origins, opts, release);
+            check_copies(copies, &mut f, &enabled, &origins, opts);
             f.push(("duplicate-object", Duration::ZERO, duplicates));
             for (_, _, ds) in &mut f {
                 ds.retain(|d| enabled.contains(d.rule));
@@ -895,6 +897,36 @@ fn run_rules(
             (name, since(t), cx.diagnostics)
         })
         .collect()
+}
+
+/// Runs the per-document rules ([`rules::PER_DOCUMENT`]) over the replaced copies of objects
+/// defined more than once, adding their findings to each rule's.
+fn check_copies(
+    copies: &[Resource],
+    found: &mut [(&'static str, Duration, Vec<Diagnostic>)],
+    enabled: &HashSet<&'static str>,
+    origins: &[Origin],
+    opts: &Options,
+) {
+    let checked: Vec<Resource> = copies
+        .iter()
+        .filter(|r| origins.get(r.file.index()).is_none_or(|o| o.role == Role::Checked))
+        .cloned()
+        .collect();
+    if checked.is_empty() {
+        return;
+    }
+    let index = Index::build_with(&checked, &[], origins.to_vec(), opts.mesh.clone());
+    let per_doc: HashSet<&'static str> = enabled
+        .iter()
+        .copied()
+        .filter(|n| rules::PER_DOCUMENT.contains(n))
+        .collect();
+    for (name, _, ds) in run_rules(&index, &per_doc, origins, opts, false) {
+        if let Some(slot) = found.iter_mut().find(|f| f.0 == name) {
+            slot.2.extend(ds);
+        }
+    }
 }
 
 /// Merges the findings several environments share (same rule, place and message) into one

@@ -966,3 +966,29 @@ fn context_resolves_references_and_is_never_reported() {
         .contains("ratings"));
     assert_eq!(v["summary"]["files"], 1);
 }
+
+#[test]
+fn replaced_copies_keep_their_per_document_checks() {
+    // a.yaml is replaced by b.yaml (path order), but its own mistakes are still reported
+    let a = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n  - route:\n    - destination: {host: r}\n      weight: -1\n";
+    let b = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n";
+    let d = dir_with(&[("a.yaml", a), ("b.yaml", b)]);
+    let v = json_of(meshlint().current_dir(d.path()).args(["check", "--no-config", "-f", "json", "."]));
+    let got: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] != "ML012")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // the unreachable rule (IST0130) and the negative weight (Istio's validation, IST0106)
+    // of the replaced copy, and one duplicate-object finding on the kept copy
+    assert!(got.contains(&("IST0130".to_string(), "./a.yaml".to_string())), "{v}");
+    assert!(got.contains(&("IST0106".to_string(), "./a.yaml".to_string())), "{v}");
+    assert!(got.contains(&("ML011".to_string(), "./b.yaml".to_string())), "{v}");
+}

@@ -6,6 +6,7 @@ use super::validate::common::check_wildcard_domain;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::host::{is_wildcard, service_namespace};
+use crate::index::evidence::Class;
 use crate::index::Index;
 
 pub static META: RuleMeta = RuleMeta {
@@ -67,6 +68,19 @@ pub fn check(cx: &mut RuleCx) {
         let meant = crate::index::host::looks_two_part(&host.value)
             .map(|(n, ns)| format!("{n}.{ns}.svc.{}", ix.mesh.domain))
             .filter(|f| !ix.services_for_host(f).is_empty());
+        // open world: "not found" is a warning only where the input would hold the host's
+        // Service (its namespace's Services next to the rule) or names the Service meant;
+        // otherwise it is info and says so
+        let evident = meant.is_some()
+            || service_namespace(fqdn, &ix.mesh.domain)
+                .is_some_and(|ns| ix.evidence(Class::Service, ns, r));
+        let d = if evident {
+            d
+        } else {
+            let mut d = d.severity(Severity::Info);
+            d.message.push_str(" in the input (the Service or ServiceEntry may be defined elsewhere: pass it with `--context` to check)");
+            d
+        };
         let d = match meant {
             None if external(ix, fqdn) => d.help(format!(
                 "`{fqdn}` is outside the cluster: declare it with a ServiceEntry (`hosts: [{fqdn}]`, `location: MESH_EXTERNAL` and its ports), or fix the host; until then this rule's traffic policy and subsets apply to nothing"

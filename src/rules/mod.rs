@@ -393,6 +393,36 @@ pub static RULES: &[RuleEntry] = &[
     rule!(workloadgroup_schema_error, "workloadgroup-schema-error"),
 ];
 
+/// Rules that judge one object at a time (nothing they report depends on another object):
+/// they also run over the replaced copies of objects defined more than once, since every copy
+/// gets its per-document checks. Istio's validation (the `*-schema-*` rules) reads the copies
+/// itself.
+pub const PER_DOCUMENT: &[&str] = &[
+    "unreachable-rule",
+    "ineffective-match",
+    "deprecated-field",
+    "deprecated-annotation",
+    "misplaced-annotation",
+    "invalid-annotation",
+    "unknown-annotation",
+    "fault-injection-active",
+    "mirror-full-traffic",
+    "retry-budget-exceeds-timeout",
+    "weights-not-100",
+    "single-destination-weight",
+    "duplicate-route-destination",
+    "shadowed-by-catch-all",
+    "retry-non-idempotent",
+    "port-name-convention",
+    "fault-ignores-retries-timeout",
+    "lightstep-deprecated",
+    "invalid-application-uid",
+    "externalname-port-name",
+    "envoyfilter-invalid-add",
+    "envoyfilter-invalid-remove",
+    "envoyfilter-invalid-replace",
+];
+
 /// Rules whose checks also report `not-in-input` (ML012): they run when ML012 is selected,
 /// even if they are not (their own findings are then dropped).
 pub const NOT_IN_INPUT_REPORTERS: &[&str] =

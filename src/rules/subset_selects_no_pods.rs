@@ -119,6 +119,8 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
             let s = ix.resource(sid);
             let what = format!("ServiceEntry `{}/{}`", s.namespace, s.name);
             match &s.spec {
+                // as for Services: one defined far from the rule does not decide
+                _ if !ix.next_to(s, r) => opaque = true,
                 Spec::ServiceEntry(se) => match &se.workload_selector {
                     Some(ws) if !ws.is_empty() && visible => {
                         evident &= ix.evidence(Class::Workload, &s.namespace, r);
