@@ -439,10 +439,7 @@ fn load_content(
 
 /// A Helm chart's `Chart.yaml`: one finding naming the chart, nothing parsed.
 fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
-    let text = match input.bytes_now() {
-        Ok(b) => String::from_utf8_lossy(b).into_owned(),
-        Err(_) => String::new(),
-    };
+    let text = text_of(&mut input);
     // the `name:` line if there is one, else the first line
     let (start, end) = text
         .match_indices("name:")
@@ -482,8 +479,13 @@ fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
     .help(format!(
         "check the rendered chart: `helm template {release} {dir} | meshlint check -` (add `-f VALUES` per environment)"
     ));
+    only_finding(input.path, text, d)
+}
+
+/// A file that is not parsed, with the one finding made about it.
+fn only_finding(path: String, text: String, d: Diagnostic) -> Loaded {
     Loaded {
-        file: SourceFile::new(input.path, text),
+        file: SourceFile::new(path, text),
         origin: Origin::default(),
         environments: Vec::new(),
         resources: Vec::new(),
@@ -493,13 +495,18 @@ fn helm_chart(id: FileId, mut input: Input, templates: usize) -> Loaded {
     }
 }
 
+/// The text of an input that is not parsed (empty when it cannot be read).
+fn text_of(input: &mut Input) -> String {
+    match input.bytes_now() {
+        Ok(b) => String::from_utf8_lossy(b).into_owned(),
+        Err(_) => String::new(),
+    }
+}
+
 /// A kustomization whose root could not be built: one finding on its first line, nothing
 /// parsed (its files are given to the engine as plain files instead).
 fn kustomize_failure(id: FileId, mut input: Input, why: String) -> Loaded {
-    let text = match input.bytes_now() {
-        Ok(b) => String::from_utf8_lossy(b).into_owned(),
-        Err(_) => String::new(),
-    };
+    let text = text_of(&mut input);
     let end = text.find('\n').unwrap_or(text.len());
     let d = Diagnostic::new(
         &rules::meta::KUSTOMIZE_NOT_BUILT,
@@ -510,15 +517,7 @@ fn kustomize_failure(id: FileId, mut input: Input, why: String) -> Loaded {
     )
     .at(Span::new(id, 0, end as u32), "not built")
     .help("install kubectl or kustomize, fix the build, or check the rendered overlay: `kubectl kustomize DIR | meshlint check -`");
-    Loaded {
-        file: SourceFile::new(input.path, text),
-        origin: Origin::default(),
-        environments: Vec::new(),
-        resources: Vec::new(),
-        diagnostics: vec![d],
-        directives: Vec::new(),
-        times: LoadTimes::default(),
-    }
+    only_finding(input.path, text, d)
 }
 
 /// Loads inputs into resources without running rules (for `route`, `test` and `graph`):
@@ -910,7 +909,11 @@ fn check_copies(
 ) {
     let checked: Vec<Resource> = copies
         .iter()
-        .filter(|r| origins.get(r.file.index()).is_none_or(|o| o.role == Role::Checked))
+        .filter(|r| {
+            origins
+                .get(r.file.index())
+                .is_none_or(|o| o.role == Role::Checked)
+        })
         .cloned()
         .collect();
     if checked.is_empty() {

@@ -277,6 +277,18 @@ impl<'r> Index<'r> {
         self.by_kind.get(kind).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
+    /// Every object of kind `kind`, the replaced copies of objects defined more than once
+    /// included (for per-document checks).
+    pub fn documents_of_kind<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'r Resource> + 'a {
+        self.of_kind(kind)
+            .iter()
+            .map(|&id| self.resource(id))
+            .chain(self.copies_of_kind(kind))
+    }
+
     /// The replaced copies of kind `kind` (for per-document checks).
     pub fn copies_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'r Resource> + 'a {
         self.copies.iter().filter(move |r| r.kind == kind)

@@ -5,8 +5,8 @@ use super::external_host_without_serviceentry::external;
 use super::validate::common::check_wildcard_domain;
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::index::host::{is_wildcard, service_namespace};
 use crate::index::evidence::Class;
+use crate::index::host::{is_wildcard, service_namespace};
 use crate::index::Index;
 
 pub static META: RuleMeta = RuleMeta {

@@ -27,12 +27,7 @@ pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     let mut found = Vec::new();
     // replaced copies of an object still get their per-document checks
-    for r in ix
-        .of_kind("VirtualService")
-        .iter()
-        .map(|&id| ix.resource(id))
-        .chain(ix.copies_of_kind("VirtualService"))
-    {
+    for r in ix.documents_of_kind("VirtualService") {
         let Spec::VirtualService(vs) = &r.spec else {
             continue;
         };
@@ -41,12 +36,7 @@ pub fn check(cx: &mut RuleCx) {
         found.push((r, out));
     }
     for kind in ["ServiceEntry"] {
-        let all = ix
-            .of_kind(kind)
-            .iter()
-            .map(|&id| ix.resource(id))
-            .chain(ix.copies_of_kind(kind));
-        for r in all {
+        for r in ix.documents_of_kind(kind) {
             let mut out = Vec::new();
             match &r.spec {
                 Spec::ServiceEntry(se) => service_entry(se, &mut out),

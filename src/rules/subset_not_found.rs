@@ -216,14 +216,7 @@ fn unplaced(ix: &Index, r: &Resource, host: &str, subset: &str, d: Diagnostic) -
 
 /// The span of subset `name` in DestinationRule `id`.
 fn subset_span(ix: &Index, id: ResourceId, name: &str) -> Option<Span> {
-    let crate::model::Spec::DestinationRule(dr) = &ix.resource(id).spec else {
-        return None;
-    };
-    dr.subsets
-        .iter()
-        .filter_map(|s| s.name.as_ref())
-        .find(|n| n.value == name)
-        .map(|n| n.span)
+    subset_span_in(ix.resource(id), name)
 }
 
 /// The span of the `host` of DestinationRule `id` (its name when it has none).

@@ -102,12 +102,7 @@ pub fn precompute(r: &mut Resource, validate: bool) {
 pub fn run(cx: &mut RuleCx, meta: &'static RuleMeta, kind: &'static str, level: Level) {
     let ix = cx.index;
     // replaced copies of an object still get their per-document checks
-    let all = ix
-        .of_kind(kind)
-        .iter()
-        .map(|&id| ix.resource(id))
-        .chain(ix.copies_of_kind(kind));
-    for r in all {
+    for r in ix.documents_of_kind(kind) {
         for f in r.validation.iter().filter(|f| f.level == level) {
             cx.report(
                 r,
