@@ -540,6 +540,32 @@ fn show_settings(s: &Settings, args: &CheckArgs) -> String {
         config::show_list(&s.exclude),
         &from_cfg(!s.exclude.is_empty()),
     );
+    let cfg_context: Vec<String> = s
+        .config
+        .as_ref()
+        .map(|c| c.context.clone())
+        .unwrap_or_default();
+    let (context, context_from) = if !args.context.is_empty() {
+        (args.context.clone(), Origin::Cli)
+    } else {
+        (cfg_context.clone(), from_cfg(!cfg_context.is_empty()))
+    };
+    t.line("context", config::show_list(&context), &context_from);
+    let envs = s
+        .config
+        .as_ref()
+        .map(|c| c.environments.clone())
+        .unwrap_or_default();
+    if envs.is_empty() {
+        t.line("environments", "{}".into(), &Origin::Default);
+    }
+    for (name, globs) in &envs {
+        t.line(
+            &format!("environments.{name}"),
+            config::show_list(globs),
+            &Origin::Config,
+        );
+    }
     if s.severity.is_empty() {
         t.line("severity", "{}".into(), &Origin::Default);
     }
