@@ -973,7 +973,12 @@ fn replaced_copies_keep_their_per_document_checks() {
     let a = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n  - route:\n    - destination: {host: r}\n      weight: -1\n";
     let b = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n";
     let d = dir_with(&[("a.yaml", a), ("b.yaml", b)]);
-    let v = json_of(meshlint().current_dir(d.path()).args(["check", "--no-config", "-f", "json", "."]));
+    let v =
+        json_of(
+            meshlint()
+                .current_dir(d.path())
+                .args(["check", "--no-config", "-f", "json", "."]),
+        );
     let got: Vec<(String, String)> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -988,7 +993,59 @@ fn replaced_copies_keep_their_per_document_checks() {
         .collect();
     // the unreachable rule (IST0130) and the negative weight (Istio's validation, IST0106)
     // of the replaced copy, and one duplicate-object finding on the kept copy
-    assert!(got.contains(&("IST0130".to_string(), "./a.yaml".to_string())), "{v}");
-    assert!(got.contains(&("IST0106".to_string(), "./a.yaml".to_string())), "{v}");
-    assert!(got.contains(&("ML011".to_string(), "./b.yaml".to_string())), "{v}");
+    assert!(
+        got.contains(&("IST0130".to_string(), "./a.yaml".to_string())),
+        "{v}"
+    );
+    assert!(
+        got.contains(&("IST0106".to_string(), "./a.yaml".to_string())),
+        "{v}"
+    );
+    assert!(
+        got.contains(&("ML011".to_string(), "./b.yaml".to_string())),
+        "{v}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// baselines
+
+#[test]
+fn baseline_survives_renames_and_fails_only_on_new_findings() {
+    let d = dir_with(&[("a.yaml", FINDINGS)]);
+    let run = |args: &[&str]| {
+        let out = meshlint()
+            .current_dir(d.path())
+            .args(["check", "--no-config", "--ignore", "not-in-input"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, _, _) = run(&["--write-baseline", "base.json", "."]);
+    assert_eq!(code, Some(0));
+    let base = std::fs::read_to_string(d.path().join("base.json")).unwrap();
+    assert!(
+        base.contains("\"fingerprint\"") && !base.contains("a.yaml"),
+        "{base}"
+    );
+    // a renamed file, moved down two lines: nothing new
+    let text = std::fs::read_to_string(d.path().join("a.yaml")).unwrap();
+    std::fs::remove_file(d.path().join("a.yaml")).unwrap();
+    write(d.path(), "renamed.yaml", &format!("# moved\n\n{text}"));
+    let (code, out, err) = run(&["--baseline", "base.json", "-f", "compact", "."]);
+    assert_eq!((code, out.as_str(), err.as_str()), (Some(0), "", ""));
+    // a new finding fails; the fixed one is listed as stale
+    let fixed = text
+        .replace("subset: v2}", "subset: v1}")
+        .replace("subet: v1", "subset: v7");
+    write(d.path(), "renamed.yaml", &fixed);
+    let (code, out, err) = run(&["--baseline", "base.json", "-f", "compact", "."]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("subset `v7`"), "{out}");
+    assert!(err.contains("no longer occur"), "{err}");
 }

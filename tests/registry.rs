@@ -110,3 +110,16 @@ fn no_orphan_docs_or_fixtures() {
         );
     }
 }
+
+#[test]
+fn every_rule_doc_says_what_it_does_not_report() {
+    let missing: Vec<&str> = meshlint::rules::RULES
+        .iter()
+        .filter(|r| !r.doc.contains("\n## What it does not report\n"))
+        .map(|r| r.meta.name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules/<name>.md without a `## What it does not report` section: {missing:?}"
+    );
+}

@@ -98,6 +98,14 @@ pub struct CheckArgs {
     /// Values file for `--helm` (repeatable; relative to the working directory)
     #[arg(long, value_name = "FILE", requires = "helm")]
     pub helm_values: Vec<String>,
+    /// Record the current findings in FILE (by fingerprint: code, object, field path,
+    /// message; not line numbers), then exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report (and fail on) only findings not recorded in FILE [also `baseline = "..."` in
+    /// meshlint.toml]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Let kustomization builds fetch remote resources (URLs, git references); without it such
     /// a kustomization is analysed as plain files
     #[arg(long)]
@@ -740,11 +748,27 @@ pub fn run(args: CheckArgs) -> i32 {
         .config
         .as_ref()
         .map(|c| std::fs::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone()));
+    // the baseline files are meshlint's own, not manifests: never walked
+    let baselines: Vec<PathBuf> = [
+        args.baseline.clone(),
+        args.write_baseline.clone(),
+        settings
+            .config
+            .as_ref()
+            .and_then(|c| c.baseline.as_ref().map(|b| c.root.join(b))),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| std::fs::canonicalize(&p).unwrap_or_else(|_| config::absolute(&p)))
+    .collect();
     let excluded = |p: &Path| -> bool {
+        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| config::absolute(p));
+        if baselines.contains(&abs) {
+            return true;
+        }
         let Some(root) = &exclude_root else {
             return false;
         };
-        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| config::absolute(p));
         config::relative_to(&abs, root)
             .is_some_and(|rel| config::matches_path_or_parent(&exclude, &rel))
     };
@@ -850,6 +874,47 @@ pub fn run(args: CheckArgs) -> i32 {
         report.diagnostics.clear();
     } else {
         post_process(&mut report, &settings, &only);
+    }
+    if let Some(path) = &args.write_baseline {
+        let text = super::baseline::write(&report);
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("meshlint: cannot write {}: {e}", path.display());
+            return EXIT_USAGE;
+        }
+        eprintln!(
+            "meshlint: wrote {} finding(s) to the baseline {}",
+            report.diagnostics.len(),
+            path.display()
+        );
+        return EXIT_OK;
+    }
+    let baseline = args.baseline.clone().or_else(|| {
+        let c = settings.config.as_ref()?;
+        c.baseline.as_ref().map(|b| c.root.join(b))
+    });
+    if let Some(path) = baseline {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("meshlint: cannot read the baseline {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        };
+        match super::baseline::apply(&mut report, &text) {
+            Ok(stale) if !stale.is_empty() => eprintln!(
+                "meshlint: {} baseline entr{} no longer occur{} (shrink {} with --write-baseline):\n{}",
+                stale.len(),
+                if stale.len() == 1 { "y" } else { "ies" },
+                if stale.len() == 1 { "s" } else { "" },
+                path.display(),
+                stale.join("\n")
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("meshlint: baseline {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
     }
     let cwd = std::env::current_dir()
         .ok()

@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "per-path-ignores",
     "exclude",
     "context",
+    "baseline",
     "environments",
     "namespace",
     "mesh-config",
@@ -45,6 +46,8 @@ pub struct FileConfig {
     pub exclude: Vec<String>,
     /// Context paths (relative to the file's directory): objects used only to resolve references.
     pub context: Vec<String>,
+    /// Baseline file (relative to the configuration file): findings in it are not reported.
+    pub baseline: Option<String>,
     /// Declared environments: name → globs of their files (relative to the file's directory).
     pub environments: Vec<(String, Vec<String>)>,
     pub namespace: Option<String>,
@@ -138,6 +141,7 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, String> {
                 }
             }
             "context" => cfg.context = string_list(v, &at)?,
+            "baseline" => cfg.baseline = Some(string(v, &at)?),
             "namespace" => cfg.namespace = Some(string(v, &at)?),
             "mesh-config" => cfg.mesh_config = Some(string(v, &at)?),
             "mesh-networks" => cfg.mesh_networks = Some(string(v, &at)?),

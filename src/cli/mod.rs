@@ -4,6 +4,7 @@
 //!
 //! One [`Command`] variant per subcommand; each is handled in its own file.
 
+pub mod baseline;
 pub mod check;
 pub mod completions;
 pub mod config;

@@ -14,6 +14,7 @@ pub mod sarif;
 use crate::diagnostics::Severity;
 use crate::engine::Report;
 use crate::source::{SourceDb, Span};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -112,14 +113,38 @@ pub fn shown<'r>(
         .filter(move |d| d.severity >= threshold)
 }
 
-/// A stable fingerprint of a finding that survives unrelated edits moving it to another line:
-/// FNV-1a (64 bit) over the rule, the resource, the file and the offending text (whitespace
-/// collapsed), never line numbers. `occurrence` tells identical findings apart.
-pub fn fingerprint(
+/// The YAML path of a finding's primary position (`spec.http[0].route[0].destination.subset`),
+/// or `""` when it has none. `docs` caches the parsed files.
+fn field_path(
     report: &Report,
     d: &crate::diagnostics::Diagnostic,
-    occurrence: usize,
+    docs: &mut HashMap<crate::source::FileId, Vec<crate::yaml::Document>>,
 ) -> String {
+    let Some(span) = d.span() else {
+        return String::new();
+    };
+    let parsed = docs.entry(span.file).or_insert_with(|| {
+        let text = &report.sources.get(span.file).text;
+        crate::yaml::parse_file(span.file, text, &crate::yaml::Limits::default()).documents
+    });
+    parsed
+        .iter()
+        .find_map(|doc| crate::yaml::path::path_at(doc, span.start))
+        .map(|(p, key)| {
+            let mut s = crate::yaml::path::display(&p);
+            if key {
+                s.push_str(" (key)");
+            }
+            s
+        })
+        .unwrap_or_default()
+}
+
+/// A stable fingerprint of a finding that survives moving the object to another line or file:
+/// FNV-1a (64 bit) over the code and rule, the object's identity (kind, namespace, name), the
+/// YAML path of the primary position and the message (whitespace collapsed); never a file name
+/// or a line number. `occurrence` tells identical findings apart.
+pub fn fingerprint(d: &crate::diagnostics::Diagnostic, path: &str, occurrence: usize) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |s: &str| {
         for b in s.bytes().chain(std::iter::once(0xff)) {
@@ -127,6 +152,7 @@ pub fn fingerprint(
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     };
+    feed(d.code);
     feed(d.rule);
     feed(
         &d.resource
@@ -134,36 +160,42 @@ pub fn fingerprint(
             .map(|r| r.to_string())
             .unwrap_or_default(),
     );
-    if let Some(span) = d.span() {
-        let f = report.sources.get(span.file);
-        feed(&f.path);
-        let text = f
-            .slice(span)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        feed(&text);
-    } else {
-        feed(&d.message);
-    }
+    feed(path);
+    feed(&d.message.split_whitespace().collect::<Vec<_>>().join(" "));
+    feed(d.environment.as_deref().unwrap_or(""));
     feed(&occurrence.to_string());
     format!("{h:016x}")
 }
 
-/// Fingerprints of the shown diagnostics, in order; identical findings get distinct ones.
-pub fn fingerprints(report: &Report, opts: &RenderOptions) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    shown(report, opts)
+/// Fingerprints (and field paths) of the given diagnostics, in order; identical findings get
+/// distinct ones.
+pub fn fingerprints_of<'d>(
+    report: &Report,
+    diags: impl Iterator<Item = &'d crate::diagnostics::Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut docs = HashMap::new();
+    diags
         .map(|d| {
-            let base = fingerprint(report, d, 0);
+            let path = field_path(report, d, &mut docs);
+            let base = fingerprint(d, &path, 0);
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
-            if *n == 1 {
+            let fp = if *n == 1 {
                 base
             } else {
-                fingerprint(report, d, *n - 1)
-            }
+                fingerprint(d, &path, *n - 1)
+            };
+            (fp, path)
         })
+        .collect()
+}
+
+/// Fingerprints of the shown diagnostics, in order; identical findings get distinct ones.
+pub fn fingerprints(report: &Report, opts: &RenderOptions) -> Vec<String> {
+    fingerprints_of(report, shown(report, opts))
+        .into_iter()
+        .map(|(f, _)| f)
         .collect()
 }
 
