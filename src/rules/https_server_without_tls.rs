@@ -1,6 +1,6 @@
-//! `https-server-without-tls` (ML403): a Gateway server with protocol HTTPS that has no `tls`
-//! settings, no `tls.mode` (the proto default is PASSTHROUGH), or SIMPLE/MUTUAL without a
-//! credential.
+//! `https-server-without-tls` (ML403): a Gateway server with protocol HTTPS whose `tls` has no
+//! `mode` (the proto default is PASSTHROUGH: TLS is not terminated). A server without `tls`, or
+//! SIMPLE/MUTUAL without a credential, is rejected by Istio's validation (IST0106) and left to it.
 
 use super::RuleCx;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
@@ -29,33 +29,17 @@ pub fn check(cx: &mut RuleCx) {
                 .port_number
                 .as_ref()
                 .map_or(String::new(), |n| format!(" on port {}", n.value));
-            let d = match (&s.tls_span, &s.tls_mode) {
-                (None, _) => Diagnostic::new(
-                    &META,
-                    format!("HTTPS server{port} has no `tls` settings: Istio rejects the server (\"server must have TLS settings for HTTPS/TLS protocols\")"),
-                )
-                .at(p.span, "HTTPS without tls")
-                .help("add `tls: {mode: SIMPLE, credentialName: <secret>}`"),
-                (Some(t), None) => Diagnostic::new(
-                    &META,
-                    format!("HTTPS server{port} sets `tls` without `mode`: the mode defaults to PASSTHROUGH, so the gateway does not terminate TLS and HTTP routes do not apply"),
-                )
-                .at(*t, "no tls.mode")
-                .help("set `mode: SIMPLE` (or MUTUAL) with `credentialName`"),
-                (Some(_), Some(m)) => {
-                    let mode = m.value.as_str().to_ascii_uppercase();
-                    let needs = matches!(mode.as_str(), "SIMPLE" | "MUTUAL" | "OPTIONAL_MUTUAL");
-                    if !needs || s.credential_name.is_some() || s.tls_has_other_credentials {
-                        continue;
-                    }
-                    Diagnostic::new(
-                        &META,
-                        format!("HTTPS server{port} uses tls mode {mode} but names no credential (`credentialName`, `credentialNames` or `serverCertificate`/`privateKey`): the gateway has no certificate to serve"),
-                    )
-                    .at(m.span, format!("{mode} without a credential"))
-                    .help("add `credentialName: <kubernetes TLS secret in the gateway's namespace>`")
-                }
+            // a server without `tls`, or SIMPLE/MUTUAL without a credential, is rejected by
+            // Istio's validation: that is `gateway-schema-error` (IST0106)'s finding
+            let (Some(t), None) = (&s.tls_span, &s.tls_mode) else {
+                continue;
             };
+            let d = Diagnostic::new(
+                &META,
+                format!("HTTPS server{port} sets `tls` without `mode`: the mode defaults to PASSTHROUGH, so the gateway does not terminate TLS and HTTP routes do not apply"),
+            )
+            .at(*t, "no tls.mode")
+            .help("set `mode: SIMPLE` (or MUTUAL) with `credentialName`");
             cx.report(r, d);
         }
     }
