@@ -73,6 +73,12 @@ fn evaluate(
         .consecutive_gateway_errors
         .as_ref()
         .map_or(0, |c| c.value);
+    // both error counters at 0 turn consecutive-error ejection off (Envoy's
+    // enforcing_consecutive_* are then 0, see Istio's outlier detection conversion): nothing is
+    // ejected for errors, whatever maxEjectionPercent says
+    if c5 == 0 && cgw == 0 {
+        return None;
+    }
     let hair_trigger = max >= 100 && (c5 == 1 || cgw == 1);
     // pods per governed unit, where the input has them
     let mut all_out = Vec::new();
