@@ -91,6 +91,10 @@ pub struct Index<'r> {
     by_kind: HashMap<&'r str, Vec<ResourceId>>,
     /// Kinds of objects not from the built-in table.
     checked_kinds: HashSet<&'r str>,
+    /// Whether a workload not from the built-in table is in the input.
+    checked_workloads: bool,
+    /// The origin of files `origins` does not list (in-memory inputs of tests).
+    default_origin: Origin,
     /// Secrets made by other objects, by (namespace, Secret name).
     secret_providers: HashMap<(&'r str, &'r str), ResourceId>,
     namespaces: HashSet<&'r str>,
@@ -139,6 +143,12 @@ impl<'r> Index<'r> {
             by_kind: HashMap::new(),
             checked_kinds: HashSet::new(),
             secret_providers: HashMap::new(),
+            checked_workloads: false,
+            default_origin: Origin {
+                role: Role::Checked,
+                named: true,
+                dir: String::new(),
+            },
             namespaces: HashSet::new(),
             services_by_host: HashMap::new(),
             se_by_host: HashMap::new(),
@@ -162,11 +172,11 @@ impl<'r> Index<'r> {
                 .entry((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()))
                 .or_insert(id);
             ix.by_kind.entry(r.kind.as_str()).or_default().push(id);
-            if ix.origin(r).role != Role::Builtin {
+            if ix.role(r) != Role::Builtin {
                 ix.checked_kinds.insert(r.kind.as_str());
             }
             // the built-in table of Istio's defaults says nothing about the user's namespaces
-            if ix.origin(r).role == Role::Builtin {
+            if ix.role(r) == Role::Builtin {
             } else if !r.cluster_scoped {
                 ix.namespaces.insert(r.namespace.as_str());
             } else if matches!(r.spec, Spec::Namespace) {
@@ -211,6 +221,7 @@ impl<'r> Index<'r> {
                         .insert((r.namespace.as_str(), r.name.as_str()), id);
                 }
                 Spec::Workload(w) => {
+                    ix.checked_workloads |= ix.role(r) != Role::Builtin;
                     ix.workloads_by_ns
                         .entry(r.namespace.as_str())
                         .or_default()
@@ -295,12 +306,17 @@ impl<'r> Index<'r> {
     }
 
     /// The origin of the file a resource was read from.
-    pub fn origin(&self, r: &Resource) -> Origin {
-        self.origins.get(r.file.index()).cloned().unwrap_or(Origin {
-            role: Role::Checked,
-            named: true,
-            dir: String::new(),
-        })
+    pub fn origin(&self, r: &Resource) -> &Origin {
+        self.origins
+            .get(r.file.index())
+            .unwrap_or(&self.default_origin)
+    }
+
+    /// The role of the file a resource was read from (checked input when unknown).
+    pub fn role(&self, r: &Resource) -> Role {
+        self.origins
+            .get(r.file.index())
+            .map_or(Role::Checked, |o| o.role)
     }
 
     pub fn resource(&self, id: ResourceId) -> &'r Resource {
@@ -501,10 +517,7 @@ impl<'r> Index<'r> {
     /// Whether the input holds any workload (Pod or pod template) at all, other than the
     /// built-in table of Istio's defaults.
     pub fn has_workloads(&self) -> bool {
-        self.workloads_by_ns
-            .values()
-            .flatten()
-            .any(|&id| self.origin(&self.resources[id]).role != Role::Builtin)
+        self.checked_workloads
     }
 
     /// Workloads in `ns` (all namespaces when `None`) whose pod labels include `selector`.
@@ -598,13 +611,13 @@ impl<'r> Index<'r> {
     /// Whether `found` was defined where it speaks for `referrer` (context, the same directory
     /// tree, or both named on the command line; the rules of [`evidence`]).
     pub fn next_to(&self, found: &Resource, referrer: &Resource) -> bool {
-        evidence::related(&self.origin(found), &self.origin(referrer))
+        evidence::related(self.origin(found), self.origin(referrer))
     }
 
     /// Whether the input holds evidence that objects of `class` in namespace `ns` would be in
     /// it, for a reference written in `referrer` ([`evidence`]).
     pub fn evidence(&self, class: evidence::Class, ns: &str, referrer: &Resource) -> bool {
         self.evidence
-            .holds(class, ns, referrer, &self.origin(referrer))
+            .holds(class, ns, referrer, self.origin(referrer))
     }
 }

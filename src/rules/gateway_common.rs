@@ -85,7 +85,7 @@ pub fn workload_label_keys<'r>(ix: &Index<'r>) -> HashSet<&'r str> {
     for id in ix.workloads_selected(None, &Vec::new()) {
         let r = ix.resource(id);
         // the built-in table of Istio's defaults is no evidence of which labels are in use
-        if ix.origin(r).role == crate::source::Role::Builtin {
+        if ix.role(r) == crate::source::Role::Builtin {
             continue;
         }
         if let Spec::Workload(w) = &r.spec {
