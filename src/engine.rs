@@ -403,7 +403,7 @@ fn load_content(
         }
         let (rs, ds) = read_document(doc, &opts.model);
         for mut r in rs {
-            crate::rules::validate::precompute(&mut r, validate);
+            crate::rules::validation::precompute(&mut r, validate);
             resources.push(r);
         }
         model_diags.extend(ds);
@@ -910,7 +910,11 @@ fn check_copies(
 ) {
     let checked: Vec<Resource> = copies
         .iter()
-        .filter(|r| origins.get(r.file.index()).is_none_or(|o| o.role == Role::Checked))
+        .filter(|r| {
+            origins
+                .get(r.file.index())
+                .is_none_or(|o| o.role == Role::Checked)
+        })
         .cloned()
         .collect();
     if checked.is_empty() {

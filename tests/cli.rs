@@ -973,7 +973,12 @@ fn replaced_copies_keep_their_per_document_checks() {
     let a = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n  - route:\n    - destination: {host: r}\n      weight: -1\n";
     let b = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: shop}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n";
     let d = dir_with(&[("a.yaml", a), ("b.yaml", b)]);
-    let v = json_of(meshlint().current_dir(d.path()).args(["check", "--no-config", "-f", "json", "."]));
+    let v =
+        json_of(
+            meshlint()
+                .current_dir(d.path())
+                .args(["check", "--no-config", "-f", "json", "."]),
+        );
     let got: Vec<(String, String)> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -988,7 +993,16 @@ fn replaced_copies_keep_their_per_document_checks() {
         .collect();
     // the unreachable rule (IST0130) and the negative weight (Istio's validation, IST0106)
     // of the replaced copy, and one duplicate-object finding on the kept copy
-    assert!(got.contains(&("IST0130".to_string(), "./a.yaml".to_string())), "{v}");
-    assert!(got.contains(&("IST0106".to_string(), "./a.yaml".to_string())), "{v}");
-    assert!(got.contains(&("ML011".to_string(), "./b.yaml".to_string())), "{v}");
+    assert!(
+        got.contains(&("IST0130".to_string(), "./a.yaml".to_string())),
+        "{v}"
+    );
+    assert!(
+        got.contains(&("IST0106".to_string(), "./a.yaml".to_string())),
+        "{v}"
+    );
+    assert!(
+        got.contains(&("ML011".to_string(), "./b.yaml".to_string())),
+        "{v}"
+    );
 }

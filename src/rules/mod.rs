@@ -8,149 +8,32 @@ use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::index::Index;
 use crate::model::Resource;
 
-// loader / model rules (no check function)
-pub mod duplicate_key;
-pub mod duplicate_object;
-pub mod helm_chart_not_rendered;
-pub mod input_limit;
-pub mod invalid_type;
-pub mod kustomize_not_built;
-pub mod missing_name;
-pub mod not_a_resource;
-pub mod not_in_input;
-pub mod unknown_field;
-pub mod unknown_suppression_code;
-pub mod unreadable_input;
-pub mod unused_suppression;
-pub mod yaml_flow_indentation;
-pub mod yaml_syntax_error;
+// one folder per domain; `gateway_api/` and `ambient/` will sit next to them
+pub mod annotations;
+pub mod envoyfilter;
+pub mod gateways;
+pub mod input;
+pub mod resilience;
+pub mod routing;
+pub mod security;
+pub mod telemetry;
+pub mod validation;
+pub mod workloads;
 
-// analysis rules
-pub mod aggressive_outlier_ejection;
-pub mod dotted_gateway_reference;
-pub mod duplicate_host_on_gateway;
-pub mod duplicate_route_destination;
-pub mod duplicate_serviceentry;
-pub mod exportto_unknown_namespace;
-pub mod external_host_without_serviceentry;
-pub mod fallback_capacity;
-pub mod fallback_does_not_cascade;
-pub mod fallback_to_self;
-pub mod fault_ignores_retries_timeout;
-pub mod fault_injection_active;
-pub mod gateway_not_found;
-pub mod host_not_in_gateway;
-pub mod https_server_without_tls;
-pub mod ineffective_match;
-pub mod ingress_host_without_gateway;
-pub mod internal_gateway_reference;
-pub mod match_gateway_not_bound;
-pub mod mirror_full_traffic;
-pub mod mirror_to_primary;
-pub mod multiple_destinationrules;
-pub mod passthrough_with_http_routes;
-pub mod removed_istio_kind;
-pub mod retries_without_circuit_breaker;
-pub mod retry_budget_exceeds_timeout;
-pub mod retry_non_idempotent;
-pub mod route_util;
-pub mod schema_error;
-pub mod validate;
-// schema.ValidationAnalyzer for DestinationRule and Gateway, warnings for all three
-pub mod destinationrule_schema_error;
-pub mod destinationrule_schema_warning;
-pub mod gateway_schema_error;
-pub mod gateway_schema_warning;
-pub mod shadowed_by_catch_all;
-pub mod sidecar_egress_host_not_found;
-pub mod single_destination_weight;
-pub mod subset_not_found;
-pub mod subset_without_labels;
-pub mod target_port_not_on_workload;
-pub mod two_part_host;
-pub mod unreachable_rule;
-pub mod virtualservice_schema_warning;
-pub mod weights_not_100;
+use self::annotations::*;
+use self::envoyfilter::*;
+use self::gateways::*;
+use self::input::*;
+use self::resilience::*;
+use self::routing::*;
+use self::security::*;
+use self::telemetry::*;
+use self::validation::*;
+use self::workloads::*;
 
-// policies and selectors
-pub mod annotation_registry;
-pub mod authz_namespace_not_found;
-pub mod authz_no_matching_workloads;
-pub mod conflicting_sidecar_selectors;
-pub mod conflicting_telemetry_selectors;
-pub mod deprecated_annotation;
-pub mod deprecated_field;
-pub mod ineffective_gateway_selector;
-pub mod ineffective_sidecar_ambient;
-pub mod invalid_annotation;
-pub mod jwt_claim_route_without_authn;
-pub mod lightstep_deprecated;
-pub mod misplaced_annotation;
-pub mod multiple_default_sidecars;
-pub mod multiple_default_telemetries;
-pub mod sidecar_selector_no_workload;
-pub mod telemetry_provider_missing;
-pub mod telemetry_selector_no_workload;
-pub mod unknown_annotation;
-pub mod workload_util;
-// workloads, services, ServiceEntries, DestinationRules, EnvoyFilters
-pub mod conflicting_serviceentry_protocol;
-pub mod deployment_conflicting_ports;
-pub mod deployment_multiple_services;
-pub mod destinationrule_host_not_found;
-pub mod dr_cluster_tls_system_roots;
-pub mod dr_no_ca_certificate;
-pub mod dr_port_no_ca_certificate;
-pub mod envoyfilter_invalid_add;
-pub mod envoyfilter_invalid_remove;
-pub mod envoyfilter_invalid_replace;
-pub mod envoyfilter_relative_fixed_anchor;
-pub mod envoyfilter_relative_with_proxy_version;
-pub mod envoyfilter_relative_without_priority;
-pub mod envoyfilter_util;
-pub mod externalname_port_name;
-pub mod invalid_application_uid;
-pub mod k8s_util;
-pub mod port_name_convention;
-pub mod serviceentry_addresses_required;
-pub mod subset_selects_no_pods;
-pub mod unrouted_subset_selects_no_pods;
-// gateways and hosts
-pub mod conflicting_gateways;
-pub mod conflicting_mesh_hosts;
-pub mod destination_host_not_found;
-pub mod destination_port_required;
-pub mod duplicate_gateway_certificate;
-pub mod gateway_common;
-pub mod gateway_credential_not_found;
-pub mod gateway_invalid_credential;
-pub mod gateway_port_not_on_service;
-pub mod gateway_selector_no_workload;
-pub mod ingress_route_ignores_subsets;
-// Istio validation of ServiceEntry, Sidecar, security, Telemetry, EnvoyFilter, WorkloadEntry/Group
-pub mod validate2;
-use validate2::{
-    authorizationpolicy_schema_error, envoyfilter_schema_error, envoyfilter_schema_warning,
-    peerauthentication_schema_error, requestauthentication_schema_error, serviceentry_schema_error,
-    serviceentry_schema_warning, sidecar_schema_error, sidecar_schema_warning,
-    telemetry_schema_error, workloadentry_schema_error, workloadgroup_schema_error,
-};
-
-/// Metadata of the rules the loader and model emit, by name.
+/// Metadata of the rules the loader and model emit, by name (the diagnostics catalogue).
 pub mod meta {
-    pub use super::duplicate_key::META as DUPLICATE_KEY;
-    pub use super::duplicate_object::META as DUPLICATE_OBJECT;
-    pub use super::helm_chart_not_rendered::META as HELM_CHART_NOT_RENDERED;
-    pub use super::input_limit::META as INPUT_LIMIT;
-    pub use super::invalid_type::META as INVALID_TYPE;
-    pub use super::kustomize_not_built::META as KUSTOMIZE_NOT_BUILT;
-    pub use super::missing_name::META as MISSING_NAME;
-    pub use super::not_a_resource::META as NOT_A_RESOURCE;
-    pub use super::not_in_input::META as NOT_IN_INPUT;
-    pub use super::unknown_field::META as UNKNOWN_FIELD;
-    pub use super::unreadable_input::META as UNREADABLE_INPUT;
-    pub use super::yaml_flow_indentation::META as YAML_FLOW_INDENTATION;
-    pub use super::yaml_syntax_error::META as YAML_SYNTAX_ERROR;
+    pub use crate::diagnostics::catalogue::*;
 }
 
 /// What rules see: the index, and a sink for diagnostics.

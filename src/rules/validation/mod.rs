@@ -1,0 +1,151 @@
+//! Istio's `pkg/config/validation` checks (the admission webhook and `istioctl analyze`'s
+//! `schema.ValidationAnalyzer`) for every kind Istio validates, on the spanned spec tree: one
+//! validator per kind (`virtualservice`, `destinationrule`, `gateway`, `serviceentry`, `sidecar`,
+//! `envoyfilter`, `security` for AuthorizationPolicy, PeerAuthentication, RequestAuthentication
+//! and Telemetry, `workloadentry` for WorkloadEntry and WorkloadGroup) reads a resource and
+//! returns findings of both levels. The rule files (`*_schema_error`, `*_schema_warning`) only
+//! pick findings by severity: Istio's errors are IST0106, its warnings IST0133. `common` holds the
+//! shared value checks, `values` the ones in the later validators' wording.
+
+pub mod common;
+pub mod destinationrule;
+pub mod envoyfilter;
+pub mod gateway;
+pub mod security;
+pub mod serviceentry;
+pub mod sidecar;
+pub mod values;
+pub mod virtualservice;
+pub mod workloadentry;
+
+// the rules: Istio's errors are IST0106, its warnings IST0133
+pub mod authorizationpolicy_schema_error;
+pub mod deprecated_field;
+pub mod destinationrule_schema_error;
+pub mod destinationrule_schema_warning;
+pub mod envoyfilter_schema_error;
+pub mod envoyfilter_schema_warning;
+pub mod gateway_schema_error;
+pub mod gateway_schema_warning;
+pub mod peerauthentication_schema_error;
+pub mod removed_istio_kind;
+pub mod requestauthentication_schema_error;
+pub mod schema_error;
+pub mod serviceentry_schema_error;
+pub mod serviceentry_schema_warning;
+pub mod sidecar_schema_error;
+pub mod sidecar_schema_warning;
+pub mod telemetry_schema_error;
+pub mod virtualservice_schema_warning;
+pub mod workloadentry_schema_error;
+pub mod workloadgroup_schema_error;
+
+use crate::diagnostics::{Diagnostic, RuleMeta};
+use crate::model::Resource;
+use crate::rules::RuleCx;
+use crate::source::Span;
+use std::borrow::Cow;
+
+pub use crate::diagnostics::{Finding, Level};
+
+/// Collects findings of one resource.
+#[derive(Default)]
+pub struct Out {
+    pub items: Vec<Finding>,
+}
+
+impl Out {
+    pub fn err(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
+        help: impl Into<Cow<'static, str>>,
+    ) {
+        self.push(Level::Error, span, message, label, help);
+    }
+
+    pub fn warn(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
+        help: impl Into<Cow<'static, str>>,
+    ) {
+        self.push(Level::Warning, span, message, label, help);
+    }
+
+    fn push(
+        &mut self,
+        level: Level,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
+        help: impl Into<Cow<'static, str>>,
+    ) {
+        self.items.push(Finding {
+            level,
+            span,
+            message: message.into(),
+            label: label.into(),
+            help: help.into(),
+        });
+    }
+}
+
+/// Reads one resource and returns findings of both levels.
+pub type Validator = fn(&Resource, &mut Out);
+
+/// The validator of a kind (the kinds `ix.of_kind` keys on: `metadata.kind` as written).
+pub fn validator_for(kind: &str) -> Option<Validator> {
+    Some(match kind {
+        "VirtualService" => virtualservice::validate,
+        "DestinationRule" => destinationrule::validate,
+        "Gateway" => gateway::validate,
+        "ServiceEntry" => serviceentry::validate,
+        "Sidecar" => sidecar::validate,
+        "EnvoyFilter" => envoyfilter::validate,
+        "AuthorizationPolicy" => security::authorization_policy,
+        "PeerAuthentication" => security::peer_authentication,
+        "RequestAuthentication" => security::request_authentication,
+        "Telemetry" => security::telemetry,
+        "WorkloadEntry" => workloadentry::validate_entry,
+        "WorkloadGroup" => workloadentry::validate_group,
+        _ => return None,
+    })
+}
+
+/// Runs the validation of one resource while it is loaded, keeps the findings of both levels on
+/// the resource and drops its spec tree (the rules below only read the findings). Done per
+/// document in the parallel load, so no resource keeps a copy of its spec.
+pub fn precompute(r: &mut Resource, validate: bool) {
+    if validate {
+        if let Some(v) = validator_for(&r.kind) {
+            let mut out = Out::default();
+            v(r, &mut out);
+            r.validation = out.items.into_boxed_slice();
+        }
+    }
+    r.spec.drop_tree();
+}
+
+/// Reports the findings of `level` on every resource of `kind` as `meta`.
+pub fn run(cx: &mut RuleCx, meta: &'static RuleMeta, kind: &'static str, level: Level) {
+    let ix = cx.index;
+    // replaced copies of an object still get their per-document checks
+    let all = ix
+        .of_kind(kind)
+        .iter()
+        .map(|&id| ix.resource(id))
+        .chain(ix.copies_of_kind(kind));
+    for r in all {
+        for f in r.validation.iter().filter(|f| f.level == level) {
+            cx.report(
+                r,
+                Diagnostic::new(meta, f.message.clone())
+                    .at(f.span, f.label.clone())
+                    .help(f.help.clone()),
+            );
+        }
+    }
+}
