@@ -1,7 +1,6 @@
 //! Istio annotations on Kubernetes and Istio objects.
 
 pub mod annotation_registry;
-pub mod deprecated_annotation;
-pub mod invalid_annotation;
-pub mod misplaced_annotation;
-pub mod unknown_annotation;
+
+// the rule files of this folder (build.rs)
+include!(concat!(env!("OUT_DIR"), "/rules/annotations.rs"));

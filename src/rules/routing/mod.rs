@@ -1,29 +1,6 @@
 //! VirtualService destinations, subsets, hosts, gateway binding, unreachable and shadowed rules, weights.
 
-pub mod conflicting_mesh_hosts;
-pub mod destination_host_not_found;
-pub mod destination_port_required;
-pub mod destinationrule_host_not_found;
-pub mod dotted_gateway_reference;
-pub mod duplicate_host_on_gateway;
-pub mod duplicate_route_destination;
-pub mod exportto_unknown_namespace;
-pub mod external_host_without_serviceentry;
-pub mod gateway_not_found;
-pub mod host_not_in_gateway;
-pub mod ineffective_match;
-pub mod ingress_host_without_gateway;
-pub mod ingress_route_ignores_subsets;
-pub mod internal_gateway_reference;
-pub mod match_gateway_not_bound;
-pub mod multiple_destinationrules;
 pub mod route_util;
-pub mod shadowed_by_catch_all;
-pub mod single_destination_weight;
-pub mod subset_not_found;
-pub mod subset_selects_no_pods;
-pub mod subset_without_labels;
-pub mod two_part_host;
-pub mod unreachable_rule;
-pub mod unrouted_subset_selects_no_pods;
-pub mod weights_not_100;
+
+// the rule files of this folder (build.rs)
+include!(concat!(env!("OUT_DIR"), "/rules/routing.rs"));

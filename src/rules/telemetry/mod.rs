@@ -1,7 +1,4 @@
 //! Telemetry resources: selectors, defaults and providers.
 
-pub mod conflicting_telemetry_selectors;
-pub mod lightstep_deprecated;
-pub mod multiple_default_telemetries;
-pub mod telemetry_provider_missing;
-pub mod telemetry_selector_no_workload;
+// the rule files of this folder (build.rs)
+include!(concat!(env!("OUT_DIR"), "/rules/telemetry.rs"));

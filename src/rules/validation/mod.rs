@@ -18,27 +18,8 @@ pub mod values;
 pub mod virtualservice;
 pub mod workloadentry;
 
-// the rules: Istio's errors are IST0106, its warnings IST0133
-pub mod authorizationpolicy_schema_error;
-pub mod deprecated_field;
-pub mod destinationrule_schema_error;
-pub mod destinationrule_schema_warning;
-pub mod envoyfilter_schema_error;
-pub mod envoyfilter_schema_warning;
-pub mod gateway_schema_error;
-pub mod gateway_schema_warning;
-pub mod peerauthentication_schema_error;
-pub mod removed_istio_kind;
-pub mod requestauthentication_schema_error;
-pub mod schema_error;
-pub mod serviceentry_schema_error;
-pub mod serviceentry_schema_warning;
-pub mod sidecar_schema_error;
-pub mod sidecar_schema_warning;
-pub mod telemetry_schema_error;
-pub mod virtualservice_schema_warning;
-pub mod workloadentry_schema_error;
-pub mod workloadgroup_schema_error;
+// the rule files of this folder (`*_schema_error`, `*_schema_warning`; build.rs)
+include!(concat!(env!("OUT_DIR"), "/rules/validation.rs"));
 
 use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::model::Resource;
