@@ -1,8 +1,8 @@
 //! `deprecated-annotation` (IST0135): an Istio annotation that is deprecated.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::annotations::annotation_registry::written;
-use crate::rules::workloads::workload_util::label;
+use crate::index::workloads::label;
+use crate::rules::annotations::registry::written;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,7 @@
 //! `invalid-annotation` (IST0125): an Istio annotation whose value the sidecar injector rejects.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::annotations::annotation_registry::{validate, written};
+use crate::rules::annotations::registry::{validate, written};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

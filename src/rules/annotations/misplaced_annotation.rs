@@ -1,7 +1,7 @@
 //! `misplaced-annotation` (IST0107): an Istio annotation on a kind it does not apply to.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::annotations::annotation_registry::written;
+use crate::rules::annotations::registry::written;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::reader::did_you_mean;
-use crate::rules::annotations::annotation_registry::{written, ANNOTATIONS};
+use crate::rules::annotations::registry::{written, ANNOTATIONS};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,7 @@
 //! `envoyfilter-invalid-add` (IST0153): an EnvoyFilter uses ADD on ROUTE_CONFIGURATION or HTTP_ROUTE, where Istio ignores it.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::envoyfilter::envoyfilter_util::{apply_to, report, Finding};
+use crate::rules::envoyfilter::patches::{apply_to, report, Finding};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,7 @@
 //! `envoyfilter-invalid-replace` (IST0152): an EnvoyFilter uses REPLACE on something other than NETWORK_FILTER, HTTP_FILTER or VIRTUAL_HOST.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::envoyfilter::envoyfilter_util::{apply_to, report, Finding};
+use crate::rules::envoyfilter::patches::{apply_to, report, Finding};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -2,7 +2,7 @@
 //! relative to a filter istiod always generates, or to none; it applies in any order.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::envoyfilter::envoyfilter_util::{op, report, Finding};
+use crate::rules::envoyfilter::patches::{op, report, Finding};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

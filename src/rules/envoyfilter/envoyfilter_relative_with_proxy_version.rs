@@ -1,7 +1,7 @@
 //! `envoyfilter-relative-with-proxy-version` (IST0155): an EnvoyFilter without priority uses a relative operation on a filter that another patch limits by proxyVersion.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::envoyfilter::envoyfilter_util::{op, report, Finding};
+use crate::rules::envoyfilter::patches::{op, report, Finding};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,7 @@
 //! `envoyfilter-relative-without-priority` (IST0151): an EnvoyFilter without priority uses a relative patch operation.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::envoyfilter::envoyfilter_util::{op, report, Finding};
+use crate::rules::envoyfilter::patches::{op, report, Finding};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

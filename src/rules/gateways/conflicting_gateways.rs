@@ -12,9 +12,10 @@
 //! order of the routes across the two Gateways is not the user's; that is reported as info.
 
 use crate::diagnostics::{join_open, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED};
+use crate::index::gateways::{istio_gateways, selected_by_gateway};
 use crate::index::ResourceId;
 use crate::model::istio::Server;
-use crate::rules::gateways::gateway_common::{gateways, selected_workloads, selector_string};
+use crate::rules::gateways::common::selector_string;
 use crate::rules::RuleCx;
 use std::collections::{HashMap, HashSet};
 
@@ -52,7 +53,7 @@ fn merged(a: &Server, b: &Server) -> bool {
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
-    let gws: Vec<_> = gateways(ix).collect();
+    let gws: Vec<_> = istio_gateways(ix).collect();
     if gws.len() < 2 {
         return;
     }
@@ -85,7 +86,7 @@ pub fn check(cx: &mut RuleCx) {
                 let Some(&g) = by_id.get(&id) else {
                     return HashSet::new();
                 };
-                selected_workloads(ix, g).into_iter().collect()
+                selected_by_gateway(ix, g).into_iter().collect()
             });
         }
         !workloads[&a].is_disjoint(&workloads[&b])

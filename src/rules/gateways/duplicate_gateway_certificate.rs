@@ -5,9 +5,10 @@
 
 use crate::diagnostics::istio_messages::go_list;
 use crate::diagnostics::{join_open, Category, Diagnostic, RuleMeta, Severity, MAX_LISTED};
+use crate::index::gateways::istio_gateways;
 use crate::index::ResourceId;
 use crate::model::istio::Server;
-use crate::rules::gateways::gateway_common::{gateways, selector_subset};
+use crate::rules::gateways::common::selector_subset;
 use crate::rules::RuleCx;
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -37,7 +38,7 @@ fn cert_key(s: &Server) -> Option<(String, Span)> {
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
-    let gws: Vec<_> = gateways(ix).collect();
+    let gws: Vec<_> = istio_gateways(ix).collect();
     let mut by_cert: HashMap<String, Vec<(ResourceId, Span)>> = HashMap::new();
     for &(id, _, g) in &gws {
         for s in &g.servers {

@@ -4,11 +4,11 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::evidence::Class;
-use crate::index::{Index, ResourceId};
-use crate::rules::gateways::gateway_common::{
-    gateways, selected_workloads, selector_decidable, selector_span, selector_string,
-    workload_label_keys,
+use crate::index::gateways::{
+    istio_gateways, selected_by_gateway, selector_decidable, workload_label_keys,
 };
+use crate::index::{Index, ResourceId};
+use crate::rules::gateways::common::{selector_span, selector_string};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -38,7 +38,7 @@ pub fn check(cx: &mut RuleCx) {
         return;
     }
     let keys = workload_label_keys(ix);
-    for (_, r, g) in gateways(ix) {
+    for (_, r, g) in istio_gateways(ix) {
         let creds: Vec<_> = g
             .servers
             .iter()
@@ -46,7 +46,7 @@ pub fn check(cx: &mut RuleCx) {
             .filter(|c| !c.value.is_empty())
             .collect();
         let Some(first) = creds.first() else { continue };
-        let workloads = selected_workloads(ix, g);
+        let workloads = selected_by_gateway(ix, g);
         if workloads.is_empty() {
             if !selector_decidable(ix, g, &keys) {
                 continue;

@@ -3,9 +3,9 @@
 //! missing or empty, the certificate is not PEM/X.509, or it is expired or not yet valid.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::gateways::{istio_gateways, selected_by_gateway};
 use crate::model::secret::{base64_decode, Secret};
 use crate::model::Spec;
-use crate::rules::gateways::gateway_common::{gateways, selected_workloads};
 use crate::rules::gateways::gateway_credential_not_found::workload_namespaces;
 use crate::rules::RuleCx;
 use crate::source::Span;
@@ -28,8 +28,8 @@ pub fn check(cx: &mut RuleCx) {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    for (_, r, g) in gateways(ix) {
-        let workloads = selected_workloads(ix, g);
+    for (_, r, g) in istio_gateways(ix) {
+        let workloads = selected_by_gateway(ix, g);
         let namespaces = workload_namespaces(ix, &workloads);
         for s in &g.servers {
             let Some(c) = &s.credential_name else {

@@ -2,9 +2,10 @@
 //! selects the gateway's workloads (neither as `port` nor as `targetPort`).
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::gateways::{istio_gateways, selected_by_gateway};
 use crate::index::labels_subset;
 use crate::model::Spec;
-use crate::rules::gateways::gateway_common::{gateways, selected_workloads, selector_string};
+use crate::rules::gateways::common::selector_string;
 use crate::rules::RuleCx;
 use std::collections::BTreeSet;
 
@@ -22,8 +23,8 @@ pub fn check(cx: &mut RuleCx) {
     if !ix.has_workloads() || !ix.has_kind("Service") {
         return;
     }
-    for (_, r, g) in gateways(ix) {
-        let workloads = selected_workloads(ix, g);
+    for (_, r, g) in istio_gateways(ix) {
+        let workloads = selected_by_gateway(ix, g);
         if workloads.is_empty() {
             continue; // gateway-selector-no-workload
         }

@@ -3,10 +3,10 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::evidence::Class;
-use crate::rules::gateways::gateway_common::{
-    gateways, selected_workloads, selector_decidable, selector_span, selector_string,
-    workload_label_keys,
+use crate::index::gateways::{
+    istio_gateways, selected_by_gateway, selector_decidable, workload_label_keys,
 };
+use crate::rules::gateways::common::{selector_span, selector_string};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -25,8 +25,8 @@ pub fn check(cx: &mut RuleCx) {
         return;
     }
     let keys = workload_label_keys(ix);
-    for (_, r, g) in gateways(ix) {
-        if !selector_decidable(ix, g, &keys) || !selected_workloads(ix, g).is_empty() {
+    for (_, r, g) in istio_gateways(ix) {
+        if !selector_decidable(ix, g, &keys) || !selected_by_gateway(ix, g).is_empty() {
             continue;
         }
         let sel = selector_string(&g.selector);

@@ -3,9 +3,10 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::labels_subset;
+use crate::index::workloads::{label, pod_labels};
 use crate::model::policy::Attachment;
 use crate::model::Spec;
-use crate::rules::workloads::workload_util::{describe, label, pod_labels};
+use crate::rules::workloads::selectors::describe;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

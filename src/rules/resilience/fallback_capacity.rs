@@ -2,7 +2,8 @@
 //! receives when the destinations falling back to it have no healthy endpoints.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::routing::route_util::{dest_key, dest_name, dest_span, pct, route_label, shares};
+use crate::index::host::resolved_destination;
+use crate::rules::routing::common::{dest_name, dest_span, pct, route_label, shares};
 use crate::rules::RuleCx;
 use std::collections::HashMap;
 
@@ -26,7 +27,7 @@ pub fn check(cx: &mut RuleCx) {
                 if let Some(k) = d
                     .destination
                     .as_ref()
-                    .and_then(|x| dest_key(ix, x, &r.namespace))
+                    .and_then(|x| resolved_destination(ix, x, &r.namespace))
                 {
                     *own.entry(k).or_default() += share[i];
                 }
@@ -39,8 +40,8 @@ pub fn check(cx: &mut RuleCx) {
                     continue;
                 };
                 let (Some(dk), Some(k)) = (
-                    dest_key(ix, dest, &r.namespace),
-                    dest_key(ix, fb, &r.namespace),
+                    resolved_destination(ix, dest, &r.namespace),
+                    resolved_destination(ix, fb, &r.namespace),
                 ) else {
                     continue;
                 };

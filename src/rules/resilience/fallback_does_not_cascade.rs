@@ -3,7 +3,8 @@
 //! target's own fallback is not followed.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::routing::route_util::{dest_key, dest_name, dest_span, pct, route_label, shares};
+use crate::index::host::resolved_destination;
+use crate::rules::routing::common::{dest_name, dest_span, pct, route_label, shares};
 use crate::rules::RuleCx;
 use std::collections::HashMap;
 
@@ -25,7 +26,7 @@ pub fn check(cx: &mut RuleCx) {
             let mut primaries = HashMap::new();
             for (i, d) in h.route.iter().enumerate() {
                 if let (Some(dest), Some(_)) = (&d.destination, &d.fallback) {
-                    if let Some(k) = dest_key(ix, dest, &r.namespace) {
+                    if let Some(k) = resolved_destination(ix, dest, &r.namespace) {
                         primaries.entry(k).or_insert(i);
                     }
                 }
@@ -34,7 +35,7 @@ pub fn check(cx: &mut RuleCx) {
                 let (Some(dest), Some(fb)) = (&d.destination, &d.fallback) else {
                     continue;
                 };
-                let Some(k) = dest_key(ix, fb, &r.namespace) else {
+                let Some(k) = resolved_destination(ix, fb, &r.namespace) else {
                     continue;
                 };
                 let Some(&j) = primaries.get(&k) else {
@@ -48,7 +49,9 @@ pub fn check(cx: &mut RuleCx) {
                     continue;
                 };
                 // a cycle (v3 → v2 → v3) has nothing further to cascade to
-                if dest_key(ix, next, &r.namespace) == dest_key(ix, dest, &r.namespace) {
+                if resolved_destination(ix, next, &r.namespace)
+                    == resolved_destination(ix, dest, &r.namespace)
+                {
                     continue;
                 }
                 let (a, b, c) = (dest_name(dest), dest_name(mid_dest), dest_name(next));

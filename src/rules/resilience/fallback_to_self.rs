@@ -1,7 +1,8 @@
 //! `fallback-to-self` (ML301): an ASM `fallback.target` is the destination it is attached to.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::routing::route_util::{dest_key, dest_name, dest_span, route_label};
+use crate::index::host::resolved_destination;
+use crate::rules::routing::common::{dest_name, dest_span, route_label};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -22,8 +23,8 @@ pub fn check(cx: &mut RuleCx) {
                     continue;
                 };
                 let (Some(a), Some(b)) = (
-                    dest_key(ix, dest, &r.namespace),
-                    dest_key(ix, fb, &r.namespace),
+                    resolved_destination(ix, dest, &r.namespace),
+                    resolved_destination(ix, fb, &r.namespace),
                 ) else {
                     continue;
                 };

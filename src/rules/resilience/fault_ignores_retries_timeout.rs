@@ -21,7 +21,7 @@
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::{Fault, HttpRoute};
 use crate::rules::resilience::retry_budget_exceeds_timeout::go_duration;
-use crate::rules::routing::route_util::route_label;
+use crate::rules::routing::common::route_label;
 use crate::rules::RuleCx;
 use crate::source::Span;
 

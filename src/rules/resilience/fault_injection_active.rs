@@ -6,7 +6,7 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::rules::resilience::retry_budget_exceeds_timeout::go_duration;
-use crate::rules::routing::route_util::{pct, route_label};
+use crate::rules::routing::common::{pct, route_label};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

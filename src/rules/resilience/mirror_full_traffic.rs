@@ -2,7 +2,7 @@
 //! 100 % when no percentage is set (pilot `MirrorPercent` / `MirrorPercentByPolicy`).
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::routing::route_util::{dest_name, dest_span, route_label};
+use crate::rules::routing::common::{dest_name, dest_span, route_label};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

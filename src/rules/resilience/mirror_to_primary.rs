@@ -2,7 +2,8 @@
 //! traffic, so those pods get every mirrored request a second time.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::routing::route_util::{dest_key, dest_name, dest_span, route_label};
+use crate::index::host::resolved_destination;
+use crate::rules::routing::common::{dest_name, dest_span, route_label};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -19,14 +20,14 @@ pub fn check(cx: &mut RuleCx) {
     for (_, r, vs) in ix.virtual_services() {
         for h in &vs.http {
             for m in h.mirror_destinations() {
-                let Some(mk) = dest_key(ix, m, &r.namespace) else {
+                let Some(mk) = resolved_destination(ix, m, &r.namespace) else {
                     continue;
                 };
                 let Some(primary) = h
                     .route
                     .iter()
                     .filter_map(|d| d.destination.as_ref())
-                    .find(|d| dest_key(ix, d, &r.namespace).as_ref() == Some(&mk))
+                    .find(|d| resolved_destination(ix, d, &r.namespace).as_ref() == Some(&mk))
                 else {
                     continue;
                 };

@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::Spec;
-use crate::rules::routing::route_util::route_label;
+use crate::rules::routing::common::route_label;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -10,7 +10,7 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::model::istio::MatchKind;
-use crate::rules::routing::route_util::route_label;
+use crate::rules::routing::common::route_label;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -3,10 +3,9 @@
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::evidence::Class;
+use crate::index::workloads::{maybe_in_mesh, pod_labels};
 use crate::model::{Labels, Spec};
-use crate::rules::workloads::workload_util::{
-    describe, labels_span, maybe_in_mesh, pod_labels, selector_text,
-};
+use crate::rules::workloads::selectors::{describe, labels_span, selector_text};
 use crate::rules::RuleCx;
 use std::collections::HashSet;
 

@@ -2,9 +2,10 @@
 //! gateway whose pods no RequestAuthentication applies to, so the claims are never set.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::workloads::pod_labels;
 use crate::index::{labels_subset, GatewayTarget};
 use crate::model::{Labels, Spec};
-use crate::rules::workloads::workload_util::{describe, pod_labels};
+use crate::rules::workloads::selectors::describe;
 use crate::rules::RuleCx;
 use crate::source::Spanned;
 

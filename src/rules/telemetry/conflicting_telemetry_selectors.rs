@@ -2,7 +2,7 @@
 //! Telemetry.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::workloads::workload_util::report_conflicts;
+use crate::rules::workloads::selectors::report_conflicts;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

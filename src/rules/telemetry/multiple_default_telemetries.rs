@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
 use crate::model::{Resource, Spec};
-use crate::rules::workloads::workload_util::report_multiple_defaults;
+use crate::rules::workloads::selectors::report_multiple_defaults;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,8 @@
 //! `conflicting-sidecar-selectors` (IST0110): a workload is selected by more than one Sidecar.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
-use crate::rules::workloads::workload_util::{pod_in_ambient, report_conflicts};
+use crate::index::workloads::pod_in_ambient;
+use crate::rules::workloads::selectors::report_conflicts;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -3,8 +3,8 @@
 
 use crate::diagnostics::istio_messages::go_list;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::kubernetes::meshed_controllers_with_services;
 use crate::model::Spec;
-use crate::rules::workloads::k8s_util::meshed_controllers_with_services;
 use crate::rules::RuleCx;
 use std::collections::BTreeMap;
 

@@ -2,9 +2,8 @@
 //! have no sidecar proxy.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::workloads::workload_util::{
-    describe, labels_span, namespace_in_ambient, pod_in_ambient, selected,
-};
+use crate::index::workloads::{namespace_in_ambient, pod_in_ambient, selected_in_namespace};
+use crate::rules::workloads::selectors::{describe, labels_span};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -19,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for s in crate::rules::workloads::sidecar_selector_no_workload::selecting(cx) {
-        let Some(w) = selected(ix, &s.r.namespace, s.labels)
+        let Some(w) = selected_in_namespace(ix, &s.r.namespace, s.labels)
             .into_iter()
             .map(|w| ix.resource(w))
             .find(|w| pod_in_ambient(w))
@@ -55,8 +54,7 @@ pub fn check(cx: &mut RuleCx) {
             r.name_span,
             "namespace-wide Sidecar in an ambient namespace",
         );
-        if let Some(n) = crate::rules::workloads::workload_util::namespace_object(ix, &r.namespace)
-        {
+        if let Some(n) = crate::index::workloads::namespace_object(ix, &r.namespace) {
             d = d.related(n.name_span, "labelled `istio.io/dataplane-mode: ambient`");
         }
         cx.report(

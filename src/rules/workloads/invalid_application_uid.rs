@@ -2,8 +2,8 @@
 //! for the Istio sidecar proxy.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::kubernetes::is_istio_control_plane;
 use crate::model::Spec;
-use crate::rules::workloads::k8s_util::is_istio_control_plane;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

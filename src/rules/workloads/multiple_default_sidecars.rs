@@ -2,8 +2,9 @@
 //! namespace.
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
+use crate::index::workloads::namespace_in_ambient;
 use crate::model::{Resource, Spec};
-use crate::rules::workloads::workload_util::{namespace_in_ambient, report_multiple_defaults};
+use crate::rules::workloads::selectors::report_multiple_defaults;
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

@@ -2,11 +2,11 @@
 //! `appProtocol` or a `<protocol>[-suffix]` name.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::model::k8s::{Service, ServicePort};
-use crate::model::{Resource, Spec};
-use crate::rules::workloads::k8s_util::{
+use crate::index::kubernetes::{
     is_istio_control_plane, is_managed_gateway, is_system_namespace, service_port_protocol,
 };
+use crate::model::k8s::{Service, ServicePort};
+use crate::model::{Resource, Spec};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

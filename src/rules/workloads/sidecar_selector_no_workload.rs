@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{Category, RuleMeta, Severity};
 use crate::model::Spec;
-use crate::rules::workloads::workload_util::{report_no_workload, Selecting};
+use crate::rules::workloads::selectors::{report_no_workload, Selecting};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

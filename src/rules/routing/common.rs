@@ -1,6 +1,6 @@
 //! Helpers shared by the route-level rules: naming routes and destinations, traffic shares.
+//! (Resolving a destination is an index query: `index::host::resolved_destination`.)
 
-use crate::index::Index;
 use crate::model::istio::{Destination, HttpRoute, RouteDestination};
 
 /// `http[1]` or `http[1] (`name`)`.
@@ -9,15 +9,6 @@ pub fn route_label(h: &HttpRoute) -> String {
         Some(n) => format!("http[{}] (`{}`)", h.index, n.value),
         None => format!("http[{}]", h.index),
     }
-}
-
-/// The resolved identity of a destination: (FQDN, subset, port).
-pub fn dest_key(ix: &Index, d: &Destination, ns: &str) -> Option<(String, Option<String>)> {
-    let host = d.host.as_ref()?;
-    Some((
-        ix.fqdn(&host.value, ns),
-        d.subset.as_ref().map(|s| s.value.to_string()),
-    ))
 }
 
 /// Where to point at a destination: its subset, else its host, else the whole mapping.

@@ -1,14 +1,13 @@
-//! Helpers shared by the gateway rules: iterating Istio Gateways, their selectors and the
-//! workloads those select.
+//! Index queries about Istio Gateways: every Gateway with its spec, the workloads its selector
+//! matches, and whether that match can be decided from the input.
 
 use crate::index::{Index, ResourceId};
 use crate::model::istio::Gateway;
-use crate::model::{Labels, Resource, Spec};
-use crate::source::Span;
+use crate::model::{Resource, Spec};
 use std::collections::HashSet;
 
 /// Every Istio Gateway with its spec.
-pub fn gateways<'a, 'r>(
+pub fn istio_gateways<'a, 'r>(
     ix: &'a Index<'r>,
 ) -> impl Iterator<Item = (ResourceId, &'r Resource, &'r Gateway)> + 'a {
     ix.of_kind("Gateway").iter().filter_map(|&id| {
@@ -20,28 +19,9 @@ pub fn gateways<'a, 'r>(
     })
 }
 
-/// A selector the way Kubernetes prints it: `k=v` pairs sorted by key, comma-separated.
-pub fn selector_string(sel: &Labels) -> String {
-    let mut pairs: Vec<String> = sel
-        .iter()
-        .map(|(k, v)| format!("{}={}", k.value, v.value))
-        .collect();
-    pairs.sort();
-    pairs.dedup();
-    pairs.join(",")
-}
-
-/// Where to point at a gateway's selector: its first label, else the gateway's name.
-pub fn selector_span(r: &Resource, g: &Gateway) -> Span {
-    g.selector
-        .first()
-        .map(|(k, v)| k.span.to(v.span))
-        .unwrap_or(r.name_span)
-}
-
 /// The workloads (Pods and pod templates, in any namespace) a Gateway's selector matches; an
 /// empty selector matches every workload, as Kubernetes label selectors do.
-pub fn selected_workloads(ix: &Index, g: &Gateway) -> Vec<ResourceId> {
+pub fn selected_by_gateway(ix: &Index, g: &Gateway) -> Vec<ResourceId> {
     ix.workloads_selected(None, &g.selector)
 }
 
@@ -93,18 +73,4 @@ pub fn workload_label_keys<'r>(ix: &Index<'r>) -> HashSet<&'r str> {
         }
     }
     keys
-}
-
-/// `(a) ⊆ (b)`: every label of `a` is in `b` with the same value.
-pub fn selector_subset(a: &Labels, b: &Labels) -> bool {
-    crate::index::labels_subset(a, b)
-}
-
-/// `` `a`, `b` `` for messages.
-pub fn quoted(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -1,4 +1,5 @@
-//! Helpers shared by the workload and Service rules: how Istio reads Kubernetes objects.
+//! Index queries about Kubernetes objects as Istio reads them: system namespaces, the control
+//! plane and gateways, which Services select which workloads, and with which port protocols.
 
 use crate::index::{Index, ResourceId};
 use crate::model::k8s::Workload;
