@@ -1,22 +1,28 @@
 //! Istio's `pkg/config/validation` checks (the admission webhook and `istioctl analyze`'s
-//! `schema.ValidationAnalyzer`) for every kind Istio validates, on the spanned spec tree: one
+//! `schema.ValidationAnalyzer`) for every kind Istio validates, on the spanned spec tree. One
 //! validator per kind (`virtualservice`, `destinationrule`, `gateway`, `serviceentry`, `sidecar`,
-//! `envoyfilter`, `security` for AuthorizationPolicy, PeerAuthentication, RequestAuthentication
-//! and Telemetry, `workloadentry` for WorkloadEntry and WorkloadGroup) reads a resource and
-//! returns findings of both levels. The rule files (`*_schema_error`, `*_schema_warning`) only
-//! pick findings by severity: Istio's errors are IST0106, its warnings IST0133. `common` holds the
-//! shared value checks, `values` the ones in the later validators' wording.
+//! `envoyfilter`, `authorizationpolicy`, `peerauthentication`, `requestauthentication`,
+//! `telemetry`, `workloadentry`, `workloadgroup`) reads a resource and returns findings of both
+//! levels; `security` holds what the security kinds share, `common` the shared value checks and
+//! `values` the ones in the later validators' wording. The rule files (`*_schema_error`,
+//! `*_schema_warning`) only pick findings by severity: Istio's errors are IST0106, its warnings
+//! IST0133.
 
+pub mod authorizationpolicy;
 pub mod common;
 pub mod destinationrule;
 pub mod envoyfilter;
 pub mod gateway;
+pub mod peerauthentication;
+pub mod requestauthentication;
 pub mod security;
 pub mod serviceentry;
 pub mod sidecar;
+pub mod telemetry;
 pub mod values;
 pub mod virtualservice;
 pub mod workloadentry;
+pub mod workloadgroup;
 
 // the rule files of this folder (`*_schema_error`, `*_schema_warning`; build.rs)
 include!(concat!(env!("OUT_DIR"), "/rules/validation.rs"));
@@ -86,12 +92,12 @@ pub fn validator_for(kind: &str) -> Option<Validator> {
         "ServiceEntry" => serviceentry::validate,
         "Sidecar" => sidecar::validate,
         "EnvoyFilter" => envoyfilter::validate,
-        "AuthorizationPolicy" => security::authorization_policy,
-        "PeerAuthentication" => security::peer_authentication,
-        "RequestAuthentication" => security::request_authentication,
-        "Telemetry" => security::telemetry,
+        "AuthorizationPolicy" => authorizationpolicy::authorization_policy,
+        "PeerAuthentication" => peerauthentication::peer_authentication,
+        "RequestAuthentication" => requestauthentication::request_authentication,
+        "Telemetry" => telemetry::telemetry,
         "WorkloadEntry" => workloadentry::validate_entry,
-        "WorkloadGroup" => workloadentry::validate_group,
+        "WorkloadGroup" => workloadgroup::validate_group,
         _ => return None,
     })
 }
