@@ -3,7 +3,8 @@
 //!
 //! A rule file is one with a `pub static META: RuleMeta` (or, for what the loader reports, a
 //! `pub use crate::diagnostics::catalogue::<NAME> as META;`), and a `pub fn check(cx: &mut RuleCx)`
-//! unless the loader emits its findings. Its documentation is `rules/<META.name>.md`. For each
+//! unless the loader emits its findings. Its documentation is `rules/<META.name>.md`, and the file
+//! is named after the rule (`mirror_to_primary.rs` for `mirror-to-primary`). For each
 //! domain folder this writes `$OUT_DIR/rules/<domain>.rs` (a `#[path] pub mod` per rule file,
 //! included by the folder's `mod.rs`) and `$OUT_DIR/rules/registry.rs` (the `RULES` table,
 //! included by `rules/mod.rs`).
@@ -185,6 +186,12 @@ fn main() {
                 continue; // a helper: its folder's mod.rs declares it
             };
             let module = f.file_stem().unwrap().to_string_lossy().to_string();
+            assert_eq!(
+                module,
+                rule.name.replace('-', "_"),
+                "{}: a rule file is named after its rule",
+                f.display()
+            );
             writeln!(mods, "#[path = {:?}]\npub mod {module};", path_str(&f)).unwrap();
             rules.push(Rule {
                 domain: domain.clone(),
