@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/render/istio_catalog.rs from the conformance corpus: Istio's message catalog
+"""Writes src/diagnostics/istio_catalog.rs from the conformance corpus: Istio's message catalog
 (messages.json, from pkg/config/analysis/msg/messages.yaml) and the analyzer names and
 descriptions (analyzers.json). Rerun after updating ../shared/conformance:
 
@@ -34,6 +34,6 @@ out += ["];", "", "/// `(--analyzer name, description)` of istioctl's analyzers,
 for a in sorted(analyzers, key=lambda a: a["name"]):
     out.append(f"    ({lit(a['name'])}, {lit(a['description'].strip())}),")
 out += ["];", ""]
-path = os.path.join(here, "..", "src", "render", "istio_catalog.rs")
+path = os.path.join(here, "..", "src", "diagnostics", "istio_catalog.rs")
 open(path, "w").write("\n".join(out))
 print(f"wrote {os.path.normpath(path)}")

@@ -403,7 +403,7 @@ fn load_content(
         }
         let (rs, ds) = read_document(doc, &opts.model);
         for mut r in rs {
-            crate::rules::validate::precompute(&mut r, validate);
+            crate::rules::validation::precompute(&mut r, validate);
             resources.push(r);
         }
         model_diags.extend(ds);

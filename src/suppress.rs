@@ -524,7 +524,8 @@ impl CliSuppression {
     /// Whether the code is an Istio message code or a meshlint rule code or name; an unknown
     /// code suppresses nothing (istioctl warns and continues).
     pub fn code_is_known(&self) -> bool {
-        crate::render::istio_messages::is_istio_code(&self.code) || !lookup(&self.code).is_empty()
+        crate::diagnostics::istio_messages::is_istio_code(&self.code)
+            || !lookup(&self.code).is_empty()
     }
 
     /// Whether the finding is suppressed.
@@ -581,8 +582,8 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     true
 }
 
-pub use crate::rules::unknown_suppression_code::META as UNKNOWN_SUPPRESSION_CODE;
-pub use crate::rules::unused_suppression::META as UNUSED_SUPPRESSION;
+pub use crate::diagnostics::catalogue::UNKNOWN_SUPPRESSION_CODE;
+pub use crate::diagnostics::catalogue::UNUSED_SUPPRESSION;
 
 /// For tests and tools: metadata of the two suppression rules.
 pub fn rule_metas() -> [&'static RuleMeta; 2] {

@@ -1,7 +1,7 @@
 //! `meshlint rules` and `meshlint explain`.
 
 use super::{print_out, RulesFormat, EXIT_OK, EXIT_USAGE};
-use crate::render::istio_messages::analyzer_description;
+use crate::diagnostics::istio_messages::analyzer_description;
 use crate::rules::{lookup, RuleEntry, RULES};
 use std::collections::BTreeMap;
 

@@ -236,3 +236,17 @@ mod wildcard_tests {
         }
     }
 }
+
+/// The resolved identity of a route destination, to compare two destinations: its host as an
+/// FQDN (short names in `ns`), and its subset.
+pub fn resolved_destination(
+    ix: &super::Index,
+    d: &crate::model::istio::Destination,
+    ns: &str,
+) -> Option<(String, Option<String>)> {
+    let host = d.host.as_ref()?;
+    Some((
+        ix.fqdn(&host.value, ns),
+        d.subset.as_ref().map(|s| s.value.to_string()),
+    ))
+}

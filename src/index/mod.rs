@@ -9,12 +9,15 @@
 
 pub mod dr_scope;
 pub mod evidence;
+pub mod gateways;
 pub mod graph;
 pub mod host;
 pub mod kinds;
+pub mod kubernetes;
 pub mod mesh;
 pub mod sidecar_scope;
 pub mod subsets;
+pub mod workloads;
 
 use crate::model::istio::{DestinationRule, VirtualService};
 use crate::model::{Labels, Resource, Spec};

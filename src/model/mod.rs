@@ -11,8 +11,8 @@ pub mod spec_tree;
 pub mod tls;
 pub mod workload_entry;
 
+use crate::diagnostics::catalogue as meta;
 use crate::diagnostics::{Diagnostic, ObjectRef};
-use crate::rules::meta;
 use crate::source::{FileId, Span, Spanned, Str};
 use crate::yaml::{Document, Value};
 use reader::Cx;
@@ -190,7 +190,7 @@ pub struct Resource {
     pub doc_start: u32,
     pub spec: Spec,
     /// Istio's validation findings (IST0106/IST0133), computed while the document is loaded
-    /// (`rules::validate::precompute`).
+    /// (`rules::validation::precompute`).
     pub validation: Box<[crate::diagnostics::Finding]>,
 }
 

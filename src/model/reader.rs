@@ -5,8 +5,8 @@
 //! model are `unknown-field` findings with a did-you-mean suggestion. Extraction never fails a
 //! whole resource.
 
+use crate::diagnostics::catalogue as meta;
 use crate::diagnostics::{Diagnostic, ObjectRef};
-use crate::rules::meta;
 use crate::source::{Span, Spanned, Str};
 use crate::yaml::{parse_int, scalar_type, Document, ScalarType, Value};
 

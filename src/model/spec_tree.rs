@@ -1,4 +1,4 @@
-//! An owned, spanned copy of a spec, for the validation rules (`rules::validate`, Istio's
+//! An owned, spanned copy of a spec, for the validation rules (`rules::validation`, Istio's
 //! `schema.ValidationAnalyzer`) that check many fields the typed model does not need otherwise:
 //! every node keeps its span and how Kubernetes' YAML decoder types it. Aliases and merge keys
 //! are read through.

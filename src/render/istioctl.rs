@@ -1,11 +1,11 @@
 //! `--format istioctl`: istioctl analyze's log line per finding,
 //! `<Level> [<CODE>] (<Kind> <ns>/<name> <file>:<line>) <message>`, with the message filled from
-//! Istio's template for the code (see [`super::istio_messages`]). `line` is the line of the
+//! Istio's template for the code (see [`crate::diagnostics::istio_messages`]). `line` is the line of the
 //! finding's field (istioctl prints the document's first line unless the analyzer looked the
 //! field up). Identical lines are printed once, as istioctl de-duplicates its messages.
 
-use super::istio_messages::istio_message;
 use super::{locate, shown, RenderOptions};
+use crate::diagnostics::istio_messages::istio_message;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::Report;
 use std::collections::HashSet;

@@ -1,156 +1,32 @@
 //! The rule registry and the context rules run in.
 //!
-//! A rule is one file with a `pub static META: RuleMeta` and, unless the loader emits it, a
-//! `pub fn check(cx: &mut RuleCx)`. Rules only read the [`Index`]; they report diagnostics and
-//! never decide severity overrides, suppression or output.
+//! A rule is one file in a domain folder (`routing/`, `gateways/`, ...) with a
+//! `pub static META: RuleMeta` and, unless the loader emits it, a `pub fn check(cx: &mut RuleCx)`;
+//! its documentation is `rules/<name>.md`. build.rs finds the rule files, declares their modules
+//! and writes the `RULES` table: adding a rule touches its file, its doc and its fixtures.
+//!
+//! Rules only read the [`Index`]; they report diagnostics and never decide severity overrides,
+//! suppression or output.
 
 use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::index::Index;
 use crate::model::Resource;
 
-// loader / model rules (no check function)
-pub mod duplicate_key;
-pub mod duplicate_object;
-pub mod helm_chart_not_rendered;
-pub mod input_limit;
-pub mod invalid_type;
-pub mod kustomize_not_built;
-pub mod missing_name;
-pub mod not_a_resource;
-pub mod not_in_input;
-pub mod unknown_field;
-pub mod unknown_suppression_code;
-pub mod unreadable_input;
-pub mod unused_suppression;
-pub mod yaml_flow_indentation;
-pub mod yaml_syntax_error;
+// one folder per domain; `gateway_api/` and `ambient/` will sit next to them
+pub mod annotations;
+pub mod envoyfilter;
+pub mod gateways;
+pub mod input;
+pub mod resilience;
+pub mod routing;
+pub mod security;
+pub mod telemetry;
+pub mod validation;
+pub mod workloads;
 
-// analysis rules
-pub mod aggressive_outlier_ejection;
-pub mod dotted_gateway_reference;
-pub mod duplicate_host_on_gateway;
-pub mod duplicate_route_destination;
-pub mod duplicate_serviceentry;
-pub mod exportto_unknown_namespace;
-pub mod external_host_without_serviceentry;
-pub mod fallback_capacity;
-pub mod fallback_does_not_cascade;
-pub mod fallback_to_self;
-pub mod fault_ignores_retries_timeout;
-pub mod fault_injection_active;
-pub mod gateway_not_found;
-pub mod host_not_in_gateway;
-pub mod https_server_without_tls;
-pub mod ineffective_match;
-pub mod ingress_host_without_gateway;
-pub mod internal_gateway_reference;
-pub mod match_gateway_not_bound;
-pub mod mirror_full_traffic;
-pub mod mirror_to_primary;
-pub mod multiple_destinationrules;
-pub mod passthrough_with_http_routes;
-pub mod removed_istio_kind;
-pub mod retries_without_circuit_breaker;
-pub mod retry_budget_exceeds_timeout;
-pub mod retry_non_idempotent;
-pub mod route_util;
-pub mod schema_error;
-pub mod validate;
-// schema.ValidationAnalyzer for DestinationRule and Gateway, warnings for all three
-pub mod destinationrule_schema_error;
-pub mod destinationrule_schema_warning;
-pub mod gateway_schema_error;
-pub mod gateway_schema_warning;
-pub mod shadowed_by_catch_all;
-pub mod sidecar_egress_host_not_found;
-pub mod single_destination_weight;
-pub mod subset_not_found;
-pub mod subset_without_labels;
-pub mod target_port_not_on_workload;
-pub mod two_part_host;
-pub mod unreachable_rule;
-pub mod virtualservice_schema_warning;
-pub mod weights_not_100;
-
-// policies and selectors
-pub mod annotation_registry;
-pub mod authz_namespace_not_found;
-pub mod authz_no_matching_workloads;
-pub mod conflicting_sidecar_selectors;
-pub mod conflicting_telemetry_selectors;
-pub mod deprecated_annotation;
-pub mod deprecated_field;
-pub mod ineffective_gateway_selector;
-pub mod ineffective_sidecar_ambient;
-pub mod invalid_annotation;
-pub mod jwt_claim_route_without_authn;
-pub mod lightstep_deprecated;
-pub mod misplaced_annotation;
-pub mod multiple_default_sidecars;
-pub mod multiple_default_telemetries;
-pub mod sidecar_selector_no_workload;
-pub mod telemetry_provider_missing;
-pub mod telemetry_selector_no_workload;
-pub mod unknown_annotation;
-pub mod workload_util;
-// workloads, services, ServiceEntries, DestinationRules, EnvoyFilters
-pub mod conflicting_serviceentry_protocol;
-pub mod deployment_conflicting_ports;
-pub mod deployment_multiple_services;
-pub mod destinationrule_host_not_found;
-pub mod dr_cluster_tls_system_roots;
-pub mod dr_no_ca_certificate;
-pub mod dr_port_no_ca_certificate;
-pub mod envoyfilter_invalid_add;
-pub mod envoyfilter_invalid_remove;
-pub mod envoyfilter_invalid_replace;
-pub mod envoyfilter_relative_fixed_anchor;
-pub mod envoyfilter_relative_with_proxy_version;
-pub mod envoyfilter_relative_without_priority;
-pub mod envoyfilter_util;
-pub mod externalname_port_name;
-pub mod invalid_application_uid;
-pub mod k8s_util;
-pub mod port_name_convention;
-pub mod serviceentry_addresses_required;
-pub mod subset_selects_no_pods;
-pub mod unrouted_subset_selects_no_pods;
-// gateways and hosts
-pub mod conflicting_gateways;
-pub mod conflicting_mesh_hosts;
-pub mod destination_host_not_found;
-pub mod destination_port_required;
-pub mod duplicate_gateway_certificate;
-pub mod gateway_common;
-pub mod gateway_credential_not_found;
-pub mod gateway_invalid_credential;
-pub mod gateway_port_not_on_service;
-pub mod gateway_selector_no_workload;
-pub mod ingress_route_ignores_subsets;
-// Istio validation of ServiceEntry, Sidecar, security, Telemetry, EnvoyFilter, WorkloadEntry/Group
-pub mod validate2;
-use validate2::{
-    authorizationpolicy_schema_error, envoyfilter_schema_error, envoyfilter_schema_warning,
-    peerauthentication_schema_error, requestauthentication_schema_error, serviceentry_schema_error,
-    serviceentry_schema_warning, sidecar_schema_error, sidecar_schema_warning,
-    telemetry_schema_error, workloadentry_schema_error, workloadgroup_schema_error,
-};
-
-/// Metadata of the rules the loader and model emit, by name.
+/// Metadata of the rules the loader and model emit, by name (the diagnostics catalogue).
 pub mod meta {
-    pub use super::duplicate_key::META as DUPLICATE_KEY;
-    pub use super::duplicate_object::META as DUPLICATE_OBJECT;
-    pub use super::helm_chart_not_rendered::META as HELM_CHART_NOT_RENDERED;
-    pub use super::input_limit::META as INPUT_LIMIT;
-    pub use super::invalid_type::META as INVALID_TYPE;
-    pub use super::kustomize_not_built::META as KUSTOMIZE_NOT_BUILT;
-    pub use super::missing_name::META as MISSING_NAME;
-    pub use super::not_a_resource::META as NOT_A_RESOURCE;
-    pub use super::not_in_input::META as NOT_IN_INPUT;
-    pub use super::unknown_field::META as UNKNOWN_FIELD;
-    pub use super::unreadable_input::META as UNREADABLE_INPUT;
-    pub use super::yaml_flow_indentation::META as YAML_FLOW_INDENTATION;
-    pub use super::yaml_syntax_error::META as YAML_SYNTAX_ERROR;
+    pub use crate::diagnostics::catalogue::*;
 }
 
 /// What rules see: the index, and a sink for diagnostics.
@@ -187,211 +63,9 @@ pub struct RuleEntry {
     pub doc: &'static str,
 }
 
-macro_rules! loader_rule {
-    ($m:ident, $doc:literal) => {
-        RuleEntry {
-            meta: &$m::META,
-            check: None,
-            doc: include_str!(concat!("../../rules/", $doc, ".md")),
-        }
-    };
-}
-
-macro_rules! rule {
-    ($m:ident, $doc:literal) => {
-        RuleEntry {
-            meta: &$m::META,
-            check: Some($m::check),
-            doc: include_str!(concat!("../../rules/", $doc, ".md")),
-        }
-    };
-}
-
-/// Every rule, in code order.
-pub static RULES: &[RuleEntry] = &[
-    loader_rule!(yaml_syntax_error, "yaml-syntax-error"),
-    loader_rule!(unknown_field, "unknown-field"),
-    loader_rule!(invalid_type, "invalid-type"),
-    loader_rule!(duplicate_key, "duplicate-key"),
-    loader_rule!(input_limit, "input-limit"),
-    loader_rule!(unreadable_input, "unreadable-input"),
-    loader_rule!(not_a_resource, "not-a-resource"),
-    loader_rule!(missing_name, "missing-name"),
-    loader_rule!(duplicate_object, "duplicate-object"),
-    loader_rule!(not_in_input, "not-in-input"),
-    loader_rule!(helm_chart_not_rendered, "helm-chart-not-rendered"),
-    loader_rule!(kustomize_not_built, "kustomize-not-built"),
-    rule!(removed_istio_kind, "removed-istio-kind"),
-    loader_rule!(yaml_flow_indentation, "yaml-flow-indentation"),
-    rule!(two_part_host, "two-part-host"),
-    rule!(subset_not_found, "subset-not-found"),
-    rule!(gateway_not_found, "gateway-not-found"),
-    rule!(host_not_in_gateway, "host-not-in-gateway"),
-    rule!(internal_gateway_reference, "internal-gateway-reference"),
-    rule!(schema_error, "schema-error"),
-    rule!(weights_not_100, "weights-not-100"),
-    rule!(retry_budget_exceeds_timeout, "retry-budget-exceeds-timeout"),
-    rule!(unreachable_rule, "unreachable-rule"),
-    rule!(ineffective_match, "ineffective-match"),
-    rule!(sidecar_selector_no_workload, "sidecar-selector-no-workload"),
-    rule!(
-        conflicting_sidecar_selectors,
-        "conflicting-sidecar-selectors"
-    ),
-    rule!(multiple_default_sidecars, "multiple-default-sidecars"),
-    rule!(ineffective_sidecar_ambient, "ineffective-sidecar-ambient"),
-    rule!(
-        telemetry_selector_no_workload,
-        "telemetry-selector-no-workload"
-    ),
-    rule!(
-        conflicting_telemetry_selectors,
-        "conflicting-telemetry-selectors"
-    ),
-    rule!(multiple_default_telemetries, "multiple-default-telemetries"),
-    rule!(telemetry_provider_missing, "telemetry-provider-missing"),
-    rule!(lightstep_deprecated, "lightstep-deprecated"),
-    rule!(ineffective_gateway_selector, "ineffective-gateway-selector"),
-    rule!(
-        jwt_claim_route_without_authn,
-        "jwt-claim-route-without-authn"
-    ),
-    rule!(authz_no_matching_workloads, "authz-no-matching-workloads"),
-    rule!(authz_namespace_not_found, "authz-namespace-not-found"),
-    rule!(unknown_annotation, "unknown-annotation"),
-    rule!(misplaced_annotation, "misplaced-annotation"),
-    rule!(invalid_annotation, "invalid-annotation"),
-    rule!(deprecated_annotation, "deprecated-annotation"),
-    rule!(deprecated_field, "deprecated-field"),
-    rule!(deployment_multiple_services, "deployment-multiple-services"),
-    rule!(port_name_convention, "port-name-convention"),
-    rule!(dr_no_ca_certificate, "dr-no-ca-certificate"),
-    rule!(dr_port_no_ca_certificate, "dr-port-no-ca-certificate"),
-    rule!(
-        serviceentry_addresses_required,
-        "serviceentry-addresses-required"
-    ),
-    rule!(deployment_conflicting_ports, "deployment-conflicting-ports"),
-    rule!(invalid_application_uid, "invalid-application-uid"),
-    rule!(externalname_port_name, "externalname-port-name"),
-    rule!(
-        envoyfilter_relative_without_priority,
-        "envoyfilter-relative-without-priority"
-    ),
-    rule!(
-        envoyfilter_relative_fixed_anchor,
-        "envoyfilter-relative-fixed-anchor"
-    ),
-    rule!(envoyfilter_invalid_replace, "envoyfilter-invalid-replace"),
-    rule!(envoyfilter_invalid_add, "envoyfilter-invalid-add"),
-    rule!(envoyfilter_invalid_remove, "envoyfilter-invalid-remove"),
-    rule!(
-        envoyfilter_relative_with_proxy_version,
-        "envoyfilter-relative-with-proxy-version"
-    ),
-    rule!(subset_selects_no_pods, "subset-selects-no-pods"),
-    rule!(
-        unrouted_subset_selects_no_pods,
-        "unrouted-subset-selects-no-pods"
-    ),
-    rule!(
-        destinationrule_host_not_found,
-        "destinationrule-host-not-found"
-    ),
-    rule!(
-        conflicting_serviceentry_protocol,
-        "conflicting-serviceentry-protocol"
-    ),
-    rule!(shadowed_by_catch_all, "shadowed-by-catch-all"),
-    rule!(gateway_selector_no_workload, "gateway-selector-no-workload"),
-    rule!(gateway_port_not_on_service, "gateway-port-not-on-service"),
-    rule!(gateway_credential_not_found, "gateway-credential-not-found"),
-    rule!(gateway_invalid_credential, "gateway-invalid-credential"),
-    rule!(conflicting_gateways, "conflicting-gateways"),
-    rule!(
-        duplicate_gateway_certificate,
-        "duplicate-gateway-certificate"
-    ),
-    rule!(destination_host_not_found, "destination-host-not-found"),
-    rule!(destination_port_required, "destination-port-required"),
-    rule!(
-        ingress_route_ignores_subsets,
-        "ingress-route-ignores-subsets"
-    ),
-    rule!(conflicting_mesh_hosts, "conflicting-mesh-hosts"),
-    rule!(destinationrule_schema_error, "destinationrule-schema-error"),
-    rule!(gateway_schema_error, "gateway-schema-error"),
-    rule!(
-        virtualservice_schema_warning,
-        "virtualservice-schema-warning"
-    ),
-    rule!(
-        destinationrule_schema_warning,
-        "destinationrule-schema-warning"
-    ),
-    rule!(gateway_schema_warning, "gateway-schema-warning"),
-    loader_rule!(unused_suppression, "unused-suppression"),
-    loader_rule!(unknown_suppression_code, "unknown-suppression-code"),
-    rule!(
-        retries_without_circuit_breaker,
-        "retries-without-circuit-breaker"
-    ),
-    rule!(fault_injection_active, "fault-injection-active"),
-    rule!(
-        fault_ignores_retries_timeout,
-        "fault-ignores-retries-timeout"
-    ),
-    rule!(aggressive_outlier_ejection, "aggressive-outlier-ejection"),
-    rule!(mirror_to_primary, "mirror-to-primary"),
-    rule!(mirror_full_traffic, "mirror-full-traffic"),
-    rule!(retry_non_idempotent, "retry-non-idempotent"),
-    rule!(fallback_to_self, "fallback-to-self"),
-    rule!(fallback_does_not_cascade, "fallback-does-not-cascade"),
-    rule!(fallback_capacity, "fallback-capacity"),
-    rule!(
-        external_host_without_serviceentry,
-        "external-host-without-serviceentry"
-    ),
-    rule!(ingress_host_without_gateway, "ingress-host-without-gateway"),
-    rule!(https_server_without_tls, "https-server-without-tls"),
-    rule!(passthrough_with_http_routes, "passthrough-with-http-routes"),
-    rule!(dr_cluster_tls_system_roots, "dr-cluster-tls-system-roots"),
-    rule!(multiple_destinationrules, "multiple-destinationrules"),
-    rule!(subset_without_labels, "subset-without-labels"),
-    rule!(single_destination_weight, "single-destination-weight"),
-    rule!(duplicate_route_destination, "duplicate-route-destination"),
-    rule!(duplicate_host_on_gateway, "duplicate-host-on-gateway"),
-    rule!(dotted_gateway_reference, "dotted-gateway-reference"),
-    rule!(match_gateway_not_bound, "match-gateway-not-bound"),
-    rule!(exportto_unknown_namespace, "exportto-unknown-namespace"),
-    rule!(target_port_not_on_workload, "target-port-not-on-workload"),
-    rule!(
-        sidecar_egress_host_not_found,
-        "sidecar-egress-host-not-found"
-    ),
-    rule!(duplicate_serviceentry, "duplicate-serviceentry"),
-    rule!(serviceentry_schema_error, "serviceentry-schema-error"),
-    rule!(serviceentry_schema_warning, "serviceentry-schema-warning"),
-    rule!(sidecar_schema_error, "sidecar-schema-error"),
-    rule!(sidecar_schema_warning, "sidecar-schema-warning"),
-    rule!(
-        authorizationpolicy_schema_error,
-        "authorizationpolicy-schema-error"
-    ),
-    rule!(
-        peerauthentication_schema_error,
-        "peerauthentication-schema-error"
-    ),
-    rule!(
-        requestauthentication_schema_error,
-        "requestauthentication-schema-error"
-    ),
-    rule!(telemetry_schema_error, "telemetry-schema-error"),
-    rule!(envoyfilter_schema_error, "envoyfilter-schema-error"),
-    rule!(envoyfilter_schema_warning, "envoyfilter-schema-warning"),
-    rule!(workloadentry_schema_error, "workloadentry-schema-error"),
-    rule!(workloadgroup_schema_error, "workloadgroup-schema-error"),
-];
+// `RULES`, every rule in registry order: generated by build.rs from the rule files under
+// `src/rules/<domain>/`
+include!(concat!(env!("OUT_DIR"), "/rules/registry.rs"));
 
 /// Rules that judge one object at a time (nothing they report depends on another object):
 /// they also run over the replaced copies of objects defined more than once, since every copy

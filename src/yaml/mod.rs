@@ -8,8 +8,8 @@
 pub mod events;
 pub mod path;
 
+use crate::diagnostics::catalogue as meta;
 use crate::diagnostics::Diagnostic;
-use crate::rules::meta;
 use crate::source::{FileId, Span};
 use events::{EventStream, Style, YEvent};
 use std::collections::{HashMap, HashSet};
