@@ -141,6 +141,8 @@ struct Rule {
     code: String,
     name: String,
     check: bool,
+    per_document: bool,
+    reports_not_in_input: bool,
 }
 
 /// The string value of `field: "..."` after `from` in `text`.
@@ -222,8 +224,10 @@ fn main() {
         let doc = root.join("rules").join(format!("{}.md", r.name));
         writeln!(
             table,
-            "    RuleEntry {{ meta: &{path}::META, check: {check}, doc: include_str!({:?}) }},",
-            path_str(&doc)
+            "    RuleEntry {{ meta: &{path}::META, check: {check}, doc: include_str!({:?}), per_document: {}, reports_not_in_input: {} }},",
+            path_str(&doc),
+            r.per_document,
+            r.reports_not_in_input
         )
         .unwrap();
     }
@@ -254,6 +258,8 @@ fn rule_of(text: &str, catalogue: &str, file: &Path) -> Option<Rule> {
         code,
         name,
         check: text.contains("\npub fn check(cx: &mut RuleCx)"),
+        per_document: text.contains("\npub const PER_DOCUMENT: bool = true;"),
+        reports_not_in_input: text.contains("\npub const REPORTS_NOT_IN_INPUT: bool = true;"),
     })
 }
 

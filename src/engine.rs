@@ -875,14 +875,13 @@ fn run_rules(
     opts: &Options,
     release: bool,
 ) -> Vec<(&'static str, Duration, Vec<Diagnostic>)> {
-    let runs = |name: &str| {
-        enabled.contains(name)
-            || (enabled.contains(rules::meta::NOT_IN_INPUT.name)
-                && rules::NOT_IN_INPUT_REPORTERS.contains(&name))
+    let runs = |e: &RuleEntry| {
+        enabled.contains(e.meta.name)
+            || (e.reports_not_in_input && enabled.contains(rules::meta::NOT_IN_INPUT.name))
     };
     RULES
         .par_iter()
-        .filter(|e| runs(e.meta.name))
+        .filter(|e| runs(e))
         .filter_map(|e| e.check.map(|c| (e.meta.name, c)))
         .map(|(name, check)| {
             let t = now(opts.timings);
@@ -906,7 +905,7 @@ fn run_rules(
         .collect()
 }
 
-/// Runs the per-document rules ([`rules::PER_DOCUMENT`]) over the replaced copies of objects
+/// Runs the per-document rules ([`RuleEntry::per_document`]) over the replaced copies of objects
 /// defined more than once, adding their findings to each rule's.
 fn check_copies(
     copies: &[Resource],
@@ -931,7 +930,7 @@ fn check_copies(
     let per_doc: HashSet<&'static str> = enabled
         .iter()
         .copied()
-        .filter(|n| rules::PER_DOCUMENT.contains(n))
+        .filter(|n| RULES.iter().any(|e| e.per_document && e.meta.name == *n))
         .collect();
     for (name, _, ds) in run_rules(&index, &per_doc, origins, opts, false) {
         if let Some(slot) = found.iter_mut().find(|f| f.0 == name) {

@@ -14,6 +14,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a deprecated Istio annotation",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     for w in written(cx.index) {
         let Some(def) = w.def.filter(|d| d.deprecated) else {

@@ -13,6 +13,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "an Istio annotation on a kind of object it does not apply to",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     for w in written(cx.index) {
         let Some(def) = w.def else { continue };

@@ -14,6 +14,10 @@ pub static META: RuleMeta = RuleMeta {
         "an EnvoyFilter uses REMOVE on ROUTE_CONFIGURATION or HTTP_ROUTE, where Istio ignores it",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     report(
         cx,

@@ -13,6 +13,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "an EnvoyFilter uses REPLACE on something other than NETWORK_FILTER, HTTP_FILTER or VIRTUAL_HOST",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     report(
         cx,

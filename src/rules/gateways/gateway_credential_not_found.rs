@@ -20,6 +20,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a Gateway's tls.credentialName Secret is missing in the gateway workload's namespace",
 };
 
+/// Also reports `not-in-input` (ML012): runs when ML012 is selected (build.rs reads this).
+pub const REPORTS_NOT_IN_INPUT: bool = true;
+
 /// The namespaces of the workloads a gateway selects, sorted and distinct.
 pub fn workload_namespaces<'r>(ix: &Index<'r>, workloads: &[ResourceId]) -> Vec<&'r str> {
     let mut v: Vec<&str> = workloads

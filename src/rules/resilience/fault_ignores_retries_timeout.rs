@@ -34,6 +34,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a route's retries never retry its injected abort, and its timeout does not cover its injected delay",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 /// The injected delay in nanoseconds when it fires for some requests (pilot `TranslateFault`:
 /// `percentage`, else the deprecated integer `percent`; only a fixed delay is supported).
 fn active_delay(f: &Fault) -> Option<(i128, Span)> {

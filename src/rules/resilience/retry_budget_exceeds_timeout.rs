@@ -20,6 +20,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "the route timeout is shorter than the retries need: (1 + attempts) × perTryTimeout",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 const MS: i128 = 1_000_000;
 
 pub fn check(cx: &mut RuleCx) {

@@ -23,6 +23,10 @@ pub static META: RuleMeta = RuleMeta {
         "a rule matching only POST/PATCH retries on conditions that can repeat a processed request",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 /// Istio's retryOn when a `retries` block leaves it empty (`retry.DefaultPolicy`).
 const DEFAULT_RETRY_ON: &str = "connect-failure,refused-stream,unavailable,cancelled,503";
 const SAFE: &[&str] = &[

@@ -18,6 +18,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a destination host (or host:port) is declared by no visible Service or ServiceEntry",
 };
 
+/// Also reports `not-in-input` (ML012): runs when ML012 is selected (build.rs reads this).
+pub const REPORTS_NOT_IN_INPUT: bool = true;
+
 /// What a destination host resolves to.
 pub enum Lookup {
     /// The input cannot decide: it holds no evidence that it would declare the host

@@ -15,6 +15,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a match of a VirtualService rule that never applies because an earlier identical or broader prefix match takes its requests",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {

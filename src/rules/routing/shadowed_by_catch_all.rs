@@ -21,6 +21,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "an HTTP rule placed after a match that catches every request (uri prefix `/` or regex `.*` alone) in the same gateway/source context",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 /// Whether catch-all `c` takes every request `m` would get: `c`'s context selectors are no
 /// narrower than `m`'s. Gateways are the effective lists (match-level, else the
 /// VirtualService's).

@@ -26,6 +26,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a VirtualService rule that no request reaches: an earlier rule without `match` or earlier identical matches take all its traffic",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for (_, r, vs) in ix.virtual_services() {

@@ -14,6 +14,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a Telemetry uses a deprecated Lightstep tracing provider",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     let lightstep: Vec<&str> = ix

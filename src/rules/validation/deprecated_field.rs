@@ -13,6 +13,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a deprecated or ignored Istio field, or a removed Istio kind",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 const REMOVED_RBAC_KINDS: &[&str] = &[
     "ClusterRbacConfig",
     "RbacConfig",

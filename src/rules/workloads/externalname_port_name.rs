@@ -15,6 +15,10 @@ pub static META: RuleMeta = RuleMeta {
         "a port of an ExternalName Service is unnamed, named `tcp`, or its name gives no protocol",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
     for &id in ix.of_kind("Service") {

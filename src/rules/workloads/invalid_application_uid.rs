@@ -15,6 +15,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a pod or container runs as UID 1337, which the sidecar uses and whose traffic is not intercepted",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 const PROXY_UID: i64 = 1337;
 
 fn is_proxy_container(name: &str) -> bool {

@@ -18,6 +18,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a Service port has neither appProtocol nor a name of the form <protocol>[-suffix]",
 };
 
+/// Judges one object at a time: also runs over the replaced copies of objects defined more than
+/// once (build.rs reads this).
+pub const PER_DOCUMENT: bool = true;
+
 /// The Services the port-name analyzer looks at, with the ports it reports.
 pub fn unsupported_ports(r: &Resource) -> Option<(&Service, Vec<&ServicePort>)> {
     let Spec::Service(svc) = &r.spec else {
