@@ -57,6 +57,16 @@ spec:
   http:
   - route:
     - destination: {host: shop.example.com}
+---
+# prod's Gateways are in the input (evidence that shop-gateway would be too)
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: admin-gateway, namespace: prod}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [admin.example.com]
 ";
 
 fn fixture(rule: &str, file: &str) -> (String, Vec<Input>) {

@@ -30,6 +30,8 @@ pub enum Class {
     Secret,
     /// Workloads: Pods, pod templates, WorkloadEntries.
     Workload,
+    /// Gateways (Istio's and the Gateway API's).
+    Gateway,
 }
 
 impl Class {
@@ -38,6 +40,7 @@ impl Class {
             Spec::Service(_) => Some(Class::Service),
             Spec::Secret(_) | Spec::SecretProvider(_) => Some(Class::Secret),
             Spec::Workload(_) | Spec::WorkloadEntry(_) => Some(Class::Workload),
+            Spec::Gateway(_) | Spec::KubeGateway(_) => Some(Class::Gateway),
             _ => None,
         }
     }
@@ -47,6 +50,7 @@ impl Class {
             Class::Service => "Services",
             Class::Secret => "Secrets",
             Class::Workload => "workloads",
+            Class::Gateway => "Gateways",
         }
     }
 }

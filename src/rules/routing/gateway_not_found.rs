@@ -1,6 +1,7 @@
 //! `gateway-not-found` (IST0101): a VirtualService binds to a gateway that is not in the input.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 use crate::index::GatewayTarget;
 use crate::rules::RuleCx;
 
@@ -37,13 +38,14 @@ pub fn check(cx: &mut RuleCx) {
                     "a bare name refers to namespace `{ns}` (the VirtualService's); create Gateway `{ns}/{name}` or write `<namespace>/{name}`"
                 )
             };
-            // a gateway in a namespace the input knows nothing about usually lives in another
-            // repository (the platform team's `istio-system`): it cannot be decided here
-            if ns != r.namespace && !ix.namespace_known(&ns) && same_name.is_empty() {
+            // open world: a gateway usually lives with the platform team's manifests (another
+            // folder or repository); missing is an error only where the input would hold it
+            // (Gateways of that namespace next to the VirtualService, or in `--context`)
+            if !ix.evidence(Class::Gateway, &ns, r) && same_name.is_empty() {
                 let d = Diagnostic::new(
                     &META,
                     format!(
-                        "gateway `{ns}/{name}` is not in the input (nothing from namespace `{ns}` was given), so the binding of VirtualService `{}/{}` was not checked",
+                        "gateway `{ns}/{name}` is not in the input (no Gateway of namespace `{ns}` is defined next to it), so the binding of VirtualService `{}/{}` was not checked",
                         r.namespace, r.name
                     ),
                 )
@@ -51,7 +53,7 @@ pub fn check(cx: &mut RuleCx) {
                 .at(gw.span, "defined outside the input?")
                 .istio_args(["gateway", gw.value.as_str()])
                 .help(format!(
-                    "include the manifests of namespace `{ns}` to check this reference"
+                    "pass the Gateways of namespace `{ns}` with `--context` to check this reference"
                 ));
                 cx.report(r, d);
                 continue;

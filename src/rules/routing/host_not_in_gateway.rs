@@ -3,6 +3,7 @@
 
 use crate::diagnostics::istio_messages::go_list;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
+use crate::index::evidence::Class;
 use crate::index::{host, GatewayTarget};
 use crate::model::Spec;
 use crate::rules::RuleCx;
@@ -69,7 +70,10 @@ pub fn check(cx: &mut RuleCx) {
                     gw_full = format!("{}/{}", g.namespace, g.name);
                     gw_span = Some(g.name_span);
                 }
-                GatewayTarget::Missing(ns, _) if ns != r.namespace && !ix.namespace_known(&ns) => {
+                GatewayTarget::Missing(ns, name)
+                    if !ix.evidence(Class::Gateway, &ns, r)
+                        && ix.gateways_named(&name).is_empty() =>
+                {
                     // outside the input (see gateway-not-found): nothing to compare against
                     continue;
                 }
