@@ -84,18 +84,7 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
             .and_then(|v| v.scalar())
             .is_some_and(|v| v.0 == "Always");
         if sidecar {
-            for p in cx.list(c.get("ports"), "ports") {
-                if !p.is_map() {
-                    continue;
-                }
-                if let Some(n) = cx.int(p.get("containerPort"), "containerPort", false) {
-                    let name = p
-                        .get("name")
-                        .and_then(|n| n.scalar())
-                        .map(|s| Str::from(s.0));
-                    w.container_ports.push((name, n.value));
-                }
-            }
+            container_ports(cx, c, w);
         }
     }
     for c in cx.list(spec.get("containers"), "containers") {
@@ -114,18 +103,7 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
             w.container_run_as_user
                 .push((name.clone().unwrap_or_default(), uid));
         }
-        for p in cx.list(c.get("ports"), "ports") {
-            if !p.is_map() {
-                continue;
-            }
-            if let Some(n) = cx.int(p.get("containerPort"), "containerPort", false) {
-                let name = p
-                    .get("name")
-                    .and_then(|n| n.scalar())
-                    .map(|s| Str::from(s.0));
-                w.container_ports.push((name, n.value));
-            }
-        }
+        container_ports(cx, c, w);
     }
     // kept for the whole run: no spare capacity
     w.containers.shrink_to_fit();
@@ -134,6 +112,22 @@ fn pod_spec<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>, w: &mut Workload) {
 }
 
 /// Istio's `hasIstioProxy`: a container named `istio-proxy` with a non-empty image.
+/// The `ports[].containerPort` (with their names) of one container.
+fn container_ports<'a>(cx: &mut Cx<'a>, c: Value<'a>, w: &mut Workload) {
+    for p in cx.list(c.get("ports"), "ports") {
+        if !p.is_map() {
+            continue;
+        }
+        if let Some(n) = cx.int(p.get("containerPort"), "containerPort", false) {
+            let name = p
+                .get("name")
+                .and_then(|n| n.scalar())
+                .map(|s| Str::from(s.0));
+            w.container_ports.push((name, n.value));
+        }
+    }
+}
+
 fn is_istio_proxy(c: Value) -> bool {
     let s = |k: &str| c.get(k).and_then(|v| v.scalar()).map(|s| s.0);
     c.is_map() && s("name") == Some("istio-proxy") && s("image").is_some_and(|i| !i.is_empty())
