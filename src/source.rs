@@ -10,6 +10,13 @@ use std::sync::Arc;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(std::num::NonZeroU32);
 
+impl Default for FileId {
+    /// The first file.
+    fn default() -> FileId {
+        FileId(std::num::NonZeroU32::MIN)
+    }
+}
+
 impl FileId {
     /// The file at `index` (`u32::MAX`, for findings in inputs that are not files, and
     /// `u32::MAX - 1` are the same id).
@@ -31,8 +38,8 @@ impl std::fmt::Debug for FileId {
     }
 }
 
-/// A byte range `start..end` in one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A byte range `start..end` in one file (`Default`: empty, at the start of file 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,

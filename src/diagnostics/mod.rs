@@ -164,6 +164,20 @@ pub struct DiagnosticData {
     /// The environments (independent analyses: declared stages or clusters) the finding was
     /// made in, comma-separated; `None` when the input is one environment.
     pub environment: Option<Box<str>>,
+    /// The Kubernetes Gateway API status condition istiod would write for this problem, when
+    /// the finding stands for one (JSON `gateway_api`).
+    pub gateway_api: Option<Box<StatusCondition>>,
+}
+
+/// A negative status condition of a Gateway API object (the JSON contract of
+/// `gateway_api`): condition `type`, istiod's `reason`, and where in the status it sits
+/// (`object`, `listener:<name>`, `parent:[<Kind>:]<ns>/<name>[/<section>][:<port>]`,
+/// `ancestor:[<Kind>:]<ns>/<name>[/<section>]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusCondition {
+    pub type_: &'static str,
+    pub reason: &'static str,
+    pub scope: String,
 }
 
 /// A finding's text without spare capacity: `format!` reserves room to grow, and findings are
@@ -202,6 +216,7 @@ impl Diagnostic {
             related: Vec::new(),
             istio_args: Vec::new(),
             environment: None,
+            gateway_api: None,
         }))
     }
 
@@ -238,6 +253,21 @@ impl Diagnostic {
         S: Into<String>,
     {
         self.istio_args = args.into_iter().map(|a| tight(a.into())).collect();
+        self
+    }
+
+    /// The Gateway API status condition this finding stands for ([`StatusCondition`]).
+    pub fn condition(
+        mut self,
+        type_: &'static str,
+        reason: &'static str,
+        scope: impl Into<String>,
+    ) -> Diagnostic {
+        self.gateway_api = Some(Box::new(StatusCondition {
+            type_,
+            reason,
+            scope: scope.into(),
+        }));
         self
     }
 

@@ -40,7 +40,12 @@ impl Class {
             Spec::Service(_) => Some(Class::Service),
             Spec::Secret(_) | Spec::SecretProvider(_) => Some(Class::Secret),
             Spec::Workload(_) | Spec::WorkloadEntry(_) => Some(Class::Workload),
-            Spec::Gateway(_) | Spec::KubeGateway(_) => Some(Class::Gateway),
+            Spec::Gateway(_) => Some(Class::Gateway),
+            Spec::GatewayApi(g)
+                if matches!(g.object, crate::model::gateway_api::Object::Gateway(_)) =>
+            {
+                Some(Class::Gateway)
+            }
             _ => None,
         }
     }

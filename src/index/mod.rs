@@ -9,6 +9,7 @@
 
 pub mod dr_scope;
 pub mod evidence;
+pub mod gateway_api;
 pub mod gateways;
 pub mod graph;
 pub mod host;
@@ -113,6 +114,7 @@ pub struct Index<'r> {
     gateways: HashMap<(&'r str, &'r str), ResourceId>,
     gateways_by_name: HashMap<&'r str, Vec<ResourceId>>,
     kube_gateways: HashMap<(&'r str, &'r str), ResourceId>,
+    gateway_api: gateway_api::GatewayApiIndex<'r>,
     workloads_by_label: HashMap<(&'r str, &'r str, &'r str), Vec<ResourceId>>,
     workloads_by_ns: HashMap<&'r str, Vec<ResourceId>>,
     workloads_by_label_any_ns: HashMap<(&'r str, &'r str), Vec<ResourceId>>,
@@ -164,6 +166,7 @@ impl<'r> Index<'r> {
             gateways: HashMap::new(),
             gateways_by_name: HashMap::new(),
             kube_gateways: HashMap::new(),
+            gateway_api: gateway_api::GatewayApiIndex::default(),
             workloads_by_label: HashMap::new(),
             workloads_by_ns: HashMap::new(),
             workloads_by_label_any_ns: HashMap::new(),
@@ -175,6 +178,7 @@ impl<'r> Index<'r> {
                 .entry((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()))
                 .or_insert(id);
             ix.by_kind.entry(r.kind.as_str()).or_default().push(id);
+            ix.gateway_api.add(id, r);
             if ix.role(r) != Role::Builtin {
                 ix.checked_kinds.insert(r.kind.as_str());
             }
@@ -219,7 +223,9 @@ impl<'r> Index<'r> {
                             .or_insert(id);
                     }
                 }
-                Spec::KubeGateway(_) => {
+                Spec::GatewayApi(g)
+                    if matches!(g.object, crate::model::gateway_api::Object::Gateway(_)) =>
+                {
                     ix.kube_gateways
                         .insert((r.namespace.as_str(), r.name.as_str()), id);
                 }

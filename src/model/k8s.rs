@@ -166,15 +166,3 @@ pub fn pod_template<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Option<Work
     pod_spec(cx, template.get("spec"), &mut w);
     Some(w)
 }
-
-/// Listener hostnames of a Gateway API Gateway (`None`: a listener without hostname, all hosts).
-pub fn kube_gateway<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Vec<Option<Spanned<Str>>> {
-    let Some(spec) = spec.filter(|v| v.is_map()) else {
-        return Vec::new();
-    };
-    cx.list(spec.get("listeners"), "listeners")
-        .into_iter()
-        .filter(|l| l.is_map())
-        .map(|l| cx.string(l.get("hostname"), "hostname"))
-        .collect()
-}

@@ -1,6 +1,7 @@
 //! The typed model: Kubernetes objects read leniently out of YAML documents.
 
 pub mod envoyfilter;
+pub mod gateway_api;
 pub mod identity;
 pub mod istio;
 pub mod k8s;
@@ -114,8 +115,9 @@ pub enum Spec {
     Sidecar(istio::Sidecar),
     Service(k8s::Service),
     Namespace,
-    /// A Gateway API `Gateway` (gateway.networking.k8s.io): its listener hostnames.
-    KubeGateway(Vec<Option<Spanned<Str>>>),
+    /// A Kubernetes Gateway API object (Gateway, routes, ReferenceGrant, policies, ...; see
+    /// [`gateway_api`]).
+    GatewayApi(Box<gateway_api::GatewayApi>),
     /// A Pod, or a controller's pod template (Deployment, StatefulSet, ...).
     Workload(k8s::Workload),
     /// A kind meshlint does not model; counted only.
@@ -156,9 +158,9 @@ impl Spec {
             }
             Spec::WorkloadEntry(x) => &mut x.tree,
             Spec::WorkloadGroup(x) => &mut x.tree,
+            Spec::GatewayApi(x) => &mut x.tree,
             Spec::Service(_)
             | Spec::Namespace
-            | Spec::KubeGateway(_)
             | Spec::Workload(_)
             | Spec::Other
             | Spec::SecretProvider(_)
@@ -248,6 +250,9 @@ const LONG_API_VERSIONS: &[&str] = &[
     "gateway.networking.k8s.io/v1",
     "gateway.networking.k8s.io/v1beta1",
     "gateway.networking.k8s.io/v1alpha2",
+    "gateway.networking.k8s.io/v1alpha3",
+    "gateway.networking.x-k8s.io/v1alpha1",
+    "inference.networking.k8s.io/v1",
     "networking.k8s.io/v1",
     "apiextensions.k8s.io/v1",
 ];
@@ -374,7 +379,7 @@ fn read_object<'a>(
             | "StorageClass"
             | "PriorityClass"
             | "IngressClass"
-    );
+    ) || kind == "GatewayClass" && group == gateway_api::GROUP;
     let (namespace, namespace_written) = match &ns {
         Some(ns) if !cluster_scoped => (ns.value.clone(), true),
         _ if cluster_scoped => (Str::default(), false),
@@ -401,8 +406,8 @@ fn read_object<'a>(
         (ISTIO_NETWORKING, "Sidecar") => Spec::Sidecar(istio::sidecar(cx, spec_v)),
         ("", "Service") => Spec::Service(k8s::service(cx, spec_v)),
         ("", "Namespace") => Spec::Namespace,
-        ("gateway.networking.k8s.io", "Gateway") => {
-            Spec::KubeGateway(k8s::kube_gateway(cx, spec_v))
+        (g, k) if gateway_api::is_gateway_api(g, k) => {
+            Spec::GatewayApi(Box::new(gateway_api::read(cx, k, spec_v)))
         }
         ("", "Pod") => Spec::Workload(k8s::pod(cx, &labels, spec_v)),
         ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {

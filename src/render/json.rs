@@ -40,6 +40,14 @@ struct Resource<'a> {
 }
 
 #[derive(Serialize)]
+struct Condition<'a> {
+    reason: &'a str,
+    scope: &'a str,
+    #[serde(rename = "type")]
+    type_: &'a str,
+}
+
+#[derive(Serialize)]
 struct Related<'a> {
     location: Location<'a>,
     message: &'a str,
@@ -51,6 +59,9 @@ struct Item<'a> {
     /// Only when the input is several environments.
     #[serde(skip_serializing_if = "Option::is_none")]
     environment: Option<&'a str>,
+    /// Only for findings that stand for a Gateway API status condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gateway_api: Option<Condition<'a>>,
     help: Option<&'a str>,
     location: Option<Location<'a>>,
     message: &'a str,
@@ -91,6 +102,11 @@ impl Serialize for Diagnostics<'_> {
             seq.serialize_element(&Item {
                 code: d.code,
                 environment: d.environment.as_deref(),
+                gateway_api: d.gateway_api.as_ref().map(|c| Condition {
+                    reason: c.reason,
+                    scope: &c.scope,
+                    type_: c.type_,
+                }),
                 help: d.help.as_deref(),
                 location: d.span().map(|s| location(report, s)),
                 message: &d.message,

@@ -135,8 +135,21 @@ fn view(report: &Report, d: &Diagnostic) -> View {
     if let Some(env) = &d.environment {
         code.push_str(&format!(" · environment {env}"));
     }
+    let mut message = d.message.clone();
+    if let Some(c) = &d.gateway_api {
+        // what istiod would write into the object's status
+        let status = if matches!(c.type_, "Conflicted" | "OverlappingTLSConfig") {
+            "True"
+        } else {
+            "False"
+        };
+        message.push_str(&format!(
+            "\n  status istiod would write: {}={status} ({}) at {}",
+            c.type_, c.reason, c.scope
+        ));
+    }
     View {
-        message: d.message.clone(),
+        message,
         code: Some(code),
         severity: miette_severity(d.severity),
         help: d.help.as_deref().map(str::to_string),

@@ -12,9 +12,11 @@ use crate::diagnostics::{Diagnostic, RuleMeta};
 use crate::index::Index;
 use crate::model::Resource;
 
-// one folder per domain; `gateway_api/` and `ambient/` will sit next to them
+// one folder per domain
+pub mod ambient;
 pub mod annotations;
 pub mod envoyfilter;
+pub mod gateway_api;
 pub mod gateways;
 pub mod input;
 pub mod resilience;

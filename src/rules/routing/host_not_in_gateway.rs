@@ -5,6 +5,7 @@ use crate::diagnostics::istio_messages::go_list;
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::evidence::Class;
 use crate::index::{host, GatewayTarget};
+use crate::model::gateway_api::Object;
 use crate::model::Spec;
 use crate::rules::RuleCx;
 use crate::source::Span;
@@ -54,11 +55,13 @@ pub fn check(cx: &mut RuleCx) {
                 }
                 GatewayTarget::Kube(id) => {
                     let g = ix.resource(id);
-                    let Spec::KubeGateway(listeners) = &g.spec else {
+                    let Some(Object::Gateway(kg)) =
+                        crate::index::gateway_api::object(g).map(|x| &x.object)
+                    else {
                         continue;
                     };
-                    for l in listeners {
-                        match l {
+                    for l in &kg.listeners {
+                        match &l.hostname {
                             Some(h) => {
                                 all_hosts.push(h.value.to_string());
                                 served.push((h.value.to_string(), Some(h.span)));
