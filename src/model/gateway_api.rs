@@ -55,6 +55,8 @@ pub struct GatewayApi {
     pub tree: spec_tree::Tree,
 }
 
+/// Boxed as a whole in [`crate::model::Spec`], so variant sizes do not grow other specs.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Object {
     GatewayClass(GatewayClass),
