@@ -63,6 +63,34 @@ fn overlays_are_built_and_findings_point_at_the_patch() {
 }
 
 #[test]
+fn a_kustomization_file_without_extension_is_a_root() {
+    if !builder_available() {
+        println!("skipped: neither kubectl nor kustomize is on PATH");
+        return;
+    }
+    let (_, v) = json(&[
+        "check",
+        "--no-config",
+        "-f",
+        "json",
+        "testdata/kustomize-noext",
+    ]);
+    // the build set the namespace: the finding is on shop's VirtualService, in the source file
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "IST0101")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(d["resource"]["namespace"], "shop", "{v}");
+    assert_eq!(
+        d["location"]["file"],
+        "testdata/kustomize-noext/routes.yaml",
+        "{v}"
+    );
+}
+
+#[test]
 fn without_a_builder_the_files_are_plain_and_it_says_so() {
     let (code, v) = json(&[
         "check",

@@ -144,11 +144,13 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// A file the directory walk reads: YAML and JSON manifests, and `Kustomization` (Kustomize's
+/// third accepted kustomization file name, without extension) so that its root is found.
 fn is_manifest(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml" | "json")
-    )
+    ) || path.file_name().is_some_and(|n| n == "Kustomization")
 }
 
 /// Expands the paths given into inputs. Errors are usage errors (exit 2).
