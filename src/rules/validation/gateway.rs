@@ -389,27 +389,31 @@ fn tls_options(t: &Node, at: &str, out: &mut Out) {
     if matches!(mode.as_str(), "SIMPLE" | "MUTUAL" | "OPTIONAL_MUTUAL") && cred {
         return;
     }
-    let need = |k: &str, out: &mut Out| {
-        if !nonempty(t, k) {
-            out.err(
-                mode_span,
-                format!("`{at}` uses mode {mode} without `credentialName`, so `{k}` is required"),
-                "missing certificate",
-                "set `credentialName` to the Secret holding the certificate (recommended), or set the file paths",
-            );
-        }
+    // Istio appends one error per missing file path; they are one problem (no certificate
+    // source), reported once with every missing field named
+    let required: &[&str] = match mode.as_str() {
+        "SIMPLE" => &["serverCertificate", "privateKey"],
+        "MUTUAL" | "OPTIONAL_MUTUAL" => &["serverCertificate", "privateKey", "caCertificates"],
+        _ => &[],
     };
-    match mode.as_str() {
-        "SIMPLE" => {
-            need("serverCertificate", out);
-            need("privateKey", out);
-        }
-        "MUTUAL" | "OPTIONAL_MUTUAL" => {
-            need("serverCertificate", out);
-            need("privateKey", out);
-            need("caCertificates", out);
-        }
-        _ => {}
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|k| !nonempty(t, k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if !missing.is_empty() {
+        let (fields, verb) = match missing.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                (format!("{} and {last}", rest.join(", ")), "are")
+            }
+            _ => (missing.join(""), "is"),
+        };
+        out.err(
+            mode_span,
+            format!("`{at}` uses mode {mode} without `credentialName`, so {fields} {verb} required"),
+            "missing certificate",
+            "set `credentialName` to the Secret holding the certificate (recommended), or set the file paths",
+        );
     }
     if nonempty(t, "caCrl") {
         if cred {
