@@ -84,8 +84,7 @@ fn a_kustomization_file_without_extension_is_a_root() {
         .unwrap_or_else(|| panic!("{v}"));
     assert_eq!(d["resource"]["namespace"], "shop", "{v}");
     assert_eq!(
-        d["location"]["file"],
-        "testdata/kustomize-noext/routes.yaml",
+        d["location"]["file"], "testdata/kustomize-noext/routes.yaml",
         "{v}"
     );
 }

@@ -5,6 +5,7 @@ pub mod gateway_api;
 pub mod identity;
 pub mod istio;
 pub mod k8s;
+pub mod known_fields;
 pub mod policy;
 pub mod reader;
 pub mod secret;
@@ -418,18 +419,22 @@ fn read_object<'a>(
         }
         ("telemetry.istio.io", "Telemetry") => {
             cx.check_unknown = false;
+            known_fields::check(cx, spec_v, &known_fields::TELEMETRY);
             Spec::Telemetry(policy::telemetry(cx, spec_v))
         }
         ("security.istio.io", "AuthorizationPolicy") => {
             cx.check_unknown = false;
+            known_fields::check(cx, spec_v, &known_fields::AUTHORIZATION_POLICY);
             Spec::AuthorizationPolicy(policy::authorization_policy(cx, spec_v))
         }
         ("security.istio.io", "RequestAuthentication") => {
             cx.check_unknown = false;
+            known_fields::check(cx, spec_v, &known_fields::REQUEST_AUTHENTICATION);
             Spec::RequestAuthentication(policy::attachment(cx, spec_v))
         }
         ("security.istio.io", "PeerAuthentication") => {
             cx.check_unknown = false;
+            known_fields::check(cx, spec_v, &known_fields::PEER_AUTHENTICATION);
             Spec::PeerAuthentication(policy::attachment(cx, spec_v))
         }
         ("extensions.istio.io", "WasmPlugin") => {

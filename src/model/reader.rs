@@ -162,6 +162,11 @@ impl<'a> Cx<'a> {
         if !self.check_unknown {
             return;
         }
+        let taken: Vec<&str> = o
+            .entries
+            .iter()
+            .filter_map(|(k, _)| k.scalar().map(|s| s.0))
+            .collect();
         for (i, (k, _)) in o.entries.iter().enumerate() {
             if o.used[i] {
                 continue;
@@ -170,34 +175,41 @@ impl<'a> Cx<'a> {
             if o.known.contains(&key) {
                 continue;
             }
-            let mut d = Diagnostic::new(
-                &meta::UNKNOWN_FIELD,
-                format!("unknown field `{key}` in {}", o.ty),
-            )
-            .at(k.span(), "not a field of this object")
-            .resource(self.resource.as_ref());
-            let taken: Vec<&str> = o
-                .entries
-                .iter()
-                .filter_map(|(k, _)| k.scalar().map(|s| s.0))
-                .collect();
-            let candidates: Vec<&str> = o
-                .known
-                .iter()
-                .copied()
-                .filter(|c| !taken.contains(c))
-                .collect();
-            d = match did_you_mean(key, &candidates) {
-                Some(s) => d.help(format!(
-                    "did you mean `{s}`? Istio ignores or rejects unknown fields, so this setting has no effect"
-                )),
-                None => d.help(format!(
-                    "known fields: {}; Istio ignores or rejects unknown fields",
-                    o.known.join(", ")
-                )),
-            };
-            self.diags.push(d);
+            self.unknown_field(*k, key, o.ty, o.known, &taken);
         }
+    }
+
+    /// An `unknown-field` finding for key `k` of an object of type `ty` whose fields are
+    /// `known` (`taken`: the keys the object has, not offered as suggestions).
+    pub fn unknown_field(
+        &mut self,
+        k: Value<'a>,
+        key: &str,
+        ty: &str,
+        known: &[&str],
+        taken: &[&str],
+    ) {
+        let d = Diagnostic::new(
+            &meta::UNKNOWN_FIELD,
+            format!("unknown field `{key}` in {ty}"),
+        )
+        .at(k.span(), "not a field of this object")
+        .resource(self.resource.as_ref());
+        let candidates: Vec<&str> = known
+            .iter()
+            .copied()
+            .filter(|c| !taken.contains(c))
+            .collect();
+        let d = match did_you_mean(key, &candidates) {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? Istio ignores or rejects unknown fields, so this setting has no effect"
+            )),
+            None => d.help(format!(
+                "known fields: {}; Istio ignores or rejects unknown fields",
+                known.join(", ")
+            )),
+        };
+        self.diags.push(d);
     }
 
     pub fn list(&mut self, v: Option<Value<'a>>, what: &str) -> Vec<Value<'a>> {

@@ -17,6 +17,24 @@ const SOURCE_FIELDS: &[&str] = &[
     "notIpBlocks",
     "remoteIpBlocks",
     "notRemoteIpBlocks",
+    "serviceAccounts",
+    "notServiceAccounts",
+    "trustDomains",
+    "notTrustDomains",
+];
+/// The source fields action CUSTOM does not support (identities: the external authorizer
+/// checks them).
+const CUSTOM_UNSUPPORTED_SOURCE: &[&str] = &[
+    "namespaces",
+    "notNamespaces",
+    "serviceAccounts",
+    "notServiceAccounts",
+    "trustDomains",
+    "notTrustDomains",
+    "principals",
+    "notPrincipals",
+    "requestPrincipals",
+    "notRequestPrincipals",
 ];
 const OPERATION_FIELDS: &[&str] = &[
     "hosts",
@@ -73,7 +91,7 @@ pub fn authorization_policy(r: &Resource, out: &mut Out) {
                 let Some(src) = from.get("source") else {
                     continue;
                 };
-                for k in &SOURCE_FIELDS[..6] {
+                for k in CUSTOM_UNSUPPORTED_SOURCE {
                     if src.get(k).is_some_and(|n| !n.items().is_empty()) {
                         out.err(
                             key_or(src, k),
@@ -87,6 +105,8 @@ pub fn authorization_policy(r: &Resource, out: &mut Out) {
             for (j, w) in rule.list("when").iter().enumerate() {
                 let key = w.get("key").and_then(|k| k.text()).unwrap_or("");
                 if key == "source.namespace"
+                    || key == "source.serviceAccount"
+                    || key == "source.trustDomain"
                     || key == "source.principal"
                     || key.starts_with("request.auth.")
                 {
@@ -140,7 +160,10 @@ pub fn authorization_policy(r: &Resource, out: &mut Out) {
                 );
                 continue;
             };
-            if SOURCE_FIELDS.iter().all(|k| src.list(k).is_empty()) {
+            // keys but none known: the loader reported the unknown field as the error
+            if SOURCE_FIELDS.iter().all(|k| src.list(k).is_empty())
+                && !has_unknown_keys(src, SOURCE_FIELDS)
+            {
                 out.err(
                     src.span,
                     format!("`{path}` is empty"),
@@ -148,8 +171,35 @@ pub fn authorization_policy(r: &Resource, out: &mut Out) {
                     "add principals, namespaces or ipBlocks, or remove this `from` entry",
                 );
             }
+            let set = |k: &str| !src.list(k).is_empty();
+            if (set("principals")
+                || set("notPrincipals")
+                || set("namespaces")
+                || set("notNamespaces"))
+                && (set("serviceAccounts") || set("notServiceAccounts"))
+            {
+                let at = ["serviceAccounts", "notServiceAccounts"]
+                    .iter()
+                    .find(|k| set(k))
+                    .map(|k| key_or(src, k))
+                    .unwrap_or(src.span);
+                out.err(
+                    at,
+                    format!("`{path}` sets `serviceAccounts` together with `namespaces` or `principals`"),
+                    "serviceAccounts with namespaces/principals",
+                    "match on service accounts (`namespace/name`) alone, or on principals and namespaces alone",
+                );
+            }
             for k in SOURCE_FIELDS {
-                values(src, k, &path, out);
+                match *k {
+                    "serviceAccounts" | "notServiceAccounts" => {
+                        service_accounts(src.list(k), &format!("{path}.{k}"), out)
+                    }
+                    "trustDomains" | "notTrustDomains" => {
+                        wildcard_values(src.list(k), &format!("{path}.{k}"), true, out)
+                    }
+                    _ => values(src, k, &path, out),
+                }
             }
             for k in [
                 "ipBlocks",
@@ -171,7 +221,9 @@ pub fn authorization_policy(r: &Resource, out: &mut Out) {
                 );
                 continue;
             };
-            if OPERATION_FIELDS.iter().all(|k| op.list(k).is_empty()) {
+            if OPERATION_FIELDS.iter().all(|k| op.list(k).is_empty())
+                && !has_unknown_keys(op, OPERATION_FIELDS)
+            {
                 out.err(
                     op.span,
                     format!("`{path}` is empty"),
@@ -188,6 +240,88 @@ pub fn authorization_policy(r: &Resource, out: &mut Out) {
         }
         for (j, w) in rule.list("when").iter().enumerate() {
             condition(w, &format!("rules[{i}].when[{j}]"), out);
+        }
+    }
+}
+
+/// Whether a mapping has keys that are not among `known` (reported by the loader as unknown
+/// fields).
+fn has_unknown_keys(n: &Node, known: &[&str]) -> bool {
+    match &n.kind {
+        crate::model::spec_tree::Kind::Map(entries) => entries
+            .iter()
+            .any(|(k, _)| !known.contains(&k.value.as_str())),
+        _ => false,
+    }
+}
+
+/// `security.CheckServiceAccount`: at most 16 values, each `name` or `namespace/name`, no
+/// wildcard, at most 320 characters (Istio stops at the first bad value).
+fn service_accounts(items: &[Node], path: &str, out: &mut Out) {
+    if items.len() > 16 {
+        out.err(
+            items[16].span,
+            format!(
+                "`{path}` has {} values; at most 16 are allowed",
+                items.len()
+            ),
+            "too many values",
+            "split the rule, or match on namespaces or principals",
+        );
+        return;
+    }
+    for (k, v) in items.iter().enumerate() {
+        let s = v.text().unwrap_or("");
+        let problem = if s.is_empty() {
+            Some("is empty".to_string())
+        } else if s.contains('*') {
+            Some("has a wildcard, which service accounts do not allow".to_string())
+        } else if s.matches('/').count() > 1 {
+            Some("is not `serviceAccount` or `namespace/serviceAccount`".to_string())
+        } else if s.len() > 320 {
+            Some("is longer than 320 characters".to_string())
+        } else if s.starts_with('/') || s.ends_with('/') {
+            Some("has an empty namespace or service account part".to_string())
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            out.err(
+                v.span,
+                format!("`{path}[{k}]` `{s}` {p}"),
+                "invalid service account",
+                "write the service account as `name` (the policy's namespace) or `namespace/name`",
+            );
+            return;
+        }
+    }
+}
+
+/// `security.CheckWildcardValues` (and, for trust domains, `CheckTrustDomainValues`): non-empty
+/// values with at most one `*`, at the start or the end.
+fn wildcard_values(items: &[Node], path: &str, trust_domain: bool, out: &mut Out) {
+    for (k, v) in items.iter().enumerate() {
+        let s = v.text().unwrap_or("");
+        let stars = s.matches('*').count();
+        let problem = if s.is_empty() {
+            Some("is empty")
+        } else if stars > 1 {
+            Some("has more than one wildcard")
+        } else if stars == 1 && s != "*" && !s.starts_with('*') && !s.ends_with('*') {
+            Some("has a wildcard in the middle; it is only allowed at the start or the end")
+        } else if trust_domain && s.contains('/') {
+            Some("contains `/`, which a trust domain cannot")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            out.err(
+                v.span,
+                format!("`{path}[{k}]` `{s}` {p}"),
+                "invalid value",
+                "write an exact value, a prefix (`foo*`), a suffix (`*foo`) or `*`",
+            );
+            return;
         }
     }
 }
@@ -272,7 +406,9 @@ fn condition(w: &Node, path: &str, out: &mut Out) {
         "source.ip",
         "remote.ip",
         "source.namespace",
+        "source.serviceAccount",
         "source.principal",
+        "source.trustDomain",
         "request.auth.principal",
         "request.auth.audiences",
         "request.auth.presenter",
@@ -287,7 +423,7 @@ fn condition(w: &Node, path: &str, out: &mut Out) {
     if !known {
         out.err(
             key_span,
-            format!("`{path}.key` `{key}` is not a known attribute; known keys are request.headers[...], source.ip, remote.ip, source.namespace, source.principal, request.auth.principal, request.auth.audiences, request.auth.presenter, request.auth.claims[...], destination.ip, destination.port, connection.sni, experimental.*"),
+            format!("`{path}.key` `{key}` is not a known attribute; known keys are request.headers[...], source.ip, remote.ip, source.namespace, source.serviceAccount, source.principal, source.trustDomain, request.auth.principal, request.auth.audiences, request.auth.presenter, request.auth.claims[...], destination.ip, destination.port, connection.sni, experimental.*"),
             "unknown attribute",
             "use one of the documented condition keys",
         );
@@ -316,6 +452,10 @@ fn condition(w: &Node, path: &str, out: &mut Out) {
                 ips(w, vk, &format!("{path}.{vk}"), out)
             }
             "destination.port" => ports(w, vk, &format!("{path}.{vk}"), out),
+            "source.serviceAccount" => service_accounts(w.list(vk), &format!("{path}.{vk}"), out),
+            "source.trustDomain" => {
+                wildcard_values(w.list(vk), &format!("{path}.{vk}"), false, out)
+            }
             _ => {}
         }
     }
