@@ -100,8 +100,9 @@ enum Attach {
     /// No parentRef names this Gateway.
     NotReferenced,
     Yes,
-    /// Referenced, but the listener refuses it (why).
-    Denied(String),
+    /// Referenced, but the listener refuses it: why, and whether only because the parentRef
+    /// asks for another listener (`sectionName`, `port`).
+    Denied(String, bool),
 }
 
 fn listener_port(l: &gw::Listener) -> Option<i64> {
@@ -202,15 +203,18 @@ fn attachment(ix: &Index, g: &Resource, l: &gw::Listener, rr: &Resource, route: 
         if !names_gateway(p, &rr.namespace, g) {
             continue;
         }
-        let why = (|| {
+        let why = (|| -> Option<(String, bool)> {
             if let Some(port) = p.port.as_ref().map(|x| x.value).filter(|&x| x != 0) {
                 if Some(port) != listener_port(l) {
-                    return Some(format!("its parentRef asks for port {port}"));
+                    return Some((format!("its parentRef asks for port {port}"), true));
                 }
             }
             if let Some(s) = p.section_name.as_ref().filter(|s| !s.value.is_empty()) {
                 if s.value != l.name() {
-                    return Some(format!("its parentRef asks for sectionName `{}`", s.value));
+                    return Some((
+                        format!("its parentRef asks for sectionName `{}`", s.value),
+                        true,
+                    ));
                 }
             }
             if let Some(lh) = listener_hostname(l) {
@@ -219,31 +223,44 @@ fn attachment(ix: &Index, g: &Resource, l: &gw::Listener, rr: &Resource, route: 
                     .iter()
                     .any(|h| host::matches(&lh, h))
                 {
-                    return Some(format!("no route hostname overlaps the listener hostname `{lh}`"));
+                    return Some((
+                        format!("no route hostname overlaps the listener hostname `{lh}`"),
+                        false,
+                    ));
                 }
             }
             match namespace_allowed(ix, &g.namespace, l, &rr.namespace) {
                 Ok(true) => {}
                 Ok(false) => {
-                    return Some(format!(
-                        "the listener does not allow routes from namespace `{}` (allowedRoutes)",
-                        rr.namespace
+                    return Some((
+                        format!(
+                            "the listener does not allow routes from namespace `{}` (allowedRoutes)",
+                            rr.namespace
+                        ),
+                        false,
                     ))
                 }
-                Err(e) => return Some(e),
+                Err(e) => return Some((e, false)),
             }
             if !kind_allowed(l, route.kind) {
-                return Some(format!(
-                    "the listener ({} protocol) does not allow {} (allowedRoutes.kinds)",
-                    listener_protocol(l),
-                    route.kind.kind()
+                return Some((
+                    format!(
+                        "the listener ({} protocol) does not allow {} (allowedRoutes.kinds)",
+                        listener_protocol(l),
+                        route.kind.kind()
+                    ),
+                    false,
                 ));
             }
             None
         })();
         match why {
             None => return Attach::Yes,
-            Some(w) => out = Attach::Denied(w),
+            Some((w, other)) => {
+                if !(other && matches!(out, Attach::Denied(_, false))) {
+                    out = Attach::Denied(w, other);
+                }
+            }
         }
     }
     out
@@ -802,10 +819,11 @@ fn age_key(id: ResourceId, r: &Resource) -> (u8, String, usize, String, String) 
     let ts = crate::index::gateway_api::object(r)
         .and_then(|g| g.creation_timestamp.as_ref())
         .map(|t| t.value.to_string());
+    let input_order = if ts.is_none() { id } else { 0 };
     (
         u8::from(ts.is_none()),
         ts.unwrap_or_default(),
-        id,
+        input_order,
         r.namespace.to_string(),
         r.name.to_string(),
     )
@@ -1040,6 +1058,8 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
     // virtual host → (listener name, route hostname key) → members
     type Members<'r> = Vec<(ResourceId, &'r Resource, &'r gw::Route)>;
     let mut vhosts: Vec<(String, Vec<((String, String), Members)>)> = Vec::new();
+    let mut denied: Vec<(ResourceId, String)> = Vec::new();
+    let mut attached: Vec<ResourceId> = Vec::new();
     for l in &candidates {
         for (id, rr, route) in ix.routes() {
             if !matches!(route.kind, RouteKind::Http | RouteKind::Grpc) {
@@ -1047,17 +1067,27 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
             }
             match attachment(ix, gres, l, rr, route) {
                 Attach::NotReferenced => continue,
-                Attach::Denied(why) => {
-                    notes.push(format!(
-                        "{} {}/{} does not attach to listener `{}`: {why}",
-                        route.kind.kind(),
-                        rr.namespace,
-                        rr.name,
-                        l.name()
-                    ));
+                Attach::Denied(_, true) => continue,
+                Attach::Denied(why, false) => {
+                    // worth saying only for a route meant for this request's host
+                    if route_hostnames(route)
+                        .iter()
+                        .any(|h| host::matches(h, &host_l))
+                    {
+                        denied.push((
+                            id,
+                            format!(
+                                "{} {}/{} does not attach to listener `{}`: {why}",
+                                route.kind.kind(),
+                                rr.namespace,
+                                rr.name,
+                                l.name()
+                            ),
+                        ));
+                    }
                     continue;
                 }
-                Attach::Yes => {}
+                Attach::Yes => attached.push(id),
             }
             let server = listener_hostname(l).unwrap_or("*").to_ascii_lowercase();
             for h in route_hostnames(route) {
@@ -1078,6 +1108,11 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
                     None => slot.push((key, vec![(id, rr, route)])),
                 }
             }
+        }
+    }
+    for (id, why) in denied {
+        if !attached.contains(&id) && !notes.contains(&why) {
+            notes.push(why);
         }
     }
     let Some(vh) = pick_vhost(vhosts.iter().map(|(n, _)| n), &req.authority).cloned() else {
