@@ -408,9 +408,8 @@ fn read_object<'a>(
         ("", "Namespace") => Spec::Namespace,
         (g, k) if gateway_api::is_gateway_api(g, k) => {
             let mut g = gateway_api::read(cx, k, spec_v);
-            g.creation_timestamp = meta_v.and_then(|m| {
-                cx.string(m.get("creationTimestamp"), "metadata.creationTimestamp")
-            });
+            g.creation_timestamp = meta_v
+                .and_then(|m| cx.string(m.get("creationTimestamp"), "metadata.creationTimestamp"));
             Spec::GatewayApi(Box::new(g))
         }
         ("", "Pod") => Spec::Workload(k8s::pod(cx, &labels, spec_v)),

@@ -197,7 +197,13 @@ fn names_gateway(p: &ObjRef, route_ns: &str, g: &Resource) -> bool {
 
 /// `referenceAllowed` for the parentRefs of `route` that name the Gateway `g`, against
 /// listener `l`.
-fn attachment(ix: &Index, g: &Resource, l: &gw::Listener, rr: &Resource, route: &gw::Route) -> Attach {
+fn attachment(
+    ix: &Index,
+    g: &Resource,
+    l: &gw::Listener,
+    rr: &Resource,
+    route: &gw::Route,
+) -> Attach {
     let mut out = Attach::NotReferenced;
     for p in &route.parent_refs {
         if !names_gateway(p, &rr.namespace, g) {
@@ -219,10 +225,7 @@ fn attachment(ix: &Index, g: &Resource, l: &gw::Listener, rr: &Resource, route: 
             }
             if let Some(lh) = listener_hostname(l) {
                 let lh = lh.to_ascii_lowercase();
-                if !route_hostnames(route)
-                    .iter()
-                    .any(|h| host::matches(&lh, h))
-                {
+                if !route_hostnames(route).iter().any(|h| host::matches(&lh, h)) {
                     return Some((
                         format!("no route hostname overlaps the listener hostname `{lh}`"),
                         false,
@@ -231,15 +234,13 @@ fn attachment(ix: &Index, g: &Resource, l: &gw::Listener, rr: &Resource, route: 
             }
             match namespace_allowed(ix, &g.namespace, l, &rr.namespace) {
                 Ok(true) => {}
-                Ok(false) => {
-                    return Some((
-                        format!(
-                            "the listener does not allow routes from namespace `{}` (allowedRoutes)",
-                            rr.namespace
-                        ),
-                        false,
-                    ))
-                }
+                Ok(false) => return Some((
+                    format!(
+                        "the listener does not allow routes from namespace `{}` (allowedRoutes)",
+                        rr.namespace
+                    ),
+                    false,
+                )),
                 Err(e) => return Some((e, false)),
             }
             if !kind_allowed(l, route.kind) {
@@ -402,12 +403,7 @@ fn typed(t: &str, v: &str, exact: &str, regex: &str) -> Result<Sm, String> {
 fn named(list: &[gw::StringMatch], lower: bool) -> Result<Vec<(String, Option<Sm>)>, String> {
     let mut out: Vec<(String, Option<Sm>)> = Vec::new();
     for h in list {
-        let sm = typed(
-            h.type_or("Exact"),
-            h.value(),
-            "Exact",
-            "RegularExpression",
-        )?;
+        let sm = typed(h.type_or("Exact"), h.value(), "Exact", "RegularExpression")?;
         let name = if lower {
             h.name().to_ascii_lowercase()
         } else {
@@ -509,12 +505,14 @@ fn header_op(m: &gw::HeaderModifier) -> Result<HeaderOp, String> {
     let mut op = HeaderOp::default();
     for (list, dst) in [(&m.set, &mut op.set), (&m.add, &mut op.add)] {
         for (k, v) in list {
-            if v
-                .value
+            if v.value
                 .bytes()
                 .any(|c| !(c == 0x09 || (c >= 0x20 && c != 0x7f)))
             {
-                return Err(format!("header `{}` value contains invalid characters", k.value));
+                return Err(format!(
+                    "header `{}` value contains invalid characters",
+                    k.value
+                ));
             }
             let k = k.value.to_ascii_lowercase();
             if !dst.iter().any(|(x, _)| *x == k) {
@@ -576,8 +574,15 @@ impl<'s, 'a, 'r> Ctx<'s, 'a, 'r> {
         };
         if self.gateway && ns != rr.namespace.as_str() {
             let to_group = if group.is_empty() { "" } else { group };
-            if !ix.reference_granted(GROUP, kind.kind(), &rr.namespace, to_group, bkind, &ns, name)
-            {
+            if !ix.reference_granted(
+                GROUP,
+                kind.kind(),
+                &rr.namespace,
+                to_group,
+                bkind,
+                &ns,
+                name,
+            ) {
                 b.invalid = Some(format!(
                     "backendRef {ns}/{name} is in another namespace and no ReferenceGrant in the input allows it (RefNotPermitted)"
                 ));
@@ -632,12 +637,19 @@ impl<'s, 'a, 'r> Ctx<'s, 'a, 'r> {
             }
         }
         if b.port.is_none() {
-            return Err(format!("backendRef `{name}` has no `port` (required for a {bkind})"));
+            return Err(format!(
+                "backendRef `{name}` has no `port` (required for a {bkind})"
+            ));
         }
         Ok(b)
     }
 
-    fn convert(&self, rr: &'r Resource, route: &'r gw::Route, rule: &'r gw::RouteRule) -> Result<Converted<'r>, String> {
+    fn convert(
+        &self,
+        rr: &'r Resource,
+        route: &'r gw::Route,
+        rule: &'r gw::RouteRule,
+    ) -> Result<Converted<'r>, String> {
         let mut c = Converted {
             headers: None,
             redirect: None,
@@ -687,10 +699,9 @@ impl<'s, 'a, 'r> Ctx<'s, 'a, 'r> {
                     };
                     match self.backend(&m.backend_ref, 1, &[], rr, route.kind) {
                         Ok(b) if b.invalid.is_none() => c.mirrors.push((b, pct)),
-                        Ok(b) => c.notes.push(format!(
-                            "mirror dropped: {}",
-                            b.invalid.unwrap_or_default()
-                        )),
+                        Ok(b) => c
+                            .notes
+                            .push(format!("mirror dropped: {}", b.invalid.unwrap_or_default())),
                         // HTTPRoute: the mirror is dropped; GRPCRoute: the whole route
                         Err(e) if http => c.notes.push(format!("mirror dropped: {e}")),
                         Err(e) => return Err(e),
@@ -700,8 +711,9 @@ impl<'s, 'a, 'r> Ctx<'s, 'a, 'r> {
             }
         }
         if http {
-            let has_retry =
-                rule.retry_attempts.is_some() || !rule.retry_codes.is_empty() || rule.retry_backoff.is_some();
+            let has_retry = rule.retry_attempts.is_some()
+                || !rule.retry_codes.is_empty()
+                || rule.retry_backoff.is_some();
             if has_retry {
                 let attempts = rule.retry_attempts.as_ref().map(|a| a.value).unwrap_or(2);
                 let mut on = vec![
@@ -763,7 +775,12 @@ impl<'s, 'a, 'r> Ctx<'s, 'a, 'r> {
 
 /// The splits of one route: one per match of each rule; `not_applied` set on all of them when
 /// istiod cannot convert the route.
-fn splits<'r>(ctx: &Ctx<'_, '_, 'r>, id: ResourceId, res: &'r Resource, route: &'r gw::Route) -> Vec<Split<'r>> {
+fn splits<'r>(
+    ctx: &Ctx<'_, '_, 'r>,
+    id: ResourceId,
+    res: &'r Resource,
+    route: &'r gw::Route,
+) -> Vec<Split<'r>> {
     let mut out = Vec::new();
     let mut error: Option<String> = None;
     for (ri, rule) in route.rules.iter().enumerate() {
@@ -830,7 +847,10 @@ fn age_key(id: ResourceId, r: &Resource) -> (u8, String, usize, String, String) 
 }
 
 /// Sorts and cuts the routes of one merged VirtualService (one listener and hostname).
-fn merged_order<'r>(mut members: Vec<(ResourceId, &'r Resource, &'r gw::Route)>, ctx: &Ctx<'_, '_, 'r>) -> Vec<Split<'r>> {
+fn merged_order<'r>(
+    mut members: Vec<(ResourceId, &'r Resource, &'r gw::Route)>,
+    ctx: &Ctx<'_, '_, 'r>,
+) -> Vec<Split<'r>> {
     members.sort_by_key(|(id, r, _)| age_key(*id, r));
     members.dedup_by_key(|(id, _, _)| *id);
     let mut all: Vec<Split<'r>> = Vec::new();
@@ -897,10 +917,12 @@ fn gateway_api_target(ix: &Index, g: &str) -> Result<Option<ResourceId>, String>
         }
         return Ok(ix.kube_gateway(ns, name));
     }
-    if !ix.gateways_named(g).is_empty() || ix.of_kind("Gateway").iter().any(|&id| {
-        let r = ix.resource(id);
-        r.name == g && matches!(r.spec, crate::model::Spec::Gateway(_))
-    }) {
+    if !ix.gateways_named(g).is_empty()
+        || ix.of_kind("Gateway").iter().any(|&id| {
+            let r = ix.resource(id);
+            r.name == g && matches!(r.spec, crate::model::Spec::Gateway(_))
+        })
+    {
         return Ok(None);
     }
     let found: Vec<ResourceId> = ix
@@ -1006,10 +1028,12 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
         virtual_host: None,
         routes: Vec::new(),
     };
-    if ix
-        .listener_sets()
-        .any(|(_, r, ls)| ls.parent_ref.as_ref().is_some_and(|p| p.name() == gres.name.as_str() && p.namespace_or(&r.namespace) == gres.namespace.as_str()))
-    {
+    if ix.listener_sets().any(|(_, r, ls)| {
+        ls.parent_ref.as_ref().is_some_and(|p| {
+            p.name() == gres.name.as_str()
+                && p.namespace_or(&r.namespace) == gres.namespace.as_str()
+        })
+    }) {
         notes.push("ListenerSets attach to this Gateway; meshlint simulates only the Gateway's own listeners".to_string());
     }
     let on_port: Vec<&gw::Listener> = g
@@ -1069,10 +1093,11 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
                 Attach::NotReferenced => continue,
                 Attach::Denied(_, true) => continue,
                 Attach::Denied(why, false) => {
-                    // worth saying only for a route meant for this request's host
-                    if route_hostnames(route)
-                        .iter()
-                        .any(|h| host::matches(h, &host_l))
+                    // worth saying only for a route and a listener meant for this host
+                    if host_score(l, &host_l).is_some()
+                        && route_hostnames(route)
+                            .iter()
+                            .any(|h| host::matches(h, &host_l))
                     {
                         denied.push((
                             id,
@@ -1094,7 +1119,9 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
                 if !allowed_by_isolation(&h, l, &http) {
                     continue;
                 }
-                let Some(vh) = intersect(&server, &h) else { continue };
+                let Some(vh) = intersect(&server, &h) else {
+                    continue;
+                };
                 let key = (l.name().to_string(), h.clone());
                 let slot = match vhosts.iter().position(|(n, _)| *n == vh) {
                     Some(i) => &mut vhosts[i].1,
@@ -1184,7 +1211,10 @@ fn mesh(sim: &Simulator, q: &Query) -> Result<Option<Simulation>, String> {
             let h = match (group, kind) {
                 ("" | "core", "Service") => format!("{}.{pns}.svc.{domain}", p.name()),
                 ("networking.istio.io", "ServiceEntry") => {
-                    match ix.get("ServiceEntry", pns, p.name()).map(|i| &ix.resource(i).spec) {
+                    match ix
+                        .get("ServiceEntry", pns, p.name())
+                        .map(|i| &ix.resource(i).spec)
+                    {
                         Some(crate::model::Spec::ServiceEntry(se))
                             if se.hosts.iter().any(|h| h.value.as_str() == fqdn) =>
                         {
@@ -1250,12 +1280,18 @@ fn mesh(sim: &Simulator, q: &Query) -> Result<Option<Simulation>, String> {
                 .to_string(),
         );
     }
-    if ix.get("Service", &svc_ns, fqdn.split('.').next().unwrap_or("")).is_none() {
+    if ix
+        .get("Service", &svc_ns, fqdn.split('.').next().unwrap_or(""))
+        .is_none()
+    {
         notes.push(format!(
             "the parent Service of `{fqdn}` is not in the input; istiod accepts the routes only once it exists"
         ));
     }
-    let ctx = Ctx { sim, gateway: false };
+    let ctx = Ctx {
+        sim,
+        gateway: false,
+    };
     let mut view = GatewayApiView {
         gateway: "mesh".to_string(),
         listener: None,
@@ -1299,7 +1335,12 @@ fn mesh(sim: &Simulator, q: &Query) -> Result<Option<Simulation>, String> {
 }
 
 /// Matches the request against the ordered routes: the rows and the outcome.
-fn run(ctx: &Ctx, routes: &[Split], req: &Request, notes: &mut Vec<String>) -> (Vec<RuleRow>, Outcome) {
+fn run(
+    ctx: &Ctx,
+    routes: &[Split],
+    req: &Request,
+    notes: &mut Vec<String>,
+) -> (Vec<RuleRow>, Outcome) {
     let sim = ctx.sim;
     let mut rows = Vec::new();
     let mut matched: Option<usize> = None;
@@ -1361,12 +1402,18 @@ fn run(ctx: &Ctx, routes: &[Split], req: &Request, notes: &mut Vec<String>) -> (
 /// dropped first, and an empty result is `/`.
 fn replace_prefix(path: &str, prefix: &str, with: &str) -> String {
     let rest = if prefix == "/" {
-        path.strip_prefix('/').map(|r| format!("/{r}")).unwrap_or_default()
+        path.strip_prefix('/')
+            .map(|r| format!("/{r}"))
+            .unwrap_or_default()
     } else {
         path.get(prefix.len()..).unwrap_or("").to_string()
     };
     let with = with.strip_suffix('/').unwrap_or(with);
-    let rest = if prefix == "/" && rest == "/" { String::new() } else { rest };
+    let rest = if prefix == "/" && rest == "/" {
+        String::new()
+    } else {
+        rest
+    };
     let out = format!("{with}{rest}");
     if out.is_empty() {
         "/".to_string()
@@ -1419,7 +1466,9 @@ fn outcome(ctx: &Ctx, s: &Split, req: &Request, notes: &mut Vec<String>) -> Outc
         if *pct <= 0.0 {
             continue;
         }
-        let mut d = sim.resolve(&b.written, &b.host, b.port, None, 100.0, None, client_ns, req.port);
+        let mut d = sim.resolve(
+            &b.written, &b.host, b.port, None, 100.0, None, client_ns, req.port,
+        );
         if let Some(u) = &b.unknown {
             d.problems.push(u.clone());
         }
@@ -1428,12 +1477,11 @@ fn outcome(ctx: &Ctx, s: &Split, req: &Request, notes: &mut Vec<String>) -> Outc
             percent: *pct,
         });
     }
-    let matched_prefix = s
-        .m
-        .as_ref()
-        .and_then(|m| m.uri.as_ref())
-        .filter(|u| u.kind == MatchKindName::Prefix)
-        .map(|u| u.value.clone());
+    let matched_prefix =
+        s.m.as_ref()
+            .and_then(|m| m.uri.as_ref())
+            .filter(|u| u.kind == MatchKindName::Prefix)
+            .map(|u| u.value.clone());
     if let Some(rw) = c.rewrite {
         let mut out = Rewrite::default();
         if let Some(p) = &rw.path {
@@ -1576,13 +1624,18 @@ fn outcome(ctx: &Ctx, s: &Split, req: &Request, notes: &mut Vec<String>) -> Outc
                 headers: None,
             }
         } else {
-            sim.resolve(&b.written, &b.host, b.port, None, pct, weight, client_ns, req.port)
+            sim.resolve(
+                &b.written, &b.host, b.port, None, pct, weight, client_ns, req.port,
+            )
         };
         if let Some(why) = &b.invalid {
-            d.problems.push(format!("invalid backend: {why}; requests sent here get 500"));
+            d.problems.push(format!(
+                "invalid backend: {why}; requests sent here get 500"
+            ));
         }
         if let Some(u) = &b.unknown {
-            d.problems.retain(|p| !p.contains("is not a Service or ServiceEntry in the input"));
+            d.problems
+                .retain(|p| !p.contains("is not a Service or ServiceEntry in the input"));
             d.problems.push(u.clone());
         }
         let mut h = HeaderOps::default();
@@ -1645,11 +1698,24 @@ mod tests {
 
     #[test]
     fn vhost_choice() {
-        let names = ["*".to_string(), "*.example.com".to_string(), "a.example.com".to_string()];
-        assert_eq!(pick_vhost(names.iter(), "a.example.com:80").unwrap(), "a.example.com");
-        assert_eq!(pick_vhost(names.iter(), "b.example.com").unwrap(), "*.example.com");
+        let names = [
+            "*".to_string(),
+            "*.example.com".to_string(),
+            "a.example.com".to_string(),
+        ];
+        assert_eq!(
+            pick_vhost(names.iter(), "a.example.com:80").unwrap(),
+            "a.example.com"
+        );
+        assert_eq!(
+            pick_vhost(names.iter(), "b.example.com").unwrap(),
+            "*.example.com"
+        );
         assert_eq!(pick_vhost(names.iter(), "other.org").unwrap(), "*");
-        assert_eq!(intersect("*.example.com", "*").as_deref(), Some("*.example.com"));
+        assert_eq!(
+            intersect("*.example.com", "*").as_deref(),
+            Some("*.example.com")
+        );
         assert_eq!(intersect("*", "a.b").as_deref(), Some("a.b"));
         assert_eq!(intersect("a.example.com", "b.example.com"), None);
     }

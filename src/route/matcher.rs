@@ -380,8 +380,7 @@ impl Match {
                 } else {
                     u.to_string()
                 };
-                if self.path_separated_prefix && u.kind == MatchKindName::Prefix && u.value != "/"
-                {
+                if self.path_separated_prefix && u.kind == MatchKindName::Prefix && u.value != "/" {
                     what.push_str(" (whole path segments)");
                 }
                 out.push(NoMatchReason::new("uri", what, req.path.clone()));
