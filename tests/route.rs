@@ -336,3 +336,24 @@ fn gateway_api_bookinfo_sample() {
     assert_eq!(d[0]["percent"], 90.0);
     assert_eq!(d[1]["percent"], 10.0);
 }
+
+#[test]
+fn graph_gateway_api() {
+    let (t, code) = run(&[
+        "graph",
+        "testdata/gateway-api-route/",
+        "--format",
+        "mermaid",
+        "--host",
+        "api.example.com",
+    ]);
+    assert_eq!(code, 0);
+    for want in [
+        "Gateway infra/web",
+        "listener api HTTP:80<br/>api.example.com",
+        "HTTPRoute api/api",
+        "api.api.svc.cluster.local",
+    ] {
+        assert!(t.contains(want), "{want}: {t}");
+    }
+}

@@ -234,13 +234,15 @@ fn attachment(
             }
             match namespace_allowed(ix, &g.namespace, l, &rr.namespace) {
                 Ok(true) => {}
-                Ok(false) => return Some((
-                    format!(
+                Ok(false) => {
+                    return Some((
+                        format!(
                         "the listener does not allow routes from namespace `{}` (allowedRoutes)",
                         rr.namespace
                     ),
-                    false,
-                )),
+                        false,
+                    ))
+                }
                 Err(e) => return Some((e, false)),
             }
             if !kind_allowed(l, route.kind) {
