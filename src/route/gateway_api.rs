@@ -1083,7 +1083,9 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
     let ctx = Ctx { sim, gateway: true };
     // virtual host → (listener name, route hostname key) → members
     type Members<'r> = Vec<(ResourceId, &'r Resource, &'r gw::Route)>;
-    let mut vhosts: Vec<(String, Vec<((String, String), Members)>)> = Vec::new();
+    /// virtual host → ((listener, route hostname), routes)
+    type VHosts<'r> = Vec<(String, Vec<((String, String), Members<'r>)>)>;
+    let mut vhosts: VHosts = Vec::new();
     let mut denied: Vec<(ResourceId, String)> = Vec::new();
     let mut attached: Vec<ResourceId> = Vec::new();
     for l in &candidates {
