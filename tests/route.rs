@@ -188,3 +188,172 @@ fn graph_dot_and_mermaid() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
     }
 }
+
+#[test]
+fn gateway_api_cases_pass() {
+    let (t, code) = run(&[
+        "test",
+        "testdata/route-tests/gateway-api-tests.yaml",
+        "testdata/gateway-api-route/",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("28 passed, 0 failed"), "{t}");
+}
+
+#[test]
+fn gateway_api_route_text_and_json() {
+    let (t, code) = run(&[
+        "route",
+        "shop.example.com",
+        "testdata/gateway-api-route/",
+        "--gateway",
+        "infra/web",
+        "--path",
+        "/api/v1/items",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("route_gateway_api_precedence_text", t);
+    let (t, _) = run(&[
+        "route",
+        "filters.example.com",
+        "testdata/gateway-api-route/",
+        "--gateway",
+        "web",
+        "--path",
+        "/partial",
+    ]);
+    insta::assert_snapshot!("route_gateway_api_partial_text", t);
+    let (j, _) = run(&[
+        "route",
+        "filters.example.com",
+        "testdata/gateway-api-route/",
+        "--gateway",
+        "infra/web",
+        "--path",
+        "/old/a",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["outcome"]["kind"], "redirect");
+    assert_eq!(v["outcome"]["status"], 302);
+    insta::assert_snapshot!("route_gateway_api_redirect_json", j);
+    let (j, _) = run(&[
+        "route",
+        "filters.example.com",
+        "testdata/gateway-api-route/",
+        "--gateway",
+        "infra/web",
+        "--path",
+        "/missing",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["outcome"]["kind"], "direct_response");
+    assert_eq!(v["outcome"]["direct_response"]["status"], 500);
+    let (t, code) = run(&[
+        "route",
+        "api.example.com",
+        "testdata/gateway-api-route/",
+        "--gateway",
+        "infra/web",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        t.contains("HTTPRoute shop/sneaky does not attach to listener `api`"),
+        "{t}"
+    );
+    let (t, code) = run(&[
+        "route",
+        "reviews",
+        "testdata/gateway-api-route/",
+        "--source-namespace",
+        "shop",
+        "-H",
+        "end-user=jason",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("route_gamma_mesh_text", t);
+}
+
+/// Istio's Bookinfo Gateway API sample (third-party data in ../shared, read in place).
+#[test]
+fn gateway_api_bookinfo_sample() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/realworld/istio/samples/bookinfo");
+    if !dir.join("gateway-api/bookinfo-gateway.yaml").exists() {
+        println!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let gw = dir.join("gateway-api/bookinfo-gateway.yaml");
+    let kube = dir.join("platform/kube/bookinfo.yaml");
+    let versions = dir.join("platform/kube/bookinfo-versions.yaml");
+    let (gw, kube, versions) = (
+        gw.to_str().unwrap(),
+        kube.to_str().unwrap(),
+        versions.to_str().unwrap(),
+    );
+    for (path, code) in [
+        ("/productpage", 0),
+        ("/static/css/x.css", 0),
+        ("/staticx", 1),
+    ] {
+        let (t, c) = run(&[
+            "route",
+            "bookinfo.example.com",
+            gw,
+            kube,
+            "--gateway",
+            "bookinfo-gateway",
+            "--path",
+            path,
+        ]);
+        assert_eq!(c, code, "{path}: {t}");
+        if code == 0 {
+            assert!(
+                t.contains("productpage.default.svc.cluster.local:9080"),
+                "{t}"
+            );
+        }
+    }
+    let route = dir.join("gateway-api/route-reviews-90-10.yaml");
+    let (j, c) = run(&[
+        "route",
+        "reviews",
+        route.to_str().unwrap(),
+        kube,
+        versions,
+        "--source-namespace",
+        "default",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(c, 0, "{j}");
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    let d = &v["outcome"]["destinations"];
+    assert_eq!(d[0]["host"], "reviews-v1.default.svc.cluster.local");
+    assert_eq!(d[0]["percent"], 90.0);
+    assert_eq!(d[1]["percent"], 10.0);
+}
+
+#[test]
+fn graph_gateway_api() {
+    let (t, code) = run(&[
+        "graph",
+        "testdata/gateway-api-route/",
+        "--format",
+        "mermaid",
+        "--host",
+        "api.example.com",
+    ]);
+    assert_eq!(code, 0);
+    for want in [
+        "Gateway infra/web",
+        "listener api HTTP:80<br/>api.example.com",
+        "HTTPRoute api/api",
+        "api.api.svc.cluster.local",
+    ] {
+        assert!(t.contains(want), "{want}: {t}");
+    }
+}

@@ -53,6 +53,8 @@ pub struct GatewayApi {
     pub object: Object,
     /// The whole spec (schema/CEL validation); `None` once validated.
     pub tree: spec_tree::Tree,
+    /// `metadata.creationTimestamp` when written (RFC 3339): istiod orders routes by it.
+    pub creation_timestamp: Option<Spanned<Str>>,
 }
 
 /// Boxed as a whole in [`crate::model::Spec`], so variant sizes do not grow other specs.
@@ -566,7 +568,11 @@ pub fn read<'a>(cx: &mut Cx<'a>, kind: &str, spec: Option<Value<'a>>) -> Gateway
         }),
         _ => Object::Route(route(cx, kind, spec)),
     };
-    GatewayApi { object, tree }
+    GatewayApi {
+        object,
+        tree,
+        creation_timestamp: None,
+    }
 }
 
 fn string<'a>(cx: &mut Cx<'a>, v: Value<'a>, key: &str) -> Option<Spanned<Str>> {

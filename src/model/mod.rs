@@ -408,7 +408,10 @@ fn read_object<'a>(
         ("", "Service") => Spec::Service(k8s::service(cx, spec_v)),
         ("", "Namespace") => Spec::Namespace,
         (g, k) if gateway_api::is_gateway_api(g, k) => {
-            Spec::GatewayApi(Box::new(gateway_api::read(cx, k, spec_v)))
+            let mut g = gateway_api::read(cx, k, spec_v);
+            g.creation_timestamp = meta_v
+                .and_then(|m| cx.string(m.get("creationTimestamp"), "metadata.creationTimestamp"));
+            Spec::GatewayApi(Box::new(g))
         }
         ("", "Pod") => Spec::Workload(k8s::pod(cx, &labels, spec_v)),
         ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {

@@ -213,7 +213,108 @@ impl MeshGraph {
                 }
             }
         }
+        g.gateway_api(sim, host_filter);
         g
+    }
+
+    /// Gateway API: Gateway → listener → attached HTTPRoute/GRPCRoute → backend (by rule, with
+    /// the weight share); attachment as in [`super::gateway_api::attached_routes`].
+    fn gateway_api(&mut self, sim: &Simulator, host_filter: Option<&str>) {
+        use crate::model::gateway_api::Object;
+        let ix = sim.ix;
+        let hf = host_filter.map(|h| h.to_ascii_lowercase());
+        for (gid, gr, gw) in ix.kube_gateways() {
+            let gkey = format!("kgw:{}/{}", gr.namespace, gr.name);
+            for l in &gw.listeners {
+                let routes = super::gateway_api::attached_routes(ix, gid, l.name());
+                for rid in routes {
+                    let rr = ix.resource(rid);
+                    let Some(Object::Route(route)) =
+                        crate::index::gateway_api::object(rr).map(|o| &o.object)
+                    else {
+                        continue;
+                    };
+                    if let Some(h) = &hf {
+                        let hit = route.hostnames.is_empty()
+                            || route
+                                .hostnames
+                                .iter()
+                                .any(|x| host::matches(&x.value.to_ascii_lowercase(), h));
+                        if !hit {
+                            continue;
+                        }
+                    }
+                    let gn = self.node(
+                        &gkey,
+                        NodeKind::Gateway,
+                        &format!("Gateway {}/{}", gr.namespace, gr.name),
+                    );
+                    let lkey = format!("{gkey}#{}", l.name());
+                    let label = format!(
+                        "listener {} {}:{}{}",
+                        l.name(),
+                        l.protocol.as_ref().map(|p| p.value.as_str()).unwrap_or(""),
+                        l.port.as_ref().map(|p| p.value).unwrap_or(0),
+                        l.hostname
+                            .as_ref()
+                            .map(|h| format!("\\n{}", h.value))
+                            .unwrap_or_default()
+                    );
+                    let ln = self.node(&lkey, NodeKind::Gateway, &label);
+                    self.edge(&gn, &ln, "", Style::Normal);
+                    let hosts: Vec<&str> =
+                        route.hostnames.iter().map(|h| h.value.as_str()).collect();
+                    let rn = self.node(
+                        &format!("route:{}/{}/{}", route.kind.kind(), rr.namespace, rr.name),
+                        NodeKind::VirtualService,
+                        &format!(
+                            "{} {}/{}{}",
+                            route.kind.kind(),
+                            rr.namespace,
+                            rr.name,
+                            if hosts.is_empty() {
+                                String::new()
+                            } else {
+                                format!("\\n{}", hosts.join(", "))
+                            }
+                        ),
+                    );
+                    self.edge(&ln, &rn, "", Style::Normal);
+                    for (i, rule) in route.rules.iter().enumerate() {
+                        let total: i64 = rule.backend_refs.iter().map(|b| b.weight()).sum();
+                        for b in &rule.backend_refs {
+                            let t = &b.target;
+                            let ns = t.namespace_or(&rr.namespace);
+                            let kind = t.kind_or("Service");
+                            let (key, label, found) =
+                                if kind == "Service" && t.group_or("").is_empty() {
+                                    let fqdn = format!("{}.{ns}.svc.{}", t.name(), ix.mesh.domain);
+                                    let found = ix.get("Service", ns, t.name()).is_some();
+                                    (format!("dest:{fqdn}#"), fqdn, found)
+                                } else {
+                                    let x = format!("{kind} {ns}/{}", t.name());
+                                    (format!("dest:{x}#"), x, true)
+                                };
+                            let mut el = format!("rules[{i}]");
+                            if rule.backend_refs.len() > 1 && total > 0 {
+                                let _ = write!(el, " {}%", b.weight() * 100 / total);
+                            }
+                            if found {
+                                let d = self.node(&key, NodeKind::Destination, &label);
+                                self.edge(&rn, &d, &el, Style::Normal);
+                            } else {
+                                let d = self.node(
+                                    &format!("missing:{label}"),
+                                    NodeKind::Missing,
+                                    &format!("not found: {label}"),
+                                );
+                                self.edge(&rn, &d, &el, Style::Missing);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     pub fn to_dot(&self) -> String {

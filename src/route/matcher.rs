@@ -217,6 +217,10 @@ pub struct Match {
     pub gateways: Vec<String>,
     pub source_namespace: Option<String>,
     pub ignore_uri_case: bool,
+    /// Gateway API semantics (a route istiod made from an HTTPRoute or GRPCRoute): a `prefix`
+    /// other than `/` is Envoy's `path_separated_prefix` (`/foo` matches `/foo` and `/foo/bar`,
+    /// not `/foobar`); route.go `TranslateRouteMatch` with `UseGatewaySemantics`.
+    pub path_separated_prefix: bool,
 }
 
 impl Match {
@@ -274,6 +278,7 @@ impl Match {
                 .map(|s| s.value.to_string())
                 .filter(|s| !s.is_empty()),
             ignore_uri_case: m.ignore_uri_case,
+            path_separated_prefix: false,
         }
     }
 
@@ -358,15 +363,26 @@ impl Match {
     pub fn reasons(&self, req: &Request) -> Vec<NoMatchReason> {
         let mut out = self.context_reasons(req);
         if let Some(u) = &self.uri {
-            if !u.matches(
-                &req.path,
-                self.ignore_uri_case && u.kind != MatchKindName::Regex,
-            ) {
-                let what = if self.ignore_uri_case && u.kind != MatchKindName::Regex {
+            let ok = if self.path_separated_prefix
+                && u.kind == MatchKindName::Prefix
+                && u.value != "/"
+            {
+                path_separated_prefix_matches(&u.value, &req.path, self.ignore_uri_case)
+            } else {
+                u.matches(
+                    &req.path,
+                    self.ignore_uri_case && u.kind != MatchKindName::Regex,
+                )
+            };
+            if !ok {
+                let mut what = if self.ignore_uri_case && u.kind != MatchKindName::Regex {
                     format!("{u} (ignoring case)")
                 } else {
                     u.to_string()
                 };
+                if self.path_separated_prefix && u.kind == MatchKindName::Prefix && u.value != "/" {
+                    what.push_str(" (whole path segments)");
+                }
                 out.push(NoMatchReason::new("uri", what, req.path.clone()));
             }
         }
@@ -405,6 +421,22 @@ impl Match {
         }
         out
     }
+}
+
+/// Envoy's `path_separated_prefix`: the path equals the prefix or continues it with `/`
+/// (the prefix has no trailing `/`; istiod trims it).
+pub fn path_separated_prefix_matches(prefix: &str, path: &str, ignore_case: bool) -> bool {
+    let prefix = prefix.strip_suffix('/').unwrap_or(prefix);
+    if path.len() < prefix.len() || !path.is_char_boundary(prefix.len()) {
+        return false;
+    }
+    let (head, rest) = path.split_at(prefix.len());
+    let same = if ignore_case {
+        head.eq_ignore_ascii_case(prefix)
+    } else {
+        head == prefix
+    };
+    same && (rest.is_empty() || rest.starts_with('/'))
 }
 
 /// A header or query parameter that must be present (`{}`) or match: records why not.

@@ -46,12 +46,25 @@ pub struct Simulation {
     pub rules: Vec<RuleRow>,
     pub outcome: Outcome,
     pub notes: Vec<String>,
+    /// Set when the request went through Gateway API routes (a Gateway API Gateway, or
+    /// HTTPRoutes with a Service parent for `mesh`): see [`super::gateway_api`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_api: Option<super::gateway_api::GatewayApiView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleRow {
+    /// `ns/name` of the VirtualService (or of the HTTPRoute/GRPCRoute, see `kind`).
     pub virtual_service: String,
+    /// The rule's index in `http[]` (or in the route's `rules[]`).
     pub index: usize,
+    /// `HTTPRoute` or `GRPCRoute` for a Gateway API rule; absent for a VirtualService rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// For a Gateway API rule: the index in the rule's `matches[]` of this row (istiod makes
+    /// one route per match before it sorts them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_match: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `root-ns/root http[i]` when the rule comes from a delegate.
@@ -203,7 +216,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
         format!("{}:{}", f.path, lc.line)
     }
 
-    fn vs_name(&self, id: ResourceId) -> String {
+    pub(crate) fn vs_name(&self, id: ResourceId) -> String {
         let r = self.ix.resource(id);
         format!("{}/{}", r.namespace, r.name)
     }
@@ -356,7 +369,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
         80
     }
 
-    fn visible(
+    pub(crate) fn visible(
         &self,
         export_to: &[crate::source::Spanned<crate::source::Str>],
         owner: &str,
@@ -629,6 +642,9 @@ impl<'a, 'r> Simulator<'a, 'r> {
     }
 
     pub fn simulate(&self, q: &Query) -> Result<Simulation, String> {
+        if let Some(s) = super::gateway_api::simulate(self, q)? {
+            return Ok(s);
+        }
         let (req, fqdn, mut notes) = self.request(q)?;
         let vss = self.select_virtual_services(&req, &fqdn, &mut notes);
         let client_ns = req.source_namespace.clone();
@@ -649,6 +665,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 rules: Vec::new(),
                 outcome: Outcome::Default { destination: d },
                 notes,
+                gateway_api: None,
             });
         }
         let mut rules = Vec::new();
@@ -664,6 +681,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
             let mut row = RuleRow {
                 virtual_service: self.vs_name(r.vs),
                 index: r.index,
+                kind: None,
+                rule_match: None,
                 name: r.name.clone(),
                 via: r
                     .root
@@ -723,6 +742,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
             rules: rows,
             outcome,
             notes,
+            gateway_api: None,
         })
     }
 

@@ -37,7 +37,19 @@ pub fn render(s: &Simulation) -> String {
         let _ = writeln!(o, "header:  {k}: {v}");
     }
     let _ = writeln!(o, "host:    {}", s.host);
-    if s.virtual_services.is_empty() {
+    if let Some(g) = &s.gateway_api {
+        if let Some(l) = &g.listener {
+            let _ = writeln!(o, "listener: {l}");
+        }
+        if let Some(v) = &g.virtual_host {
+            let _ = writeln!(o, "virtual host: {v}");
+        }
+        if g.routes.is_empty() {
+            let _ = writeln!(o, "routes:  none");
+        } else {
+            let _ = writeln!(o, "routes:  {}", g.routes.join(", "));
+        }
+    } else if s.virtual_services.is_empty() {
         let _ = writeln!(o, "virtual services: none");
     } else {
         let _ = writeln!(o, "virtual services: {}", s.virtual_services.join(", "));
@@ -64,12 +76,27 @@ pub fn render(s: &Simulation) -> String {
                 .as_ref()
                 .map(|v| format!(" (delegated from {v})"))
                 .unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "{mark} {} http[{}]{name}{via}  {}  [{}]",
-                row.virtual_service, row.index, row.status, row.location
-            );
-            if let Some(m) = row.matched_match {
+            match row.kind {
+                Some(kind) => {
+                    let m = row
+                        .rule_match
+                        .map(|m| format!(".matches[{m}]"))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        o,
+                        "{mark} {kind} {} rules[{}]{m}{name}  {}  [{}]",
+                        row.virtual_service, row.index, row.status, row.location
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        o,
+                        "{mark} {} http[{}]{name}{via}  {}  [{}]",
+                        row.virtual_service, row.index, row.status, row.location
+                    );
+                }
+            }
+            if let (Some(m), None) = (row.matched_match, row.kind) {
                 let _ = writeln!(o, "      by match #{m}");
             }
             if let Some(d) = &row.detail {
