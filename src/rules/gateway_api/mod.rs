@@ -28,8 +28,8 @@ pub fn report_validation(
 ) {
     let ix = cx.index;
     for kind in VALIDATED_KINDS {
-        // replaced copies of an object still get their per-document checks
-        for r in ix.documents_of_kind(kind) {
+        // replaced copies: the engine runs these PER_DOCUMENT rules over them separately
+        for r in ix.of_kind(kind).iter().map(|&id| ix.resource(id)) {
             if !matches!(r.spec, crate::model::Spec::GatewayApi(_)) {
                 continue;
             }

@@ -22,7 +22,8 @@ pub const PER_DOCUMENT: bool = true;
 
 pub fn check(cx: &mut RuleCx) {
     let ix = cx.index;
-    for r in ix.documents_of_kind("UDPRoute") {
+    // replaced copies: the engine runs this PER_DOCUMENT rule over them separately
+    for r in ix.of_kind("UDPRoute").iter().map(|&id| ix.resource(id)) {
         if !matches!(r.spec, Spec::GatewayApi(_)) {
             continue;
         }
