@@ -815,23 +815,35 @@ fn backend_tls_policy(spec: &Node, w: &mut Walk) {
     for (i, san) in v.list("subjectAltNames").iter().enumerate() {
         let ty = text(san, "type").unwrap_or("");
         let p = format!("spec.validation.subjectAltNames[{i}]");
+        let set = |key: &str| text(san, key).is_some_and(|s| !s.is_empty());
+        let own = match ty {
+            "Hostname" => Some("hostname"),
+            "URI" => Some("uri"),
+            _ => None,
+        };
+        let missing = own.filter(|k| !set(k));
+        let mut extra = false;
         for (t, key) in [("Hostname", "hostname"), ("URI", "uri")] {
-            let set = text(san, key).is_some_and(|s| !s.is_empty());
-            if ty == t && !set {
-                w.err(
-                    san.span,
-                    &format!("{p}.{key}"),
-                    format!("is missing with type {t} (\"SubjectAltName element must contain {t}, if Type is set to {t}\")"),
-                    format!("add `{key}`"),
-                );
-            } else if ty != t && set {
+            if ty != t && set(key) {
+                extra = true;
+                let also = missing
+                    .map(|m| format!(", and `{m}` is missing"))
+                    .unwrap_or_default();
                 w.err(
                     key_or(san, key),
                     &format!("{p}.{key}"),
-                    format!("is set with type {ty:?} (\"SubjectAltName element must not contain {t}, if Type is not set to {t}\")"),
-                    format!("set `type: {t}`, or remove `{key}`"),
+                    format!("is set with type {ty:?}{also} (\"SubjectAltName element must not contain {t}, if Type is not set to {t}\")"),
+                    format!("set `type: {t}`, or write the name in `{}`", missing.unwrap_or("the field of the type")),
                 );
             }
+        }
+        if let (Some(key), false) = (missing, extra) {
+            w.err(
+                san.span,
+                &format!("{p}.{key}"),
+                format!("is missing with type {ty} (\"SubjectAltName element must contain {ty}, if Type is set to {ty}\")"),
+                format!("add `{key}`"),
+            );
         }
     }
 }
