@@ -118,8 +118,7 @@ fn listeners(spec: &Node, w: &mut Walk) {
                 "add `tls: {mode: Passthrough}` (or `mode: Terminate` with `certificateRefs`)".into(),
             );
         }
-        if matches!(protocol, "TCP" | "UDP") && text(l, "hostname").is_some_and(|h| !h.is_empty())
-        {
+        if matches!(protocol, "TCP" | "UDP") && text(l, "hostname").is_some_and(|h| !h.is_empty()) {
             w.err(
                 span_of(l, "hostname"),
                 &format!("{p}.hostname"),
@@ -142,11 +141,13 @@ fn listeners(spec: &Node, w: &mut Walk) {
         // names unique: reported by the list-map key check of the schema (one finding)
         let hostname = text(l, "hostname");
         let port = int(l, "port");
-        if port.is_some() && ls[..i].iter().any(|o| {
-            int(o, "port") == port
-                && text(o, "protocol").unwrap_or("") == protocol
-                && text(o, "hostname") == hostname
-        }) {
+        if port.is_some()
+            && ls[..i].iter().any(|o| {
+                int(o, "port") == port
+                    && text(o, "protocol").unwrap_or("") == protocol
+                    && text(o, "hostname") == hostname
+            })
+        {
             w.err(
                 key_or(l, "port"),
                 &p,
@@ -249,10 +250,22 @@ fn per_port(_spec: &Node, _w: &mut Walk) {
 /// sectionName; the experimental one also `port`. Reported only when both channels reject.
 fn parent_refs(spec: &Node, w: &mut Walk) {
     let refs = spec.list("parentRefs");
-    let group = |n: &Node| text(n, "group").unwrap_or("gateway.networking.k8s.io").to_string();
+    let group = |n: &Node| {
+        text(n, "group")
+            .unwrap_or("gateway.networking.k8s.io")
+            .to_string()
+    };
     let kind = |n: &Node| text(n, "kind").unwrap_or("Gateway").to_string();
-    let ns = |n: &Node| text(n, "namespace").filter(|s| !s.is_empty()).map(str::to_string);
-    let section = |n: &Node| text(n, "sectionName").filter(|s| !s.is_empty()).map(str::to_string);
+    let ns = |n: &Node| {
+        text(n, "namespace")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let section = |n: &Node| {
+        text(n, "sectionName")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let port = |n: &Node| int(n, "port").filter(|p| *p != 0);
     let same = |a: &Node, b: &Node| {
         group(a) == group(b)
@@ -394,11 +407,18 @@ fn filters(list: &Node, path: &str, w: &mut Walk, http: bool) {
             w.err(
                 span_of(f, "type"),
                 &format!("{p}.type"),
-                format!("repeats a {ty} filter of the same list (\"{ty} filter cannot be repeated\")"),
+                format!(
+                    "repeats a {ty} filter of the same list (\"{ty} filter cannot be repeated\")"
+                ),
                 format!("merge the two {ty} filters into one"),
             );
         }
-        if http && ty == "URLRewrite" && items.iter().any(|o| text(o, "type") == Some("RequestRedirect")) {
+        if http
+            && ty == "URLRewrite"
+            && items
+                .iter()
+                .any(|o| text(o, "type") == Some("RequestRedirect"))
+        {
             w.err(
                 span_of(f, "type"),
                 &format!("{p}.type"),
@@ -406,7 +426,10 @@ fn filters(list: &Node, path: &str, w: &mut Walk, http: bool) {
                 "drop one: a redirect answers the client, a rewrite forwards the changed request".into(),
             );
         }
-        let own = fields.iter().find(|(t, _)| *t == ty).map(|(_, field)| *field);
+        let own = fields
+            .iter()
+            .find(|(t, _)| *t == ty)
+            .map(|(_, field)| *field);
         let missing = own.filter(|field| !has(f, field));
         let mut extra = false;
         for (t, field) in fields {
@@ -463,9 +486,18 @@ fn filters(list: &Node, path: &str, w: &mut Walk, http: bool) {
         }
         if let Some(c) = f.get("cors") {
             for (key, what) in [
-                ("allowOrigins", "AllowOrigins cannot contain '*' alongside other origins"),
-                ("allowMethods", "AllowMethods cannot contain '*' alongside other methods"),
-                ("allowHeaders", "AllowHeaders cannot contain '*' alongside other methods"),
+                (
+                    "allowOrigins",
+                    "AllowOrigins cannot contain '*' alongside other origins",
+                ),
+                (
+                    "allowMethods",
+                    "AllowMethods cannot contain '*' alongside other methods",
+                ),
+                (
+                    "allowHeaders",
+                    "AllowHeaders cannot contain '*' alongside other methods",
+                ),
             ] {
                 let l = c.list(key);
                 if l.len() > 1 {
@@ -704,7 +736,11 @@ fn grpc_method(m: &Node, path: &str, w: &mut Walk) {
             super::schema::Pat::new(r"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$");
         static METHOD: super::schema::Pat = super::schema::Pat::new(r"^[A-Za-z_][A-Za-z_0-9]*$");
         for (key, pat, hint) in [
-            ("service", &SERVICE, "a fully qualified service name such as `helloworld.Greeter`"),
+            (
+                "service",
+                &SERVICE,
+                "a fully qualified service name such as `helloworld.Greeter`",
+            ),
             ("method", &METHOD, "a method name such as `SayHello`"),
         ] {
             if let Some(v) = text(m, key) {

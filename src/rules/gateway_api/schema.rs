@@ -43,7 +43,8 @@ pub static DNS_SUBDOMAIN: Pat =
     Pat::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 pub static HOSTNAME: Pat =
     Pat::new(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
-static GROUP: Pat = Pat::new(r"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+static GROUP: Pat =
+    Pat::new(r"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 static KIND: Pat = Pat::new(r"^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$");
 static NAMESPACE: Pat = Pat::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 static HEADER_NAME: Pat = Pat::new(r"^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$");
@@ -253,10 +254,7 @@ static T_HOSTNAMES: Ty = list(&T_HOSTNAME, 0, 16);
 
 // ---- filters --------------------------------------------------------------------------------
 
-static HEADER: &[F] = &[
-    req("name", &T_HEADER_NAME),
-    req("value", &T_HEADER_VALUE),
-];
+static HEADER: &[F] = &[req("name", &T_HEADER_NAME), req("value", &T_HEADER_VALUE)];
 static T_HEADER_VALUE: Ty = s(1, 4096, Some(&HEADER_VALUE));
 static T_HEADER: Ty = Ty::Obj(HEADER);
 static HEADER_MODIFIER: &[F] = &[
@@ -445,17 +443,11 @@ static QUERY_MATCH: &[F] = &[
 static T_QUERY_VALUE: Ty = s(1, 1024, None);
 static HTTP_MATCH: &[F] = &[
     f("path", &T_PATH_MATCH),
-    f(
-        "headers",
-        &keyed(&Ty::Obj(HTTP_HEADER_MATCH), 16, "name"),
-    ),
+    f("headers", &keyed(&Ty::Obj(HTTP_HEADER_MATCH), 16, "name")),
     f("queryParams", &keyed(&Ty::Obj(QUERY_MATCH), 16, "name")),
     f("method", &T_HTTP_METHOD),
 ];
-static T_PATH_MATCH: Ty = Ty::Obj(&[
-    f("type", &T_PATH_TYPE),
-    f("value", &T_PATH_1024),
-]);
+static T_PATH_MATCH: Ty = Ty::Obj(&[f("type", &T_PATH_TYPE), f("value", &T_PATH_1024)]);
 static T_PATH_TYPE: Ty = en(&["Exact", "PathPrefix", "RegularExpression"]);
 
 static SESSION_PERSISTENCE: &[F] = &[
@@ -698,12 +690,15 @@ static GATEWAY: &[F] = &[
     f("defaultScope", &T_DEFAULT_GATEWAYS),
 ];
 static LISTENER_SET: &[F] = &[
-    req("parentRef", &Ty::Obj(&[
-        f("group", &T_GROUP),
-        f("kind", &T_KIND),
-        req("name", &T_NAME),
-        f("namespace", &T_NAMESPACE),
-    ])),
+    req(
+        "parentRef",
+        &Ty::Obj(&[
+            f("group", &T_GROUP),
+            f("kind", &T_KIND),
+            req("name", &T_NAME),
+            f("namespace", &T_NAMESPACE),
+        ]),
+    ),
     req("listeners", &T_LISTENERS),
 ];
 static GATEWAY_CLASS: &[F] = &[
@@ -817,7 +812,8 @@ impl Walk<'_> {
             "{}: `{path}` {problem}; the API server rejects the object",
             self.what
         );
-        self.out.err(span, message, "rejected by the CRD schema", help);
+        self.out
+            .err(span, message, "rejected by the CRD schema", help);
     }
 
     pub fn object(&mut self, n: &Node, fields: &'static [F], path: &str) {
@@ -952,7 +948,10 @@ impl Walk<'_> {
                     self.err(
                         n.span,
                         path,
-                        format!("has {} entries, more than the {max} allowed", n.entries().len()),
+                        format!(
+                            "has {} entries, more than the {max} allowed",
+                            n.entries().len()
+                        ),
                         format!("keep at most {max} entries"),
                     );
                 }
@@ -1022,7 +1021,8 @@ impl Walk<'_> {
 
 fn pattern_help(p: &Pat) -> String {
     if std::ptr::eq(p, &HOSTNAME) {
-        "write a lower-case DNS name (an optional leading `*.`), without scheme, port or path".into()
+        "write a lower-case DNS name (an optional leading `*.`), without scheme, port or path"
+            .into()
     } else if std::ptr::eq(p, &DNS_SUBDOMAIN) {
         "write lower-case letters, digits, `-` and `.` only (no wildcard)".into()
     } else if std::ptr::eq(p, &HEADER_NAME) {
