@@ -1,5 +1,5 @@
-//! Structured manifests: VirtualService / DestinationRule / Gateway / Service / Deployment
-//! shapes built with `arbitrary`, serialized to YAML (with arbitrary scalars, so quoting,
+//! Structured manifests: VirtualService / DestinationRule / Gateway / Service / Deployment and
+//! Gateway API (Gateway, the five route kinds, ReferenceGrant, BackendTLSPolicy) shapes built with `arbitrary`, serialized to YAML (with arbitrary scalars, so quoting,
 //! types and references vary), then analyze + render in every format: must never panic.
 #![no_main]
 
@@ -49,6 +49,21 @@ const NAMES: &[&str] = &[
     "50",
     "100",
     "ISTIO_MUTUAL",
+    // Gateway API values
+    "PathPrefix",
+    "Exact",
+    "RequestRedirect",
+    "URLRewrite",
+    "Terminate",
+    "Passthrough",
+    "TCP",
+    "TLS",
+    "Service",
+    "Hostname",
+    "IPAddress",
+    "/api",
+    "10.0.0.1",
+    "gateway.networking.k8s.io",
 ];
 
 impl Scalar {
@@ -120,7 +135,44 @@ enum Doc {
         ns: Scalar,
         labels: Vec<(Scalar, Scalar)>,
     },
+    /// A Gateway API Gateway: listeners (name, port, protocol, hostname, TLS mode) and
+    /// addresses.
+    KubeGateway {
+        name: Scalar,
+        ns: Scalar,
+        class: Scalar,
+        listeners: Vec<(Scalar, Scalar, Scalar, Option<Scalar>, Option<Scalar>)>,
+        addresses: Vec<(Option<Scalar>, Scalar)>,
+    },
+    /// An HTTPRoute, GRPCRoute, TCPRoute, TLSRoute or UDPRoute (by `kind % 5`): parentRefs,
+    /// hostnames, rules with a path match, a filter and backends.
+    KubeRoute {
+        kind: u8,
+        version: u8,
+        name: Scalar,
+        ns: Scalar,
+        parents: Vec<(Scalar, Option<Scalar>, Option<Scalar>)>,
+        hostnames: Vec<Scalar>,
+        rules: Vec<KubeRule>,
+    },
+    /// A ReferenceGrant or a BackendTLSPolicy (by `policy`).
+    KubePolicy {
+        policy: bool,
+        name: Scalar,
+        ns: Scalar,
+        from: Vec<(Scalar, Scalar, Scalar)>,
+        to: Vec<(Scalar, Option<Scalar>)>,
+    },
     Raw(String),
+}
+
+#[derive(Arbitrary, Debug)]
+struct KubeRule {
+    path: Option<(Scalar, Scalar)>,
+    method: Option<Scalar>,
+    filter: Option<(Scalar, Scalar)>,
+    backends: Vec<(Scalar, Option<Scalar>, Option<Scalar>)>,
+    timeouts: Option<(Scalar, Scalar)>,
 }
 
 fn kv_block(out: &mut String, indent: &str, kvs: &[(Scalar, Scalar)]) {
@@ -322,6 +374,169 @@ fn to_yaml(doc: &Doc) -> String {
             meta(&mut o, "apps/v1", "Deployment", name, ns);
             o.push_str("spec:\n  template:\n    metadata:\n      labels:");
             kv_block(&mut o, "        ", labels);
+        }
+        Doc::KubeGateway {
+            name,
+            ns,
+            class,
+            listeners,
+            addresses,
+        } => {
+            meta(&mut o, "gateway.networking.k8s.io/v1", "Gateway", name, ns);
+            o.push_str(&format!("spec:\n  gatewayClassName: {}\n", class.yaml()));
+            if !addresses.is_empty() {
+                o.push_str("  addresses:\n");
+                for (t, v) in addresses {
+                    o.push_str(&format!("  - value: {}\n", v.yaml()));
+                    if let Some(t) = t {
+                        o.push_str(&format!("    type: {}\n", t.yaml()));
+                    }
+                }
+            }
+            o.push_str("  listeners:\n");
+            for (n, port, proto, host, mode) in listeners {
+                o.push_str(&format!(
+                    "  - name: {}\n    port: {}\n    protocol: {}\n",
+                    n.yaml(),
+                    port.yaml(),
+                    proto.yaml()
+                ));
+                if let Some(h) = host {
+                    o.push_str(&format!("    hostname: {}\n", h.yaml()));
+                }
+                if let Some(m) = mode {
+                    o.push_str(&format!(
+                        "    tls:\n      mode: {}\n      certificateRefs:\n      - name: {}\n",
+                        m.yaml(),
+                        n.yaml()
+                    ));
+                }
+            }
+        }
+        Doc::KubeRoute {
+            kind,
+            version,
+            name,
+            ns,
+            parents,
+            hostnames,
+            rules,
+        } => {
+            let kinds = ["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"];
+            let versions = ["v1", "v1beta1", "v1alpha2", "v1alpha3"];
+            let api = format!(
+                "gateway.networking.k8s.io/{}",
+                versions[*version as usize % versions.len()]
+            );
+            meta(&mut o, &api, kinds[*kind as usize % kinds.len()], name, ns);
+            o.push_str("spec:\n");
+            if !parents.is_empty() {
+                o.push_str("  parentRefs:\n");
+                for (n, section, port) in parents {
+                    o.push_str(&format!("  - name: {}\n", n.yaml()));
+                    if let Some(s) = section {
+                        o.push_str(&format!("    sectionName: {}\n", s.yaml()));
+                    }
+                    if let Some(p) = port {
+                        o.push_str(&format!("    port: {}\n", p.yaml()));
+                    }
+                }
+            }
+            list(&mut o, "  ", "hostnames", hostnames);
+            if !rules.is_empty() {
+                o.push_str("  rules:\n");
+                for r in rules {
+                    o.push_str("  - name: r\n");
+                    if r.path.is_some() || r.method.is_some() {
+                        o.push_str("    matches:\n    -\n");
+                        if let Some((t, v)) = &r.path {
+                            o.push_str(&format!(
+                                "      path:\n        type: {}\n        value: {}\n",
+                                t.yaml(),
+                                v.yaml()
+                            ));
+                        }
+                        if let Some(m) = &r.method {
+                            o.push_str(&format!("      method: {}\n", m.yaml()));
+                        }
+                    }
+                    if let Some((t, host)) = &r.filter {
+                        o.push_str(&format!(
+                            "    filters:\n    - type: {}\n      requestRedirect:\n        hostname: {}\n        statusCode: 301\n",
+                            t.yaml(),
+                            host.yaml()
+                        ));
+                    }
+                    if !r.backends.is_empty() {
+                        o.push_str("    backendRefs:\n");
+                        for (n, port, kind) in &r.backends {
+                            o.push_str(&format!("    - name: {}\n", n.yaml()));
+                            if let Some(p) = port {
+                                o.push_str(&format!("      port: {}\n", p.yaml()));
+                            }
+                            if let Some(k) = kind {
+                                o.push_str(&format!("      kind: {}\n", k.yaml()));
+                            }
+                        }
+                    }
+                    if let Some((a, b)) = &r.timeouts {
+                        o.push_str(&format!(
+                            "    timeouts:\n      request: {}\n      backendRequest: {}\n",
+                            a.yaml(),
+                            b.yaml()
+                        ));
+                    }
+                }
+            }
+        }
+        Doc::KubePolicy {
+            policy,
+            name,
+            ns,
+            from,
+            to,
+        } => {
+            if *policy {
+                meta(&mut o, "gateway.networking.k8s.io/v1", "BackendTLSPolicy", name, ns);
+                o.push_str("spec:\n  targetRefs:\n");
+                for (n, section) in to {
+                    o.push_str(&format!("  - group: \"\"\n    kind: Service\n    name: {}\n", n.yaml()));
+                    if let Some(s) = section {
+                        o.push_str(&format!("    sectionName: {}\n", s.yaml()));
+                    }
+                }
+                o.push_str("  validation:\n    hostname: a.example.com\n");
+                if let Some((ty, host, _)) = from.first() {
+                    o.push_str(&format!(
+                        "    wellKnownCACertificates: System\n    subjectAltNames:\n    - type: {}\n      hostname: {}\n",
+                        ty.yaml(),
+                        host.yaml()
+                    ));
+                }
+            } else {
+                meta(&mut o, "gateway.networking.k8s.io/v1beta1", "ReferenceGrant", name, ns);
+                o.push_str("spec:\n");
+                if !from.is_empty() {
+                    o.push_str("  from:\n");
+                    for (g, k, n) in from {
+                        o.push_str(&format!(
+                            "  - group: {}\n    kind: {}\n    namespace: {}\n",
+                            g.yaml(),
+                            k.yaml(),
+                            n.yaml()
+                        ));
+                    }
+                }
+                if !to.is_empty() {
+                    o.push_str("  to:\n");
+                    for (k, n) in to {
+                        o.push_str(&format!("  - group: \"\"\n    kind: {}\n", k.yaml()));
+                        if let Some(n) = n {
+                            o.push_str(&format!("    name: {}\n", n.yaml()));
+                        }
+                    }
+                }
+            }
         }
         Doc::Raw(s) => o.push_str(s),
     }

@@ -102,12 +102,22 @@ pub fn validator_for(kind: &str) -> Option<Validator> {
     })
 }
 
+/// The validator of a resource, by group and kind: the Gateway API kinds (whatever their name;
+/// `Gateway` is also Istio's) go to the CRD schema and CEL validation
+/// ([`crate::rules::gateway_api::schema`]), the others to Istio's validator of their kind.
+pub fn validator_of(r: &Resource) -> Option<Validator> {
+    if matches!(r.spec, crate::model::Spec::GatewayApi(_)) {
+        return Some(crate::rules::gateway_api::schema::validate);
+    }
+    validator_for(&r.kind)
+}
+
 /// Runs the validation of one resource while it is loaded, keeps the findings of both levels on
 /// the resource and drops its spec tree (the rules below only read the findings). Done per
 /// document in the parallel load, so no resource keeps a copy of its spec.
 pub fn precompute(r: &mut Resource, validate: bool) {
     if validate {
-        if let Some(v) = validator_for(&r.kind) {
+        if let Some(v) = validator_of(r) {
             let mut out = Out::default();
             v(r, &mut out);
             r.validation = out.items.into_boxed_slice();
@@ -121,6 +131,10 @@ pub fn run(cx: &mut RuleCx, meta: &'static RuleMeta, kind: &'static str, level: 
     let ix = cx.index;
     // replaced copies of an object still get their per-document checks
     for r in ix.documents_of_kind(kind) {
+        // a Gateway API object of the same kind name (Gateway): its findings are ML650/ML651
+        if matches!(r.spec, crate::model::Spec::GatewayApi(_)) {
+            continue;
+        }
         for f in r.validation.iter().filter(|f| f.level == level) {
             cx.report(
                 r,
