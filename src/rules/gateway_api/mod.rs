@@ -4,3 +4,5 @@
 
 // the rule files of this folder (build.rs)
 include!(concat!(env!("OUT_DIR"), "/rules/gateway_api.rs"));
+
+pub mod common;
