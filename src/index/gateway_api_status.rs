@@ -138,9 +138,6 @@ impl Ctl {
     fn supports_listener_set(self) -> bool {
         self == Ctl::Istio
     }
-    fn name_suffix(self) -> bool {
-        self == Ctl::Istio
-    }
 }
 
 /// `FetchGatewayClass`: the class object, else istiod's built-in classes.
@@ -190,6 +187,25 @@ fn s(v: &Option<crate::source::Spanned<crate::source::Str>>) -> &str {
 /// group stays the core group).
 fn group_kind<'a>(r: &'a ObjRef, group: &'a str, kind: &'a str) -> (&'a str, &'a str) {
     (r.group_or(group), r.kind_or(kind))
+}
+
+/// Evidence that a `class` object of `ns` would be in the input ([`Index::evidence`]), or a
+/// listing of the cluster: the Namespace object `ns` defined next to the referrer in a file that
+/// also lists objects of that class (of any namespace), as a cluster dump does.
+fn evidence(ix: &Index, class: Class, ns: &str, referrer: &Resource) -> bool {
+    if ix.evidence(class, ns, referrer) {
+        return true;
+    }
+    let Some(nid) = ix.get("Namespace", "", ns) else {
+        return false;
+    };
+    let n = ix.resource(nid);
+    if ix.role(n) == crate::source::Role::Builtin || !ix.next_to(n, referrer) {
+        return false;
+    }
+    ix.resources
+        .iter()
+        .any(|r| r.file == n.file && Class::of(r) == Some(class))
 }
 
 /// The namespace labels a selector sees (`kubernetes.io/metadata.name` added).
@@ -441,7 +457,7 @@ fn listener_cert(ix: &Index, owner: &Resource, r: &ObjRef) -> Result<(), Option<
             ))),
             None => Ok(()),
         },
-        None if ix.evidence(Class::Secret, ns, owner) => Err(Some(RefErr::Bad(
+        None if evidence(ix, Class::Secret, ns, owner) => Err(Some(RefErr::Bad(
             "InvalidCertificateRef",
             format!("Secret `{ns}/{}` does not exist", r.name()),
         ))),
@@ -562,7 +578,7 @@ fn listener_tls(
         ));
     }
     let missing = if k == "Secret" {
-        ix.secret(ns, ca.name()).is_none() && ix.evidence(Class::Secret, ns, owner)
+        ix.secret(ns, ca.name()).is_none() && evidence(ix, Class::Secret, ns, owner)
     } else {
         config_map(ix, ns, ca.name(), owner) == Some(false)
     };
@@ -800,7 +816,7 @@ fn address_problems(ix: &Index, gw_res: &Resource, services: &[(String, Span)], 
     for (host, span) in services {
         match address_ports(ix, ns, host) {
             None => {
-                if ix.evidence(Class::Service, ns, gw_res) {
+                if evidence(ix, Class::Service, ns, gw_res) {
                     out.push((format!("address `{host}` names no Service or ServiceEntry host of namespace `{ns}`"), *span));
                 }
             }
@@ -1133,7 +1149,7 @@ fn compute(ix: &Index) -> Status {
                     Some(id) => secret_cert_problem(ix, id).map(|p| {
                         format!("Secret `{ns}/{}` named by `tls.backend.clientCertificateRef` of Gateway `{}` is not a usable certificate: {p}", c.name(), obj_name(r))
                     }),
-                    None if ix.evidence(Class::Secret, ns, r) => Some(format!(
+                    None if evidence(ix, Class::Secret, ns, r) => Some(format!(
                         "Secret `{ns}/{}` named by `tls.backend.clientCertificateRef` of Gateway `{}` does not exist",
                         c.name(),
                         obj_name(r)
@@ -1159,7 +1175,223 @@ fn compute(ix: &Index) -> Status {
         }
     }
     routes(&mut cx, &parents);
+    policies(&mut cx);
+    xbackends(&mut cx);
     cx.out
+}
+
+/// The Gateways whose routes send traffic to `kind` `ns/name` (`extractAncestorBackends`),
+/// sorted.
+fn ancestor_gateways(ix: &Index, kind: &str, ns: &str, name: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (_, r, rt) in ix.routes() {
+        let hits = rt.rules.iter().flat_map(|rule| rule.backend_refs.iter()).any(|b| {
+            let (g, k) = group_kind(&b.target, "", "Service");
+            let want_group = match kind {
+                "Service" => "",
+                "ServiceEntry" => "networking.istio.io",
+                _ => "gateway.networking.x-k8s.io",
+            };
+            g == want_group && k == kind && b.target.namespace_or(&r.namespace) == ns && b.target.name() == name
+        });
+        if !hits {
+            continue;
+        }
+        for p in &rt.parent_refs {
+            if p.group_or(GROUP) == GROUP && p.kind_or("Gateway") == "Gateway" {
+                let key = (p.namespace_or(&r.namespace).to_string(), p.name().to_string());
+                if !out.contains(&key) {
+                    out.push(key);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// BackendTLSPolicy and XBackendTrafficPolicy ancestors (`backend_policies.go`
+/// BackendTLSPolicyCollection, BackendTrafficPolicyCollection).
+fn policies(cx: &mut Cx) {
+    let ix = cx.ix;
+    let tls_policies: Vec<(ResourceId, &Resource, &gw::BackendTlsPolicy)> = ix
+        .backend_policies()
+        .filter_map(|(id, r)| match super::gateway_api::object(r).map(|o| &o.object) {
+            Some(Object::BackendTLSPolicy(p)) => Some((id, r, p)),
+            _ => None,
+        })
+        .collect();
+    let ignored = |r: &Resource| {
+        r.annotation("istio.io/ignore-policy-attachment")
+            .is_some_and(|v| v.value.eq_ignore_ascii_case("true"))
+    };
+    for (id, r) in ix.backend_policies() {
+        if ix.role(r) == crate::source::Role::Builtin {
+            continue;
+        }
+        let targets: &[ObjRef] = match super::gateway_api::object(r).map(|o| &o.object) {
+            Some(Object::BackendTLSPolicy(p)) => &p.target_refs,
+            Some(Object::BackendTrafficPolicy(p)) => &p.target_refs,
+            _ => continue,
+        };
+        let is_tls = r.kind == "BackendTLSPolicy";
+        if ignored(r) {
+            for t in targets {
+                let scope = ancestor_scope(t, &r.namespace);
+                let msg = format!("{} `{}` is ignored by Istio: it carries `istio.io/ignore-policy-attachment: \"true\"`", r.kind, obj_name(r));
+                cx.push(id, Family::Policy, "Accepted", "IgnoredByIstio", scope, Severity::Info, msg, t.span, "ignored by Istio");
+            }
+            continue;
+        }
+        // the policy-wide conditions (ResolvedRefs, and Accepted set by the CA reference)
+        let mut resolved: Option<(&'static str, String, Span)> = None;
+        let mut accepted: Option<(&'static str, String, Span)> = None;
+        if let Some(Object::BackendTLSPolicy(p)) = super::gateway_api::object(r).map(|o| &o.object) {
+            if p.well_known_ca.is_none() {
+                if let Some(ca) = p.ca_certificate_refs.first() {
+                    let (g, k) = (ca.group_or(""), ca.kind_or(""));
+                    let err = if !(g.is_empty() && (k == "ConfigMap" || k == "Secret")) {
+                        Some(("InvalidKind", format!("CA certificate `{}` of {} `{}` is of kind `{k}`; Istio reads ConfigMaps", ca.name(), r.kind, obj_name(r))))
+                    } else if k == "Secret" {
+                        Some(("InvalidKind", format!("CA certificate `{}` of {} `{}` is a Secret; Istio reads only ConfigMaps here", ca.name(), r.kind, obj_name(r))))
+                    } else if config_map(ix, &r.namespace, ca.name(), r) == Some(false) {
+                        Some(("InvalidCACertificateRef", format!("ConfigMap `{}/{}`, the CA certificate of {} `{}`, does not exist", r.namespace, ca.name(), r.kind, obj_name(r))))
+                    } else {
+                        None
+                    };
+                    if let Some((reason, msg)) = err {
+                        resolved = Some((reason, msg, ca.span));
+                        accepted = Some((
+                            "NoValidCACertificate",
+                            format!("{} `{}` is not accepted because its CA certificate reference cannot be used (see the ResolvedRefs finding)", r.kind, obj_name(r)),
+                            ca.span,
+                        ));
+                    }
+                }
+            }
+        }
+        let mut gateways: Vec<(String, String)> = Vec::new();
+        for t in targets {
+            let (g, k) = (t.group_or(""), t.kind_or(""));
+            let scope = ancestor_scope(t, &r.namespace);
+            let section = t.section_name.as_ref().map(|s| s.value.as_str()).filter(|s| !s.is_empty());
+            let target_kind = match (g, k) {
+                ("", "Service") => Some("Service"),
+                ("networking.istio.io", "ServiceEntry") => Some("ServiceEntry"),
+                _ => None,
+            };
+            let mut err: Option<String> = None;
+            match target_kind {
+                None => err = Some(format!("target `{}` of {} `{}` is of kind `{k}`, which Istio does not support", t.name(), r.kind, obj_name(r))),
+                Some(tk) => match ix.get(tk, &r.namespace, t.name()) {
+                    None => {
+                        if tk == "Service" && !evidence(ix, Class::Service, &r.namespace, r) {
+                            continue;
+                        }
+                        err = Some(format!("{tk} `{}/{}`, a target of {} `{}`, does not exist", r.namespace, t.name(), r.kind, obj_name(r)));
+                    }
+                    Some(tid) => {
+                        let names: Vec<&str> = match &ix.resource(tid).spec {
+                            Spec::Service(svc) => svc.ports.iter().filter_map(|p| p.name.as_ref().map(|n| n.value.as_str())).collect(),
+                            Spec::ServiceEntry(se) => se.ports.iter().filter_map(|p| p.name.as_ref().map(|n| n.value.as_str())).collect(),
+                            _ => Vec::new(),
+                        };
+                        if let Some(sn) = section {
+                            if is_tls && !names.contains(&sn) {
+                                err = Some(format!("{tk} `{}/{}` has no port named `{sn}` (`sectionName` of a target of {} `{}`)", r.namespace, t.name(), r.kind, obj_name(r)));
+                            }
+                        }
+                        if err.is_none() {
+                            for gw_key in ancestor_gateways(ix, tk, &r.namespace, t.name()) {
+                                if !gateways.contains(&gw_key) {
+                                    gateways.push(gw_key);
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+            if let Some(e) = err {
+                // istiod's condition map is shared across targets: a target error stays for
+                // the targets after it and for the Gateway ancestors
+                accepted = Some(("TargetNotFound", e, t.span));
+            } else if is_tls {
+                if let Some(other) = tls_policies.iter().find(|(oid, o, op)| {
+                    *oid != id
+                        && !ignored(o)
+                        && o.namespace == r.namespace
+                        && o.name.as_str() < r.name.as_str()
+                        && op.target_refs.iter().any(|x| x.group_or("") == g && x.kind_or("") == k && x.name() == t.name() && s(&x.section_name) == s(&t.section_name))
+                }) {
+                    let c = cx.push(id, Family::Policy, "Accepted", "Conflicted", scope.clone(), Severity::Warning,
+                        format!("{} `{}` targets the same backend as `{}`, which wins (same age, earlier name): it is not applied", r.kind, obj_name(r), other.1.name),
+                        t.span, "conflicting policy");
+                    c.related.push((other.1.name_span, "the policy that wins".into()));
+                    if let Some((reason, msg, span)) = &resolved {
+                        cx.push(id, Family::Policy, "ResolvedRefs", reason, scope, Severity::Error, msg.clone(), *span, "CA certificate reference cannot be used");
+                    }
+                    continue;
+                }
+            }
+            push_policy_conds(cx, id, &scope, &accepted, &resolved);
+        }
+        gateways.sort();
+        for (gns, gname) in gateways {
+            let scope = format!("ancestor:{gns}/{gname}");
+            push_policy_conds(cx, id, &scope, &accepted, &resolved);
+        }
+    }
+}
+
+fn push_policy_conds(
+    cx: &mut Cx,
+    id: ResourceId,
+    scope: &str,
+    accepted: &Option<(&'static str, String, Span)>,
+    resolved: &Option<(&'static str, String, Span)>,
+) {
+    if let Some((reason, msg, span)) = accepted {
+        let sev = if *reason == "NoValidCACertificate" { Severity::Info } else { Severity::Warning };
+        cx.push(id, Family::Policy, "Accepted", reason, scope.to_string(), sev, msg.clone(), *span, reason_label_route(reason));
+    }
+    if let Some((reason, msg, span)) = resolved {
+        cx.push(id, Family::Policy, "ResolvedRefs", reason, scope.to_string(), Severity::Error, msg.clone(), *span, "CA certificate reference cannot be used");
+    }
+}
+
+fn ancestor_scope(t: &ObjRef, ns: &str) -> String {
+    let mut out = format!("ancestor:{}:{ns}/{}", t.kind_or(""), t.name());
+    if let Some(sn) = t.section_name.as_ref().filter(|s| !s.value.is_empty()) {
+        out.push('/');
+        out.push_str(&sn.value);
+    }
+    out
+}
+
+/// XBackend's own conditions (BackendResourcePolicyCollection, backendResourceTLSSettings).
+fn xbackends(cx: &mut Cx) {
+    let ix = cx.ix;
+    for &id in ix.of_kind("XBackend") {
+        let r = ix.resource(id);
+        let Some(Object::XBackend(xb)) = super::gateway_api::object(r).map(|o| &o.object) else {
+            continue;
+        };
+        let err = if s(&xb.type_) != "ExternalHostname" || xb.external_hostname.is_none() {
+            Some((format!("XBackend `{}` is of type `{}`; Istio supports only ExternalHostname", obj_name(r), s(&xb.type_)), xb.type_.as_ref().map(|t| t.span).unwrap_or(r.name_span)))
+        } else if let Some(m) = xb.tls_mode.as_ref().filter(|m| m.value == "ClientAndServer") {
+            Some((format!("XBackend `{}` asks for TLS mode ClientAndServer; Istio does not send client certificates to backends", obj_name(r)), m.span))
+        } else {
+            None
+        };
+        let Some((msg, span)) = err else { continue };
+        let mut scopes = vec![format!("parent:XBackend:{}/{}", r.namespace, r.name)];
+        for (gns, gname) in ancestor_gateways(ix, "XBackend", &r.namespace, &r.name) {
+            scopes.push(format!("parent:{gns}/{gname}"));
+        }
+        for scope in scopes {
+            cx.push(id, Family::XBackend, "Accepted", "Invalid", scope, Severity::Error, msg.clone(), span, "not supported by Istio");
+        }
+    }
 }
 
 fn report_conflict(cx: &mut Cx, owner: ResourceId, l: &Listener, reason: &'static str, prior: ResourceId, prior_span: Span) {
@@ -1217,13 +1449,6 @@ fn parent_scope(p: &ObjRef, route_ns: &str) -> String {
 /// A denial of one parent listener: rank (createRouteStatus), reason, message.
 type Denial = (u8, &'static str, String);
 
-fn deny_rank(reason: &str) -> u8 {
-    match reason {
-        "NotAllowedByListeners" => 1,
-        "NoMatchingListenerHostname" => 2,
-        _ => 4,
-    }
-}
 
 /// referenceAllowed for a Gateway or ListenerSet listener; `Ok(None)`: undecidable.
 fn reference_allowed(ix: &Index, lst: &Lst, p: &ObjRef, route: &Resource, rt: &gw::Route) -> Result<(), Option<Denial>> {
@@ -1329,7 +1554,7 @@ fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforc
             if k == "Service" && name.contains('.') {
                 return Some((("InvalidDestination", format!("backend `{name}` of {} is a hostname; name the Service", rname()), t.name_span()), true));
             }
-            let missing = ix.get("Service", ns, name).is_none() && ix.evidence(Class::Service, ns, route);
+            let missing = ix.get("Service", ns, name).is_none() && evidence(ix, Class::Service, ns, route);
             if t.port.is_none() {
                 return Some((("InvalidDestination", format!("backend `{ns}/{name}` of {} has no `port`", rname()), t.span), true));
             }
@@ -1347,7 +1572,7 @@ fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforc
             if t.port.is_none() {
                 return Some((("InvalidDestination", format!("backend `{name}` of {} has no `port`", rname()), t.span), true));
             }
-            if !found && ix.evidence(Class::Service, ns, route) {
+            if !found && evidence(ix, Class::Service, ns, route) {
                 return not_found(format!("host `{name}`, a backend of {}, is declared by no Service or ServiceEntry of namespace `{ns}`", rname()));
             }
             None
@@ -1481,6 +1706,9 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                 _ => continue,
             };
             let mut denial: Option<Denial> = None;
+            if mesh && waypoint_of_another_controller(ix, k, pns, p.name()) {
+                continue;
+            }
             if mesh {
                 let exists = if k == "Service" {
                     ix.get("Service", pns, p.name()).is_some()
@@ -1488,7 +1716,7 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                     ix.get("ServiceEntry", pns, p.name()).is_some()
                 };
                 if !exists {
-                    if !ix.evidence(Class::Service, pns, route) {
+                    if !evidence(ix, Class::Service, pns, route) {
                         continue;
                     }
                     denial = Some((4, "NoMatchingParent", format!("{k} `{pns}/{}`, a parent of {} `{}`, does not exist", p.name(), rt.kind.kind(), obj_name(route))));
@@ -1504,7 +1732,7 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                         cx.out.unattached.push(Unattached {
                             route: rid,
                             parent_ref_index: Some(pi),
-                            evidence: ix.evidence(Class::Gateway, pns, route),
+                            evidence: evidence(ix, Class::Gateway, pns, route),
                             message: format!("parentRef of {} `{}` names Gateway `{pns}/{}`, which is not in the input: the route does not attach there", rt.kind.kind(), obj_name(route), p.name()),
                             span: p.name_span(),
                         });
@@ -1560,6 +1788,32 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
             }
         }
     }
+}
+
+/// `waypointManagedByAnotherController`: the Service or ServiceEntry (or its namespace) uses a
+/// waypoint whose GatewayClass belongs to another controller; istiod leaves the parent alone.
+fn waypoint_of_another_controller(ix: &Index, kind: &str, ns: &str, name: &str) -> bool {
+    let Some(id) = ix.get(kind, ns, name) else { return false };
+    let get = |labels: &Labels, k: &str| labels.iter().find(|(lk, _)| lk.value == k).map(|(_, v)| v.value.to_string());
+    let own = &ix.resource(id).labels;
+    let (labels, wp) = match get(own, "istio.io/use-waypoint") {
+        Some(w) => (own.clone(), w),
+        None => match ix.namespace_labels(ns) {
+            Some(l) => match get(l, "istio.io/use-waypoint") {
+                Some(w) => (l.clone(), w),
+                None => return false,
+            },
+            None => return false,
+        },
+    };
+    if wp.is_empty() || wp.eq_ignore_ascii_case("none") {
+        return false;
+    }
+    let wns = get(&labels, "istio.io/use-waypoint-namespace").filter(|x| !x.is_empty()).unwrap_or_else(|| ns.to_string());
+    let Some(gid) = ix.kube_gateway(&wns, &wp) else { return false };
+    let Some(Object::Gateway(g)) = super::gateway_api::object(ix.resource(gid)).map(|o| &o.object) else { return false };
+    let Some((_, class)) = g.class_name.as_ref().and_then(|c| ix.gateway_class(&c.value)) else { return false };
+    !matches!(s(&class.controller_name), "istio.io/mesh-controller" | "istio.io/gateway-controller")
 }
 
 fn reason_label_route(reason: &str) -> String {
