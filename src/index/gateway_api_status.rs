@@ -20,7 +20,7 @@ use super::evidence::Class;
 use super::{Index, ResourceId};
 use crate::diagnostics::Severity;
 use crate::model::gateway_api::{
-    self as gw, AllowedRoutes, Listener, Object, ObjRef, RouteKind, GROUP,
+    self as gw, AllowedRoutes, Listener, ObjRef, Object, RouteKind, GROUP,
 };
 use crate::model::{Labels, Resource, Spec};
 use crate::source::Span;
@@ -143,10 +143,7 @@ impl Ctl {
 /// `FetchGatewayClass`: the class object, else istiod's built-in classes.
 fn class_of(ix: &Index, name: &str) -> Option<Ctl> {
     if let Some((_, c)) = ix.gateway_class(name) {
-        return c
-            .controller_name
-            .as_ref()
-            .and_then(|n| Ctl::of(&n.value));
+        return c.controller_name.as_ref().and_then(|n| Ctl::of(&n.value));
     }
     match name {
         "istio" => Some(Ctl::Istio),
@@ -453,7 +450,10 @@ fn listener_cert(ix: &Index, owner: &Resource, r: &ObjRef) -> Result<(), Option<
         Some(id) => match secret_cert_problem(ix, id) {
             Some(p) => Err(Some(RefErr::Bad(
                 "InvalidCertificateRef",
-                format!("Secret `{ns}/{}` is not a usable certificate: {p}", r.name()),
+                format!(
+                    "Secret `{ns}/{}` is not a usable certificate: {p}",
+                    r.name()
+                ),
             ))),
             None => Ok(()),
         },
@@ -478,7 +478,11 @@ fn listener_tls(
     port: i64,
 ) -> Result<(), (&'static str, String, Span)> {
     let Some(tls) = &l.tls else { return Ok(()) };
-    let mode = tls.mode.as_ref().map(|m| m.value.as_str()).unwrap_or("Terminate");
+    let mode = tls
+        .mode
+        .as_ref()
+        .map(|m| m.value.as_str())
+        .unwrap_or("Terminate");
     if mode != "Terminate" {
         return Ok(());
     }
@@ -502,7 +506,15 @@ fn listener_tls(
     for c in &tls.certificate_refs {
         let ns = c.namespace_or(&owner.namespace);
         if ns != owner.namespace
-            && !ix.reference_granted(GROUP, owner_kind(owner), &owner.namespace, "", "Secret", ns, c.name())
+            && !ix.reference_granted(
+                GROUP,
+                owner_kind(owner),
+                &owner.namespace,
+                "",
+                "Secret",
+                ns,
+                c.name(),
+            )
         {
             let msg = format!(
                 "certificate `{ns}/{}` is in another namespace and no ReferenceGrant in `{ns}` lets {} `{}/{}` use it",
@@ -550,8 +562,20 @@ fn listener_tls(
     let (g, k) = (ca.group_or(""), ca.kind_or(""));
     let kind_ok = g.is_empty() && (k == "ConfigMap" || k == "Secret");
     if ns != owner.namespace {
-        let to_kind = if g.is_empty() && k == "Secret" { "Secret" } else { "ConfigMap" };
-        if !ix.reference_granted(GROUP, owner_kind(owner), &owner.namespace, "", to_kind, ns, ca.name()) {
+        let to_kind = if g.is_empty() && k == "Secret" {
+            "Secret"
+        } else {
+            "ConfigMap"
+        };
+        if !ix.reference_granted(
+            GROUP,
+            owner_kind(owner),
+            &owner.namespace,
+            "",
+            to_kind,
+            ns,
+            ca.name(),
+        ) {
             return Err((
                 "RefNotPermitted",
                 format!(
@@ -585,7 +609,10 @@ fn listener_tls(
     if missing {
         return Err((
             "InvalidCACertificateRef",
-            format!("{k} `{ns}/{}` for the CA certificate does not exist", ca.name()),
+            format!(
+                "{k} `{ns}/{}` for the CA certificate does not exist",
+                ca.name()
+            ),
             ca.name_span(),
         ));
     }
@@ -634,7 +661,10 @@ fn build_listener<'r>(
     let mut spans: HashMap<&'static str, Span> = HashMap::new();
     let mut ok = true;
     if let Err((reason, msg, span)) = listener_tls(ix, owner, gateway, l, port) {
-        conds.insert("ResolvedRefs", (reason, format!("{what}: {msg}"), Severity::Error));
+        conds.insert(
+            "ResolvedRefs",
+            (reason, format!("{what}: {msg}"), Severity::Error),
+        );
         spans.insert("ResolvedRefs", span);
         conds.insert(
             "Programmed",
@@ -644,7 +674,10 @@ fn build_listener<'r>(
                 Severity::Info,
             ),
         );
-        if matches!(reason, "InvalidCACertificateRef" | "InvalidCACertificateKind" | "RefNotPermitted") {
+        if matches!(
+            reason,
+            "InvalidCACertificateRef" | "InvalidCACertificateKind" | "RefNotPermitted"
+        ) {
             conds.insert(
                 "Accepted",
                 (
@@ -660,26 +693,49 @@ fn build_listener<'r>(
     if port_err {
         conds.insert(
             "Accepted",
-            ("UnsupportedProtocol", format!("{what} has no port and protocol `{protocol}` has no default port; set `port`"), Severity::Error),
+            (
+                "UnsupportedProtocol",
+                format!(
+                    "{what} has no port and protocol `{protocol}` has no default port; set `port`"
+                ),
+                Severity::Error,
+            ),
         );
         spans.insert("Accepted", l.span);
         ok = false;
     }
     if let Some(e) = protocol_error(ctl, protocol) {
-        conds.insert("Accepted", ("UnsupportedProtocol", format!("{what}: {e}; Istio supports HTTP, HTTPS, TLS and TCP"), Severity::Error));
+        conds.insert(
+            "Accepted",
+            (
+                "UnsupportedProtocol",
+                format!("{what}: {e}; Istio supports HTTP, HTTPS, TLS and TCP"),
+                Severity::Error,
+            ),
+        );
         spans.insert("Accepted", proto_span);
         ok = false;
     }
     if ctl == Ctl::Mesh && (port != 15008 || protocol != "HBONE") {
         conds.insert(
             "Accepted",
-            ("UnsupportedProtocol", format!("{what} is not the one listener a waypoint expects: port 15008, protocol HBONE"), Severity::Error),
+            (
+                "UnsupportedProtocol",
+                format!(
+                    "{what} is not the one listener a waypoint expects: port 15008, protocol HBONE"
+                ),
+                Severity::Error,
+            ),
         );
         spans.insert("Accepted", l.span);
     }
     if ctl == Ctl::EastWest {
         let mode = l.tls.as_ref().map(|t| s(&t.mode)).unwrap_or("");
-        let mode = if l.tls.is_some() && mode.is_empty() { "Terminate" } else { mode };
+        let mode = if l.tls.is_some() && mode.is_empty() {
+            "Terminate"
+        } else {
+            mode
+        };
         let bad = if port == 15008 {
             protocol != "HBONE" || l.tls.is_none() || mode != "Terminate"
         } else {
@@ -700,12 +756,20 @@ fn build_listener<'r>(
             ok = false;
             conds.insert(
                 "Accepted",
-                ("UnsupportedProtocol", format!("{what} has protocol {protocol} but no `tls` section"), Severity::Error),
+                (
+                    "UnsupportedProtocol",
+                    format!("{what} has protocol {protocol} but no `tls` section"),
+                    Severity::Error,
+                ),
             );
             spans.insert("Accepted", proto_span);
             conds.insert(
                 "Programmed",
-                ("Invalid", format!("{what} is not programmed because it has no `tls` section (see above)"), Severity::Info),
+                (
+                    "Invalid",
+                    format!("{what} is not programmed because it has no `tls` section (see above)"),
+                    Severity::Info,
+                ),
             );
         }
     }
@@ -720,7 +784,17 @@ fn build_listener<'r>(
     for (type_, (reason, msg, sev)) in conds {
         let span = spans.get(type_).copied().unwrap_or_else(|| name_span(l));
         let fam = Family::Listener;
-        cx.push(owner_id, fam, type_, reason, listener_scope(l), sev, msg, span, reason_label(reason));
+        cx.push(
+            owner_id,
+            fam,
+            type_,
+            reason,
+            listener_scope(l),
+            sev,
+            msg,
+            span,
+            reason_label(reason),
+        );
     }
     Lst {
         owner: owner_id,
@@ -768,7 +842,12 @@ fn distinct(a: (&str, i64, &str), b: (&str, i64, &str)) -> bool {
 }
 
 /// `NamespaceAcceptedByAllowListeners`: `None` when the input cannot tell.
-fn listener_set_allowed(ix: &Index, ls_ns: &str, parent: &Resource, g: &gw::Gateway) -> Option<bool> {
+fn listener_set_allowed(
+    ix: &Index,
+    ls_ns: &str,
+    parent: &Resource,
+    g: &gw::Gateway,
+) -> Option<bool> {
     let Some(al) = &g.allowed_listeners else {
         return Some(false);
     };
@@ -792,7 +871,12 @@ fn address_ports(ix: &Index, ns: &str, host: &str) -> Option<Vec<i64>> {
     if parts.len() == 4 && parts[2] == "svc" && parts[1] == ns {
         if let Some(id) = ix.get("Service", ns, parts[0]) {
             if let Spec::Service(svc) = &ix.resource(id).spec {
-                return Some(svc.ports.iter().filter_map(|p| p.port.as_ref().map(|x| x.value)).collect());
+                return Some(
+                    svc.ports
+                        .iter()
+                        .filter_map(|p| p.port.as_ref().map(|x| x.value))
+                        .collect(),
+                );
             }
         }
     }
@@ -802,7 +886,12 @@ fn address_ports(ix: &Index, ns: &str, host: &str) -> Option<Vec<i64>> {
             continue;
         }
         if let Spec::ServiceEntry(se) = &r.spec {
-            return Some(se.ports.iter().filter_map(|p| p.number.as_ref().map(|x| x.value)).collect());
+            return Some(
+                se.ports
+                    .iter()
+                    .filter_map(|p| p.number.as_ref().map(|x| x.value))
+                    .collect(),
+            );
         }
     }
     None
@@ -810,7 +899,12 @@ fn address_ports(ix: &Index, ns: &str, host: &str) -> Option<Vec<i64>> {
 
 /// A manual Gateway's address problems (`ResolveGatewayInstances`): messages, empty when fine
 /// or undecidable.
-fn address_problems(ix: &Index, gw_res: &Resource, services: &[(String, Span)], ports: &[i64]) -> Vec<(String, Span)> {
+fn address_problems(
+    ix: &Index,
+    gw_res: &Resource,
+    services: &[(String, Span)],
+    ports: &[i64],
+) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     let ns = gw_res.namespace.as_str();
     for (host, span) in services {
@@ -821,12 +915,24 @@ fn address_problems(ix: &Index, gw_res: &Resource, services: &[(String, Span)], 
                 }
             }
             Some(have) => {
-                let mut missing: Vec<i64> = ports.iter().copied().filter(|p| !have.contains(p)).collect();
+                let mut missing: Vec<i64> = ports
+                    .iter()
+                    .copied()
+                    .filter(|p| !have.contains(p))
+                    .collect();
                 missing.sort_unstable();
                 missing.dedup();
                 if !missing.is_empty() {
-                    let list = missing.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
-                    let have_list = have.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
+                    let list = missing
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let have_list = have
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     out.push((
                         format!("the Service behind address `{host}` does not expose listener port(s) {list} (it has {have_list}); listener ports must be Service ports, not container ports"),
                         *span,
@@ -848,7 +954,11 @@ fn is_managed(g: &gw::Gateway) -> bool {
 }
 
 /// extractGatewayServices for a manual Gateway: the service hosts, and the addresses skipped.
-fn gateway_services(ix: &Index, r: &Resource, g: &gw::Gateway) -> (Vec<(String, Span)>, Vec<(String, Span)>) {
+fn gateway_services(
+    ix: &Index,
+    r: &Resource,
+    g: &gw::Gateway,
+) -> (Vec<(String, Span)>, Vec<(String, Span)>) {
     let mut svcs = Vec::new();
     let mut skipped = Vec::new();
     for a in &g.addresses {
@@ -876,21 +986,35 @@ struct GwInfo<'r> {
 }
 
 fn compute(ix: &Index) -> Status {
-    let mut cx = Cx { ix, out: Status::default() };
+    let mut cx = Cx {
+        ix,
+        out: Status::default(),
+    };
     // Gateways istiod handles
     let mut gws: HashMap<ResourceId, GwInfo> = HashMap::new();
     for (id, r, g) in ix.kube_gateways() {
         if ix.role(r) == crate::source::Role::Builtin {
             continue;
         }
-        let Some(ctl) = gateway_ctl(ix, g) else { continue };
+        let Some(ctl) = gateway_ctl(ix, g) else {
+            continue;
+        };
         let managed = is_managed(g);
         let (services, skipped) = if managed {
             (Vec::new(), Vec::new())
         } else {
             gateway_services(ix, r, g)
         };
-        gws.insert(id, GwInfo { ctl, managed, services, skipped, g });
+        gws.insert(
+            id,
+            GwInfo {
+                ctl,
+                managed,
+                services,
+                skipped,
+                g,
+            },
+        );
     }
     // ListenerSets by parent Gateway
     let mut sets_of: HashMap<ResourceId, Vec<ResourceId>> = HashMap::new();
@@ -914,10 +1038,28 @@ fn compute(ix: &Index) -> Status {
                 obj_name(r),
                 obj_name(parent)
             );
-            for (t, sev) in [("Accepted", Severity::Error), ("Programmed", Severity::Info)] {
-                cx.push(id, Family::ListenerSet, t, "NotAllowed", "object".into(), sev, msg.clone(), p.span, "parent does not take ListenerSets")
-                    .related
-                    .push((parent.name_span, "Gateway defined here".into()));
+            for (t, sev) in [
+                ("Accepted", Severity::Error),
+                ("Programmed", Severity::Info),
+            ] {
+                let m = if sev == Severity::Info {
+                    format!("ListenerSet `{}` is not programmed because its parent does not accept it (see above)", obj_name(r))
+                } else {
+                    msg.clone()
+                };
+                cx.push(
+                    id,
+                    Family::ListenerSet,
+                    t,
+                    "NotAllowed",
+                    "object".into(),
+                    sev,
+                    m,
+                    p.span,
+                    "parent does not take ListenerSets",
+                )
+                .related
+                .push((parent.name_span, "Gateway defined here".into()));
             }
             continue;
         }
@@ -931,10 +1073,28 @@ fn compute(ix: &Index) -> Status {
                     obj_name(parent),
                     r.namespace
                 );
-                for (t, sev) in [("Accepted", Severity::Error), ("Programmed", Severity::Info)] {
-                    cx.push(id, Family::ListenerSet, t, "NotAllowed", "object".into(), sev, msg.clone(), p.span, "not allowed by the parent Gateway")
-                        .related
-                        .push((parent.name_span, "Gateway defined here".into()));
+                for (t, sev) in [
+                    ("Accepted", Severity::Error),
+                    ("Programmed", Severity::Info),
+                ] {
+                    let m = if sev == Severity::Info {
+                        format!("ListenerSet `{}` is not programmed because its parent does not accept it (see above)", obj_name(r))
+                    } else {
+                        msg.clone()
+                    };
+                    cx.push(
+                        id,
+                        Family::ListenerSet,
+                        t,
+                        "NotAllowed",
+                        "object".into(),
+                        sev,
+                        m,
+                        p.span,
+                        "not allowed by the parent Gateway",
+                    )
+                    .related
+                    .push((parent.name_span, "Gateway defined here".into()));
                 }
                 continue;
             }
@@ -949,20 +1109,32 @@ fn compute(ix: &Index) -> Status {
         });
     }
     // listener conflicts per Gateway (own listeners first, then ListenerSets by name)
-    let mut conflicts: HashMap<(ResourceId, String), (&'static str, ResourceId, Span)> = HashMap::new();
+    let mut conflicts: HashMap<(ResourceId, String), (&'static str, ResourceId, Span)> =
+        HashMap::new();
     for (&gid, info) in &gws {
         if !info.ctl.supports_listener_set() {
             continue;
         }
-        let mut entries: Vec<(ResourceId, &Listener, i64)> = info.g.listeners.iter().map(|l| (gid, l, l.port.as_ref().map(|p| p.value).unwrap_or(0))).collect();
+        let mut entries: Vec<(ResourceId, &Listener, i64)> = info
+            .g
+            .listeners
+            .iter()
+            .map(|l| (gid, l, l.port.as_ref().map(|p| p.value).unwrap_or(0)))
+            .collect();
         for &sid in sets_of.get(&gid).map(|v| v.as_slice()).unwrap_or(&[]) {
-            if let Some(Object::ListenerSet(ls)) = super::gateway_api::object(ix.resource(sid)).map(|o| &o.object) {
+            if let Some(Object::ListenerSet(ls)) =
+                super::gateway_api::object(ix.resource(sid)).map(|o| &o.object)
+            {
                 for l in &ls.listeners {
-                    let port = l.port.as_ref().map(|p| p.value).unwrap_or(match s(&l.protocol) {
-                        "HTTP" => 80,
-                        "HTTPS" => 443,
-                        _ => 0,
-                    });
+                    let port = l
+                        .port
+                        .as_ref()
+                        .map(|p| p.value)
+                        .unwrap_or(match s(&l.protocol) {
+                            "HTTP" => 80,
+                            "HTTPS" => 443,
+                            _ => 0,
+                        });
                     entries.push((sid, l, port));
                 }
             }
@@ -970,14 +1142,31 @@ fn compute(ix: &Index) -> Status {
         let mut accepted: Vec<(ResourceId, &Listener, i64)> = Vec::new();
         for (owner, l, port) in entries {
             let host = |l: &Listener| s(&l.hostname).to_string();
-            let key = (s(&l.protocol), port, if s(&l.hostname).is_empty() { "*".to_string() } else { host(l) });
+            let key = (
+                s(&l.protocol),
+                port,
+                if s(&l.hostname).is_empty() {
+                    "*".to_string()
+                } else {
+                    host(l)
+                },
+            );
             let prior = accepted.iter().find(|(_, p, pport)| {
-                let pk = (s(&p.protocol), *pport, if s(&p.hostname).is_empty() { "*".to_string() } else { host(p) });
+                let pk = (
+                    s(&p.protocol),
+                    *pport,
+                    if s(&p.hostname).is_empty() {
+                        "*".to_string()
+                    } else {
+                        host(p)
+                    },
+                );
                 !distinct((key.0, key.1, &key.2), (pk.0, pk.1, &pk.2))
             });
             if let Some((pid, p, _)) = prior {
                 let tcpudp = |x: &str| x == "TCP" || x == "UDP";
-                let reason = if (tcpudp(key.0) && tcpudp(s(&p.protocol))) || key.0 != s(&p.protocol) {
+                let reason = if (tcpudp(key.0) && tcpudp(s(&p.protocol))) || key.0 != s(&p.protocol)
+                {
                     "ProtocolConflict"
                 } else {
                     "HostnameConflict"
@@ -1007,8 +1196,28 @@ fn compute(ix: &Index) -> Status {
                 obj_name(r),
                 obj_name(parent)
             );
-            cx.push(sid, Family::ListenerSet, "Accepted", "UnsupportedAddress", "object".into(), Severity::Info, msg.clone(), r.name_span, "parent Gateway not accepted");
-            cx.push(sid, Family::ListenerSet, "Programmed", "UnsupportedAddress", "object".into(), Severity::Info, msg, r.name_span, "parent Gateway not accepted");
+            cx.push(
+                sid,
+                Family::ListenerSet,
+                "Accepted",
+                "UnsupportedAddress",
+                "object".into(),
+                Severity::Info,
+                msg.clone(),
+                r.name_span,
+                "parent Gateway not accepted",
+            );
+            cx.push(
+                sid,
+                Family::ListenerSet,
+                "Programmed",
+                "UnsupportedAddress",
+                "object".into(),
+                Severity::Info,
+                msg,
+                r.name_span,
+                "parent Gateway not accepted",
+            );
             continue;
         }
         let mut valid = 0;
@@ -1035,9 +1244,20 @@ fn compute(ix: &Index) -> Status {
         set_servers.insert(sid, ports.clone());
         // ReportListenerSetStatus
         if valid == 0 {
-            let msg = format!("none of the listeners of ListenerSet `{}` is valid (see the listener findings)", obj_name(r));
-            cx.push(sid, Family::ListenerSet, "Accepted", "ListenersNotValid", "object".into(), Severity::Info, msg.clone(), r.name_span, "no valid listener");
-            cx.push(sid, Family::ListenerSet, "Programmed", "ListenersNotValid", "object".into(), Severity::Info, msg, r.name_span, "no valid listener");
+            for (t, what) in [("Accepted", "accepted"), ("Programmed", "programmed")] {
+                let msg = format!("ListenerSet `{}` is not {what}: none of its listeners is valid (see the listener findings)", obj_name(r));
+                cx.push(
+                    sid,
+                    Family::ListenerSet,
+                    t,
+                    "ListenersNotValid",
+                    "object".into(),
+                    Severity::Info,
+                    msg,
+                    r.name_span,
+                    "no valid listener",
+                );
+            }
         } else if !info.managed {
             let probs = address_problems(ix, parent, &info.services, &ports);
             if !probs.is_empty() {
@@ -1045,12 +1265,30 @@ fn compute(ix: &Index) -> Status {
                     "ListenerSet `{}` cannot be programmed on Gateway `{}`: {}",
                     obj_name(r),
                     obj_name(parent),
-                    probs.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join("; ")
+                    probs
+                        .iter()
+                        .map(|p| p.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 );
-                let span = ls.listeners.first().map(|l| l.port.as_ref().map(|p| p.span).unwrap_or(l.span)).unwrap_or(r.name_span);
-                cx.push(sid, Family::ListenerSet, "Programmed", "AddressNotUsable", "object".into(), Severity::Error, msg, span, "port not served by the Gateway's Service")
-                    .related
-                    .push((probs[0].1, "the Gateway's address".into()));
+                let span = ls
+                    .listeners
+                    .first()
+                    .map(|l| l.port.as_ref().map(|p| p.span).unwrap_or(l.span))
+                    .unwrap_or(r.name_span);
+                cx.push(
+                    sid,
+                    Family::ListenerSet,
+                    "Programmed",
+                    "AddressNotUsable",
+                    "object".into(),
+                    Severity::Error,
+                    msg,
+                    span,
+                    "port not served by the Gateway's Service",
+                )
+                .related
+                .push((probs[0].1, "the Gateway's address".into()));
             }
         }
     }
@@ -1066,7 +1304,12 @@ fn compute(ix: &Index) -> Status {
         }
         let unsupported_addr = !info.skipped.is_empty();
         if unsupported_addr {
-            let list = info.skipped.iter().map(|a| format!("`{}`", a.0)).collect::<Vec<_>>().join(", ");
+            let list = info
+                .skipped
+                .iter()
+                .map(|a| format!("`{}`", a.0))
+                .collect::<Vec<_>>()
+                .join(", ");
             let msg = format!(
                 "Gateway `{}`: istiod supports only `Hostname` addresses and ignores {list}",
                 obj_name(r)
@@ -1074,8 +1317,21 @@ fn compute(ix: &Index) -> Status {
             cx.push(gid, Family::Gateway, "Accepted", "UnsupportedAddress", "object".into(), Severity::Error, msg, info.skipped[0].1, "address type not supported by Istio")
                 .help = Some("use `type: Hostname` with the name of the gateway's Service, or remove `addresses` and let istiod deploy the gateway".into());
             if info.services.is_empty() {
-                let msg = format!("Gateway `{}` is not programmed: it has no usable address (see above)", obj_name(r));
-                cx.push(gid, Family::Gateway, "Programmed", "UnsupportedAddress", "object".into(), Severity::Info, msg, info.skipped[0].1, "no usable address");
+                let msg = format!(
+                    "Gateway `{}` is not programmed: it has no usable address (see above)",
+                    obj_name(r)
+                );
+                cx.push(
+                    gid,
+                    Family::Gateway,
+                    "Programmed",
+                    "UnsupportedAddress",
+                    "object".into(),
+                    Severity::Info,
+                    msg,
+                    info.skipped[0].1,
+                    "no usable address",
+                );
                 continue;
             }
         }
@@ -1100,7 +1356,17 @@ fn compute(ix: &Index) -> Status {
                     None
                 };
                 if let Some(msg) = msg {
-                    cx.push(gid, Family::Gateway, "Accepted", "InvalidParameters", "object".into(), Severity::Error, msg, p.span, "parameters cannot be used");
+                    cx.push(
+                        gid,
+                        Family::Gateway,
+                        "Accepted",
+                        "InvalidParameters",
+                        "object".into(),
+                        Severity::Error,
+                        msg,
+                        p.span,
+                        "parameters cannot be used",
+                    );
                 }
             }
         }
@@ -1135,8 +1401,21 @@ fn compute(ix: &Index) -> Status {
             .iter()
             .any(|c| c.resource == gid && c.reason == "InvalidParameters");
         if !g.listeners.is_empty() && valid == 0 && !unsupported_addr && !invalid_params {
-            let msg = format!("none of the listeners of Gateway `{}` is valid (see the listener findings)", obj_name(r));
-            cx.push(gid, Family::Gateway, "Accepted", "ListenersNotValid", "object".into(), Severity::Info, msg, r.name_span, "no valid listener");
+            let msg = format!(
+                "none of the listeners of Gateway `{}` is valid (see the listener findings)",
+                obj_name(r)
+            );
+            cx.push(
+                gid,
+                Family::Gateway,
+                "Accepted",
+                "ListenersNotValid",
+                "object".into(),
+                Severity::Info,
+                msg,
+                r.name_span,
+                "no valid listener",
+            );
         }
         // client certificate for backends
         if let Some(c) = &g.tls.backend_client_certificate {
@@ -1158,7 +1437,17 @@ fn compute(ix: &Index) -> Status {
                 }
             };
             if let Some(msg) = msg {
-                cx.push(gid, Family::Gateway, "ResolvedRefs", "InvalidClientCertificateRef", "object".into(), Severity::Error, msg, c.span, "client certificate cannot be used");
+                cx.push(
+                    gid,
+                    Family::Gateway,
+                    "ResolvedRefs",
+                    "InvalidClientCertificateRef",
+                    "object".into(),
+                    Severity::Error,
+                    msg,
+                    c.span,
+                    "client certificate cannot be used",
+                );
             }
         }
         // addresses of a manual Gateway
@@ -1168,9 +1457,23 @@ fn compute(ix: &Index) -> Status {
                 let msg = format!(
                     "Gateway `{}` cannot be programmed: {}",
                     obj_name(r),
-                    probs.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join("; ")
+                    probs
+                        .iter()
+                        .map(|p| p.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 );
-                cx.push(gid, Family::Gateway, "Programmed", "AddressNotUsable", "object".into(), Severity::Error, msg, probs[0].1, "address not usable");
+                cx.push(
+                    gid,
+                    Family::Gateway,
+                    "Programmed",
+                    "AddressNotUsable",
+                    "object".into(),
+                    Severity::Error,
+                    msg,
+                    probs[0].1,
+                    "address not usable",
+                );
             }
         }
     }
@@ -1185,21 +1488,31 @@ fn compute(ix: &Index) -> Status {
 fn ancestor_gateways(ix: &Index, kind: &str, ns: &str, name: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (_, r, rt) in ix.routes() {
-        let hits = rt.rules.iter().flat_map(|rule| rule.backend_refs.iter()).any(|b| {
-            let (g, k) = group_kind(&b.target, "", "Service");
-            let want_group = match kind {
-                "Service" => "",
-                "ServiceEntry" => "networking.istio.io",
-                _ => "gateway.networking.x-k8s.io",
-            };
-            g == want_group && k == kind && b.target.namespace_or(&r.namespace) == ns && b.target.name() == name
-        });
+        let hits = rt
+            .rules
+            .iter()
+            .flat_map(|rule| rule.backend_refs.iter())
+            .any(|b| {
+                let (g, k) = group_kind(&b.target, "", "Service");
+                let want_group = match kind {
+                    "Service" => "",
+                    "ServiceEntry" => "networking.istio.io",
+                    _ => "gateway.networking.x-k8s.io",
+                };
+                g == want_group
+                    && k == kind
+                    && b.target.namespace_or(&r.namespace) == ns
+                    && b.target.name() == name
+            });
         if !hits {
             continue;
         }
         for p in &rt.parent_refs {
             if p.group_or(GROUP) == GROUP && p.kind_or("Gateway") == "Gateway" {
-                let key = (p.namespace_or(&r.namespace).to_string(), p.name().to_string());
+                let key = (
+                    p.namespace_or(&r.namespace).to_string(),
+                    p.name().to_string(),
+                );
                 if !out.contains(&key) {
                     out.push(key);
                 }
@@ -1216,10 +1529,12 @@ fn policies(cx: &mut Cx) {
     let ix = cx.ix;
     let tls_policies: Vec<(ResourceId, &Resource, &gw::BackendTlsPolicy)> = ix
         .backend_policies()
-        .filter_map(|(id, r)| match super::gateway_api::object(r).map(|o| &o.object) {
-            Some(Object::BackendTLSPolicy(p)) => Some((id, r, p)),
-            _ => None,
-        })
+        .filter_map(
+            |(id, r)| match super::gateway_api::object(r).map(|o| &o.object) {
+                Some(Object::BackendTLSPolicy(p)) => Some((id, r, p)),
+                _ => None,
+            },
+        )
         .collect();
     let ignored = |r: &Resource| {
         r.annotation("istio.io/ignore-policy-attachment")
@@ -1239,14 +1554,25 @@ fn policies(cx: &mut Cx) {
             for t in targets {
                 let scope = ancestor_scope(t, &r.namespace);
                 let msg = format!("{} `{}` is ignored by Istio: it carries `istio.io/ignore-policy-attachment: \"true\"`", r.kind, obj_name(r));
-                cx.push(id, Family::Policy, "Accepted", "IgnoredByIstio", scope, Severity::Info, msg, t.span, "ignored by Istio");
+                cx.push(
+                    id,
+                    Family::Policy,
+                    "Accepted",
+                    "IgnoredByIstio",
+                    scope,
+                    Severity::Info,
+                    msg,
+                    t.span,
+                    "ignored by Istio",
+                );
             }
             continue;
         }
         // the policy-wide conditions (ResolvedRefs, and Accepted set by the CA reference)
         let mut resolved: Option<(&'static str, String, Span)> = None;
         let mut accepted: Option<(&'static str, String, Span)> = None;
-        if let Some(Object::BackendTLSPolicy(p)) = super::gateway_api::object(r).map(|o| &o.object) {
+        if let Some(Object::BackendTLSPolicy(p)) = super::gateway_api::object(r).map(|o| &o.object)
+        {
             if p.well_known_ca.is_none() {
                 if let Some(ca) = p.ca_certificate_refs.first() {
                     let (g, k) = (ca.group_or(""), ca.kind_or(""));
@@ -1255,7 +1581,16 @@ fn policies(cx: &mut Cx) {
                     } else if k == "Secret" {
                         Some(("InvalidKind", format!("CA certificate `{}` of {} `{}` is a Secret; Istio reads only ConfigMaps here", ca.name(), r.kind, obj_name(r))))
                     } else if config_map(ix, &r.namespace, ca.name(), r) == Some(false) {
-                        Some(("InvalidCACertificateRef", format!("ConfigMap `{}/{}`, the CA certificate of {} `{}`, does not exist", r.namespace, ca.name(), r.kind, obj_name(r))))
+                        Some((
+                            "InvalidCACertificateRef",
+                            format!(
+                                "ConfigMap `{}/{}`, the CA certificate of {} `{}`, does not exist",
+                                r.namespace,
+                                ca.name(),
+                                r.kind,
+                                obj_name(r)
+                            ),
+                        ))
                     } else {
                         None
                     };
@@ -1274,7 +1609,11 @@ fn policies(cx: &mut Cx) {
         for t in targets {
             let (g, k) = (t.group_or(""), t.kind_or(""));
             let scope = ancestor_scope(t, &r.namespace);
-            let section = t.section_name.as_ref().map(|s| s.value.as_str()).filter(|s| !s.is_empty());
+            let section = t
+                .section_name
+                .as_ref()
+                .map(|s| s.value.as_str())
+                .filter(|s| !s.is_empty());
             let target_kind = match (g, k) {
                 ("", "Service") => Some("Service"),
                 ("networking.istio.io", "ServiceEntry") => Some("ServiceEntry"),
@@ -1282,18 +1621,39 @@ fn policies(cx: &mut Cx) {
             };
             let mut err: Option<String> = None;
             match target_kind {
-                None => err = Some(format!("target `{}` of {} `{}` is of kind `{k}`, which Istio does not support", t.name(), r.kind, obj_name(r))),
+                None => {
+                    err = Some(format!(
+                        "target `{}` of {} `{}` is of kind `{k}`, which Istio does not support",
+                        t.name(),
+                        r.kind,
+                        obj_name(r)
+                    ))
+                }
                 Some(tk) => match ix.get(tk, &r.namespace, t.name()) {
                     None => {
                         if tk == "Service" && !evidence(ix, Class::Service, &r.namespace, r) {
                             continue;
                         }
-                        err = Some(format!("{tk} `{}/{}`, a target of {} `{}`, does not exist", r.namespace, t.name(), r.kind, obj_name(r)));
+                        err = Some(format!(
+                            "{tk} `{}/{}`, a target of {} `{}`, does not exist",
+                            r.namespace,
+                            t.name(),
+                            r.kind,
+                            obj_name(r)
+                        ));
                     }
                     Some(tid) => {
                         let names: Vec<&str> = match &ix.resource(tid).spec {
-                            Spec::Service(svc) => svc.ports.iter().filter_map(|p| p.name.as_ref().map(|n| n.value.as_str())).collect(),
-                            Spec::ServiceEntry(se) => se.ports.iter().filter_map(|p| p.name.as_ref().map(|n| n.value.as_str())).collect(),
+                            Spec::Service(svc) => svc
+                                .ports
+                                .iter()
+                                .filter_map(|p| p.name.as_ref().map(|n| n.value.as_str()))
+                                .collect(),
+                            Spec::ServiceEntry(se) => se
+                                .ports
+                                .iter()
+                                .filter_map(|p| p.name.as_ref().map(|n| n.value.as_str()))
+                                .collect(),
                             _ => Vec::new(),
                         };
                         if let Some(sn) = section {
@@ -1321,14 +1681,30 @@ fn policies(cx: &mut Cx) {
                         && !ignored(o)
                         && o.namespace == r.namespace
                         && o.name.as_str() < r.name.as_str()
-                        && op.target_refs.iter().any(|x| x.group_or("") == g && x.kind_or("") == k && x.name() == t.name() && s(&x.section_name) == s(&t.section_name))
+                        && op.target_refs.iter().any(|x| {
+                            x.group_or("") == g
+                                && x.kind_or("") == k
+                                && x.name() == t.name()
+                                && s(&x.section_name) == s(&t.section_name)
+                        })
                 }) {
                     let c = cx.push(id, Family::Policy, "Accepted", "Conflicted", scope.clone(), Severity::Warning,
                         format!("{} `{}` targets the same backend as `{}`, which wins (same age, earlier name): it is not applied", r.kind, obj_name(r), other.1.name),
                         t.span, "conflicting policy");
-                    c.related.push((other.1.name_span, "the policy that wins".into()));
+                    c.related
+                        .push((other.1.name_span, "the policy that wins".into()));
                     if let Some((reason, msg, span)) = &resolved {
-                        cx.push(id, Family::Policy, "ResolvedRefs", reason, scope, Severity::Error, msg.clone(), *span, "CA certificate reference cannot be used");
+                        cx.push(
+                            id,
+                            Family::Policy,
+                            "ResolvedRefs",
+                            reason,
+                            scope,
+                            Severity::Error,
+                            msg.clone(),
+                            *span,
+                            "CA certificate reference cannot be used",
+                        );
                     }
                     continue;
                 }
@@ -1351,11 +1727,35 @@ fn push_policy_conds(
     resolved: &Option<(&'static str, String, Span)>,
 ) {
     if let Some((reason, msg, span)) = accepted {
-        let sev = if *reason == "NoValidCACertificate" { Severity::Info } else { Severity::Warning };
-        cx.push(id, Family::Policy, "Accepted", reason, scope.to_string(), sev, msg.clone(), *span, reason_label_route(reason));
+        let sev = if *reason == "NoValidCACertificate" {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
+        cx.push(
+            id,
+            Family::Policy,
+            "Accepted",
+            reason,
+            scope.to_string(),
+            sev,
+            msg.clone(),
+            *span,
+            reason_label_route(reason),
+        );
     }
     if let Some((reason, msg, span)) = resolved {
-        cx.push(id, Family::Policy, "ResolvedRefs", reason, scope.to_string(), Severity::Error, msg.clone(), *span, "CA certificate reference cannot be used");
+        cx.push(
+            id,
+            Family::Policy,
+            "ResolvedRefs",
+            reason,
+            scope.to_string(),
+            Severity::Error,
+            msg.clone(),
+            *span,
+            "CA certificate reference cannot be used",
+        );
     }
 }
 
@@ -1377,8 +1777,19 @@ fn xbackends(cx: &mut Cx) {
             continue;
         };
         let err = if s(&xb.type_) != "ExternalHostname" || xb.external_hostname.is_none() {
-            Some((format!("XBackend `{}` is of type `{}`; Istio supports only ExternalHostname", obj_name(r), s(&xb.type_)), xb.type_.as_ref().map(|t| t.span).unwrap_or(r.name_span)))
-        } else if let Some(m) = xb.tls_mode.as_ref().filter(|m| m.value == "ClientAndServer") {
+            Some((
+                format!(
+                    "XBackend `{}` is of type `{}`; Istio supports only ExternalHostname",
+                    obj_name(r),
+                    s(&xb.type_)
+                ),
+                xb.type_.as_ref().map(|t| t.span).unwrap_or(r.name_span),
+            ))
+        } else if let Some(m) = xb
+            .tls_mode
+            .as_ref()
+            .filter(|m| m.value == "ClientAndServer")
+        {
             Some((format!("XBackend `{}` asks for TLS mode ClientAndServer; Istio does not send client certificates to backends", obj_name(r)), m.span))
         } else {
             None
@@ -1389,16 +1800,37 @@ fn xbackends(cx: &mut Cx) {
             scopes.push(format!("parent:{gns}/{gname}"));
         }
         for scope in scopes {
-            cx.push(id, Family::XBackend, "Accepted", "Invalid", scope, Severity::Error, msg.clone(), span, "not supported by Istio");
+            cx.push(
+                id,
+                Family::XBackend,
+                "Accepted",
+                "Invalid",
+                scope,
+                Severity::Error,
+                msg.clone(),
+                span,
+                "not supported by Istio",
+            );
         }
     }
 }
 
-fn report_conflict(cx: &mut Cx, owner: ResourceId, l: &Listener, reason: &'static str, prior: ResourceId, prior_span: Span) {
+fn report_conflict(
+    cx: &mut Cx,
+    owner: ResourceId,
+    l: &Listener,
+    reason: &'static str,
+    prior: ResourceId,
+    prior_span: Span,
+) {
     let ix = cx.ix;
     let r = ix.resource(owner);
     let p = ix.resource(prior);
-    let what = if reason == "HostnameConflict" { "hostname" } else { "protocol" };
+    let what = if reason == "HostnameConflict" {
+        "hostname"
+    } else {
+        "protocol"
+    };
     let msg = format!(
         "listener `{}` of {} `{}` conflicts with an earlier listener of {} `{}` on the same port ({what} conflict): it is not programmed",
         l.name(),
@@ -1407,21 +1839,48 @@ fn report_conflict(cx: &mut Cx, owner: ResourceId, l: &Listener, reason: &'stati
         p.kind,
         obj_name(p)
     );
-    for (t, sev) in [("Conflicted", Severity::Error), ("Accepted", Severity::Info), ("Programmed", Severity::Info)] {
+    for (t, sev) in [
+        ("Conflicted", Severity::Error),
+        ("Accepted", Severity::Info),
+        ("Programmed", Severity::Info),
+    ] {
         let m = if sev == Severity::Info {
             format!("listener `{}` of {} `{}` is not {} because it conflicts with another listener (see the Conflicted finding)", l.name(), r.kind, obj_name(r), if t == "Accepted" { "accepted" } else { "programmed" })
         } else {
             msg.clone()
         };
-        cx.push(owner, Family::ListenerConflict, t, reason, listener_scope(l), sev, m, name_span(l), "conflicting listener")
-            .related
-            .push((prior_span, "the listener it conflicts with".into()));
+        cx.push(
+            owner,
+            Family::ListenerConflict,
+            t,
+            reason,
+            listener_scope(l),
+            sev,
+            m,
+            name_span(l),
+            "conflicting listener",
+        )
+        .related
+        .push((prior_span, "the listener it conflicts with".into()));
     }
     let (_, valid) = supported_kinds(l);
     if !valid {
-        cx.push(owner, Family::Listener, "ResolvedRefs", "InvalidRouteKinds", listener_scope(l), Severity::Warning,
-            format!("listener `{}` of {} `{}` lists route kinds it cannot serve", l.name(), r.kind, obj_name(r)),
-            l.allowed_routes.span.unwrap_or(l.span), "route kinds this listener cannot serve");
+        cx.push(
+            owner,
+            Family::Listener,
+            "ResolvedRefs",
+            "InvalidRouteKinds",
+            listener_scope(l),
+            Severity::Warning,
+            format!(
+                "listener `{}` of {} `{}` lists route kinds it cannot serve",
+                l.name(),
+                r.kind,
+                obj_name(r)
+            ),
+            l.allowed_routes.span.unwrap_or(l.span),
+            "route kinds this listener cannot serve",
+        );
     }
 }
 
@@ -1449,20 +1908,48 @@ fn parent_scope(p: &ObjRef, route_ns: &str) -> String {
 /// A denial of one parent listener: rank (createRouteStatus), reason, message.
 type Denial = (u8, &'static str, String);
 
-
 /// referenceAllowed for a Gateway or ListenerSet listener; `Ok(None)`: undecidable.
-fn reference_allowed(ix: &Index, lst: &Lst, p: &ObjRef, route: &Resource, rt: &gw::Route) -> Result<(), Option<Denial>> {
+fn reference_allowed(
+    ix: &Index,
+    lst: &Lst,
+    p: &ObjRef,
+    route: &Resource,
+    rt: &gw::Route,
+) -> Result<(), Option<Denial>> {
     let l = lst.l;
     let owner = ix.resource(lst.owner);
-    let lname = format!("listener `{}` of {} `{}`", l.name(), owner.kind, obj_name(owner));
+    let lname = format!(
+        "listener `{}` of {} `{}`",
+        l.name(),
+        owner.kind,
+        obj_name(owner)
+    );
     if let Some(port) = &p.port {
         if port.value != 0 && port.value != lst.port {
-            return Err(Some((4, "NoMatchingParent", format!("no listener of {} `{}` has port {}", owner.kind, obj_name(owner), port.value))));
+            return Err(Some((
+                4,
+                "NoMatchingParent",
+                format!(
+                    "no listener of {} `{}` has port {}",
+                    owner.kind,
+                    obj_name(owner),
+                    port.value
+                ),
+            )));
         }
     }
     if let Some(sn) = &p.section_name {
         if !sn.value.is_empty() && sn.value != l.name() {
-            return Err(Some((4, "NoMatchingParent", format!("{} `{}` has no listener named `{}`", owner.kind, obj_name(owner), sn.value))));
+            return Err(Some((
+                4,
+                "NoMatchingParent",
+                format!(
+                    "{} `{}` has no listener named `{}`",
+                    owner.kind,
+                    obj_name(owner),
+                    sn.value
+                ),
+            )));
         }
     }
     let lhost = s(&l.hostname);
@@ -1477,7 +1964,11 @@ fn reference_allowed(ix: &Index, lst: &Lst, p: &ObjRef, route: &Resource, rt: &g
             return Err(Some((
                 2,
                 "NoMatchingListenerHostname",
-                format!("no hostname of {} `{}` matches hostname `{lhost}` of {lname}", rt.kind.kind(), obj_name(route)),
+                format!(
+                    "no hostname of {} `{}` matches hostname `{lhost}` of {lname}",
+                    rt.kind.kind(),
+                    obj_name(route)
+                ),
             )));
         }
     }
@@ -1486,15 +1977,30 @@ fn reference_allowed(ix: &Index, lst: &Lst, p: &ObjRef, route: &Resource, rt: &g
         Some(false) => {
             let why = match &lst.ns {
                 NsAllow::Same(_) => "allows routes from its own namespace only".to_string(),
-                _ => format!("does not select namespace `{}` in `allowedRoutes.namespaces`", route.namespace),
+                _ => format!(
+                    "does not select namespace `{}` in `allowedRoutes.namespaces`",
+                    route.namespace
+                ),
             };
-            return Err(Some((1, "NotAllowedByListeners", format!("{lname} {why}: {} `{}` cannot attach", rt.kind.kind(), obj_name(route)))));
+            return Err(Some((
+                1,
+                "NotAllowedByListeners",
+                format!(
+                    "{lname} {why}: {} `{}` cannot attach",
+                    rt.kind.kind(),
+                    obj_name(route)
+                ),
+            )));
         }
         None => return Err(None),
     }
     let kind = rt.kind.kind();
     if !lst.kinds.iter().any(|(g, k)| *g == GROUP && *k == kind) {
-        return Err(Some((1, "NotAllowedByListeners", format!("{lname} does not admit {kind}s (protocol {})", lst.protocol))));
+        return Err(Some((
+            1,
+            "NotAllowedByListeners",
+            format!("{lname} does not admit {kind}s (protocol {})", lst.protocol),
+        )));
     }
     Ok(())
 }
@@ -1505,14 +2011,24 @@ type RouteErr = (&'static str, String, Span);
 
 /// buildDestination: `Err(Some(..))` invalid backend (soft), hard errors are returned as
 /// `Err(Some((.., true)))`.
-fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforce_grant: bool) -> Option<(RouteErr, bool)> {
+fn destination(
+    ix: &Index,
+    route: &Resource,
+    kind: RouteKind,
+    t: &ObjRef,
+    enforce_grant: bool,
+) -> Option<(RouteErr, bool)> {
     let (g, k) = group_kind(t, "", "Service");
     let rns = route.namespace.as_str();
     let ns = t.namespace_or(rns);
     let name = t.name();
     let rname = || format!("{} `{}`", kind.kind(), obj_name(route));
     if enforce_grant && ns != rns {
-        let (tg, tk) = if g.is_empty() && k == "Service" { ("", "Service") } else { (g, k) };
+        let (tg, tk) = if g.is_empty() && k == "Service" {
+            ("", "Service")
+        } else {
+            (g, k)
+        };
         if !ix.reference_granted(GROUP, kind.kind(), rns, tg, tk, ns, name) {
             return Some((
                 (
@@ -1532,18 +2048,42 @@ fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforc
                 if ix.of_kind("XBackend").is_empty() {
                     return None;
                 }
-                return not_found(format!("XBackend `{ns}/{name}` of {} does not exist", rname()));
+                return not_found(format!(
+                    "XBackend `{ns}/{name}` of {} does not exist",
+                    rname()
+                ));
             };
-            let Some(Object::XBackend(xb)) = super::gateway_api::object(ix.resource(id)).map(|o| &o.object) else {
+            let Some(Object::XBackend(xb)) =
+                super::gateway_api::object(ix.resource(id)).map(|o| &o.object)
+            else {
                 return None;
             };
             if s(&xb.type_) != "ExternalHostname" || xb.external_hostname.is_none() {
-                return Some((("InvalidKind", format!("XBackend `{ns}/{name}` of {} is not of type ExternalHostname", rname()), t.name_span()), false));
+                return Some((
+                    (
+                        "InvalidKind",
+                        format!(
+                            "XBackend `{ns}/{name}` of {} is not of type ExternalHostname",
+                            rname()
+                        ),
+                        t.name_span(),
+                    ),
+                    false,
+                ));
             }
             if let (Some(want), Some(have)) = (&t.port, &xb.port) {
                 if want.value != have.value {
                     return Some((
-                        ("BackendNotFound", format!("XBackend `{ns}/{name}` exposes port {}, not {} as {} asks", have.value, want.value, rname()), want.span),
+                        (
+                            "BackendNotFound",
+                            format!(
+                                "XBackend `{ns}/{name}` exposes port {}, not {} as {} asks",
+                                have.value,
+                                want.value,
+                                rname()
+                            ),
+                            want.span,
+                        ),
                         false,
                     ));
                 }
@@ -1552,25 +2092,69 @@ fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforc
         }
         ("", "Service") | ("multicluster.x-k8s.io", "ServiceImport") => {
             if k == "Service" && name.contains('.') {
-                return Some((("InvalidDestination", format!("backend `{name}` of {} is a hostname; name the Service", rname()), t.name_span()), true));
+                return Some((
+                    (
+                        "InvalidDestination",
+                        format!(
+                            "backend `{name}` of {} is a hostname; name the Service",
+                            rname()
+                        ),
+                        t.name_span(),
+                    ),
+                    true,
+                ));
             }
-            let missing = ix.get("Service", ns, name).is_none() && evidence(ix, Class::Service, ns, route);
+            let missing =
+                ix.get("Service", ns, name).is_none() && evidence(ix, Class::Service, ns, route);
             if t.port.is_none() {
-                return Some((("InvalidDestination", format!("backend `{ns}/{name}` of {} has no `port`", rname()), t.span), true));
+                return Some((
+                    (
+                        "InvalidDestination",
+                        format!("backend `{ns}/{name}` of {} has no `port`", rname()),
+                        t.span,
+                    ),
+                    true,
+                ));
             }
             if missing {
-                return not_found(format!("Service `{ns}/{name}`, a backend of {}, does not exist", rname()));
+                return not_found(format!(
+                    "Service `{ns}/{name}`, a backend of {}, does not exist",
+                    rname()
+                ));
             }
             None
         }
         ("networking.istio.io", "Hostname") => {
             if t.namespace.is_some() {
-                return Some((("InvalidDestination", format!("backend `{name}` of kind Hostname of {} may not set `namespace`", rname()), t.span), true));
+                return Some((
+                    (
+                        "InvalidDestination",
+                        format!(
+                            "backend `{name}` of kind Hostname of {} may not set `namespace`",
+                            rname()
+                        ),
+                        t.span,
+                    ),
+                    true,
+                ));
             }
-            let found = ix.services_for_host(name).iter().any(|&id| ix.resource(id).namespace == ns)
-                || ix.service_entries_for_host(name).iter().any(|&id| ix.resource(id).namespace == ns);
+            let found = ix
+                .services_for_host(name)
+                .iter()
+                .any(|&id| ix.resource(id).namespace == ns)
+                || ix
+                    .service_entries_for_host(name)
+                    .iter()
+                    .any(|&id| ix.resource(id).namespace == ns);
             if t.port.is_none() {
-                return Some((("InvalidDestination", format!("backend `{name}` of {} has no `port`", rname()), t.span), true));
+                return Some((
+                    (
+                        "InvalidDestination",
+                        format!("backend `{name}` of {} has no `port`", rname()),
+                        t.span,
+                    ),
+                    true,
+                ));
             }
             if !found && evidence(ix, Class::Service, ns, route) {
                 return not_found(format!("host `{name}`, a backend of {}, is declared by no Service or ServiceEntry of namespace `{ns}`", rname()));
@@ -1578,15 +2162,25 @@ fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforc
             None
         }
         ("inference.networking.k8s.io", "InferencePool") => {
-            if ix.gateway_api_object("InferencePool", ns, name).is_none() && !ix.of_kind("InferencePool").is_empty() {
-                return not_found(format!("InferencePool `{ns}/{name}`, a backend of {}, does not exist", rname()));
+            if ix.gateway_api_object("InferencePool", ns, name).is_none()
+                && !ix.of_kind("InferencePool").is_empty()
+            {
+                return not_found(format!(
+                    "InferencePool `{ns}/{name}`, a backend of {}, does not exist",
+                    rname()
+                ));
             }
             None
         }
         _ => Some((
             (
                 "InvalidKind",
-                format!("backend `{name}` of {} is of kind `{}{}{k}`, which Istio does not support", rname(), g, if g.is_empty() { "" } else { "/" }),
+                format!(
+                    "backend `{name}` of {} is of kind `{}{}{k}`, which Istio does not support",
+                    rname(),
+                    g,
+                    if g.is_empty() { "" } else { "/" }
+                ),
                 t.kind.as_ref().map(|k| k.span).unwrap_or(t.span),
             ),
             false,
@@ -1595,7 +2189,12 @@ fn destination(ix: &Index, route: &Resource, kind: RouteKind, t: &ObjRef, enforc
 }
 
 /// The route's conversion error for gateway (`enforce_grant`) or mesh parents.
-fn route_error(ix: &Index, route: &Resource, rt: &gw::Route, enforce_grant: bool) -> Option<RouteErr> {
+fn route_error(
+    ix: &Index,
+    route: &Resource,
+    rt: &gw::Route,
+    enforce_grant: bool,
+) -> Option<RouteErr> {
     let mut last: Option<RouteErr> = None;
     for rule in &rt.rules {
         let n = rule.matches.len().max(1);
@@ -1610,7 +2209,9 @@ fn route_error(ix: &Index, route: &Resource, rt: &gw::Route, enforce_grant: bool
                 (RouteKind::Http, "URLRewrite" | "CORS") => {}
                 (RouteKind::Http | RouteKind::Grpc, "RequestMirror") => {
                     if let Some(m) = &f.request_mirror {
-                        if let Some((e, is_hard)) = destination(ix, route, rt.kind, &m.backend_ref, enforce_grant) {
+                        if let Some((e, is_hard)) =
+                            destination(ix, route, rt.kind, &m.backend_ref, enforce_grant)
+                        {
                             if rt.kind == RouteKind::Grpc || is_hard {
                                 hard = Some(e);
                                 break 'filters;
@@ -1622,7 +2223,11 @@ fn route_error(ix: &Index, route: &Resource, rt: &gw::Route, enforce_grant: bool
                 (RouteKind::Http | RouteKind::Grpc, t) => {
                     hard = Some((
                         "InvalidFilter",
-                        format!("filter type `{t}` of {} `{}` is not supported by Istio", rt.kind.kind(), obj_name(route)),
+                        format!(
+                            "filter type `{t}` of {} `{}` is not supported by Istio",
+                            rt.kind.kind(),
+                            obj_name(route)
+                        ),
                         f.type_.as_ref().map(|x| x.span).unwrap_or(f.span),
                     ));
                     break 'filters;
@@ -1638,7 +2243,9 @@ fn route_error(ix: &Index, route: &Resource, rt: &gw::Route, enforce_grant: bool
             } else {
                 let mut backend_err: Option<RouteErr> = None;
                 for b in rule.backend_refs.iter().filter(|b| b.weight() != 0) {
-                    if let Some((e, is_hard)) = destination(ix, route, rt.kind, &b.target, enforce_grant) {
+                    if let Some((e, is_hard)) =
+                        destination(ix, route, rt.kind, &b.target, enforce_grant)
+                    {
                         if is_hard {
                             hard = Some(e);
                             break;
@@ -1646,7 +2253,12 @@ fn route_error(ix: &Index, route: &Resource, rt: &gw::Route, enforce_grant: bool
                         backend_err = Some(e);
                     }
                     if http {
-                        if let Some(f) = b.filters.iter().find(|f| !matches!(f.type_name(), "RequestHeaderModifier" | "ResponseHeaderModifier")) {
+                        if let Some(f) = b.filters.iter().find(|f| {
+                            !matches!(
+                                f.type_name(),
+                                "RequestHeaderModifier" | "ResponseHeaderModifier"
+                            )
+                        }) {
                             hard = Some((
                                 "InvalidFilter",
                                 format!("filter type `{}` on a backend of {} `{}` is not supported by Istio", f.type_name(), rt.kind.kind(), obj_name(route)),
@@ -1719,13 +2331,36 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                     if !evidence(ix, Class::Service, pns, route) {
                         continue;
                     }
-                    denial = Some((4, "NoMatchingParent", format!("{k} `{pns}/{}`, a parent of {} `{}`, does not exist", p.name(), rt.kind.kind(), obj_name(route))));
+                    denial = Some((
+                        4,
+                        "NoMatchingParent",
+                        format!(
+                            "{k} `{pns}/{}`, a parent of {} `{}`, does not exist",
+                            p.name(),
+                            rt.kind.kind(),
+                            obj_name(route)
+                        ),
+                    ));
                 }
                 if denial.is_none() {
-                    cx.out.attachments.push(Attachment { route: rid, parent_ref_index: pi, parent: None, gateway: None, listeners: Vec::new() });
+                    cx.out.attachments.push(Attachment {
+                        route: rid,
+                        parent_ref_index: pi,
+                        parent: None,
+                        gateway: None,
+                        listeners: Vec::new(),
+                    });
                 }
             } else {
-                let key = (if k == "Gateway" { "Gateway" } else { "ListenerSet" }, pns.to_string(), p.name().to_string());
+                let key = (
+                    if k == "Gateway" {
+                        "Gateway"
+                    } else {
+                        "ListenerSet"
+                    },
+                    pns.to_string(),
+                    p.name().to_string(),
+                );
                 let obj = ix.gateway_api_object(k, pns, p.name());
                 let Some(lsts) = parents.get(&key) else {
                     if obj.is_none() && k == "Gateway" {
@@ -1750,7 +2385,9 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                             best = Some(match best {
                                 None => d,
                                 Some(b) if d.0 < b.0 => d,
-                                Some(b) if d.0 == b.0 && d.2 != b.2 => (b.0, b.1, format!("{}; {}", b.2, d.2)),
+                                Some(b) if d.0 == b.0 && d.2 != b.2 => {
+                                    (b.0, b.1, format!("{}; {}", b.2, d.2))
+                                }
                                 Some(b) => b,
                             })
                         }
@@ -1758,7 +2395,13 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                 }
                 if !accepted.is_empty() {
                     let gwid = lsts[0].gateway;
-                    cx.out.attachments.push(Attachment { route: rid, parent_ref_index: pi, parent: obj, gateway: Some(gwid), listeners: accepted });
+                    cx.out.attachments.push(Attachment {
+                        route: rid,
+                        parent_ref_index: pi,
+                        parent: obj,
+                        gateway: Some(gwid),
+                        listeners: accepted,
+                    });
                 } else if !unknown {
                     denial = best;
                 }
@@ -1773,18 +2416,42 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                     "NoMatchingListenerHostname" => "add a hostname the listener serves to the route's `hostnames`, or fix the listener's `hostname`",
                     _ => "fix `sectionName`/`port` to name an existing listener, or the parent's name",
                 };
-                let c = cx.push(rid, Family::RouteParent, "Accepted", reason, scope.clone(), sev, msg, p.span, reason_label_route(reason));
+                let c = cx.push(
+                    rid,
+                    Family::RouteParent,
+                    "Accepted",
+                    reason,
+                    scope.clone(),
+                    sev,
+                    msg,
+                    p.span,
+                    reason_label_route(reason),
+                );
                 c.help = Some(help.into());
             }
             // ResolvedRefs on this parent
             let err = if mesh {
-                mesh_err.get_or_insert_with(|| route_error(ix, route, rt, false)).clone()
+                mesh_err
+                    .get_or_insert_with(|| route_error(ix, route, rt, false))
+                    .clone()
             } else {
-                gw_err.get_or_insert_with(|| route_error(ix, route, rt, true)).clone()
+                gw_err
+                    .get_or_insert_with(|| route_error(ix, route, rt, true))
+                    .clone()
             };
             if let Some((reason, msg, span)) = err {
                 let reason: &'static str = reason;
-                cx.push(rid, Family::RouteBackend, "ResolvedRefs", reason, scope, Severity::Error, msg, span, reason_label_route(reason));
+                cx.push(
+                    rid,
+                    Family::RouteBackend,
+                    "ResolvedRefs",
+                    reason,
+                    scope,
+                    Severity::Error,
+                    msg,
+                    span,
+                    reason_label_route(reason),
+                );
             }
         }
     }
@@ -1793,8 +2460,15 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
 /// `waypointManagedByAnotherController`: the Service or ServiceEntry (or its namespace) uses a
 /// waypoint whose GatewayClass belongs to another controller; istiod leaves the parent alone.
 fn waypoint_of_another_controller(ix: &Index, kind: &str, ns: &str, name: &str) -> bool {
-    let Some(id) = ix.get(kind, ns, name) else { return false };
-    let get = |labels: &Labels, k: &str| labels.iter().find(|(lk, _)| lk.value == k).map(|(_, v)| v.value.to_string());
+    let Some(id) = ix.get(kind, ns, name) else {
+        return false;
+    };
+    let get = |labels: &Labels, k: &str| {
+        labels
+            .iter()
+            .find(|(lk, _)| lk.value == k)
+            .map(|(_, v)| v.value.to_string())
+    };
     let own = &ix.resource(id).labels;
     let (labels, wp) = match get(own, "istio.io/use-waypoint") {
         Some(w) => (own.clone(), w),
@@ -1809,11 +2483,27 @@ fn waypoint_of_another_controller(ix: &Index, kind: &str, ns: &str, name: &str) 
     if wp.is_empty() || wp.eq_ignore_ascii_case("none") {
         return false;
     }
-    let wns = get(&labels, "istio.io/use-waypoint-namespace").filter(|x| !x.is_empty()).unwrap_or_else(|| ns.to_string());
-    let Some(gid) = ix.kube_gateway(&wns, &wp) else { return false };
-    let Some(Object::Gateway(g)) = super::gateway_api::object(ix.resource(gid)).map(|o| &o.object) else { return false };
-    let Some((_, class)) = g.class_name.as_ref().and_then(|c| ix.gateway_class(&c.value)) else { return false };
-    !matches!(s(&class.controller_name), "istio.io/mesh-controller" | "istio.io/gateway-controller")
+    let wns = get(&labels, "istio.io/use-waypoint-namespace")
+        .filter(|x| !x.is_empty())
+        .unwrap_or_else(|| ns.to_string());
+    let Some(gid) = ix.kube_gateway(&wns, &wp) else {
+        return false;
+    };
+    let Some(Object::Gateway(g)) = super::gateway_api::object(ix.resource(gid)).map(|o| &o.object)
+    else {
+        return false;
+    };
+    let Some((_, class)) = g
+        .class_name
+        .as_ref()
+        .and_then(|c| ix.gateway_class(&c.value))
+    else {
+        return false;
+    };
+    !matches!(
+        s(&class.controller_name),
+        "istio.io/mesh-controller" | "istio.io/gateway-controller"
+    )
 }
 
 fn reason_label_route(reason: &str) -> String {
