@@ -954,11 +954,7 @@ fn is_managed(g: &gw::Gateway) -> bool {
 }
 
 /// extractGatewayServices for a manual Gateway: the service hosts, and the addresses skipped.
-fn gateway_services(
-    ix: &Index,
-    r: &Resource,
-    g: &gw::Gateway,
-) -> (Vec<(String, Span)>, Vec<(String, Span)>) {
+fn gateway_services(ix: &Index, r: &Resource, g: &gw::Gateway) -> (Addresses, Addresses) {
     let mut svcs = Vec::new();
     let mut skipped = Vec::new();
     for a in &g.addresses {
@@ -976,6 +972,9 @@ fn gateway_services(
     }
     (svcs, skipped)
 }
+
+/// Addresses with the span of each.
+type Addresses = Vec<(String, Span)>;
 
 struct GwInfo<'r> {
     ctl: Ctl,
@@ -1785,14 +1784,11 @@ fn xbackends(cx: &mut Cx) {
                 ),
                 xb.type_.as_ref().map(|t| t.span).unwrap_or(r.name_span),
             ))
-        } else if let Some(m) = xb
-            .tls_mode
-            .as_ref()
-            .filter(|m| m.value == "ClientAndServer")
-        {
-            Some((format!("XBackend `{}` asks for TLS mode ClientAndServer; Istio does not send client certificates to backends", obj_name(r)), m.span))
         } else {
-            None
+            xb.tls_mode
+                .as_ref()
+                .filter(|m| m.value == "ClientAndServer")
+                .map(|m| (format!("XBackend `{}` asks for TLS mode ClientAndServer; Istio does not send client certificates to backends", obj_name(r)), m.span))
         };
         let Some((msg, span)) = err else { continue };
         let mut scopes = vec![format!("parent:XBackend:{}/{}", r.namespace, r.name)];
