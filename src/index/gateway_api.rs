@@ -18,6 +18,8 @@ pub struct GatewayApiIndex<'r> {
     grants_by_ns: HashMap<&'r str, Vec<ResourceId>>,
     classes: HashMap<&'r str, ResourceId>,
     namespace_objects: HashMap<&'r str, ResourceId>,
+    /// istiod's verdicts, computed on first use ([`Index::gateway_api_status`]).
+    pub(super) status: std::sync::OnceLock<super::gateway_api_status::Status>,
 }
 
 impl<'r> GatewayApiIndex<'r> {

@@ -10,6 +10,7 @@
 pub mod dr_scope;
 pub mod evidence;
 pub mod gateway_api;
+pub mod gateway_api_status;
 pub mod gateways;
 pub mod graph;
 pub mod host;

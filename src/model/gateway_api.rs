@@ -506,6 +506,14 @@ pub struct BackendTrafficPolicy {
 #[derive(Debug, Clone, Default)]
 pub struct XBackend {
     pub parent_refs: Vec<ObjRef>,
+    /// `type` (`ExternalHostname`).
+    pub type_: Option<Spanned<Str>>,
+    /// `externalHostname.hostname`.
+    pub external_hostname: Option<Spanned<Str>>,
+    /// `port.port`.
+    pub port: Option<Spanned<i64>>,
+    /// `tls.mode` (`ServerOnly`, `ClientAndServer`, ...).
+    pub tls_mode: Option<Spanned<Str>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -539,6 +547,19 @@ pub fn read<'a>(cx: &mut Cx<'a>, kind: &str, spec: Option<Value<'a>>) -> Gateway
         }
         "XBackend" => Object::XBackend(XBackend {
             parent_refs: obj_refs(cx, spec.and_then(|s| s.get("parentRefs")), "parentRefs"),
+            type_: spec.and_then(|s| string(cx, s, "type")),
+            external_hostname: spec
+                .and_then(|s| s.get("externalHostname"))
+                .filter(|h| h.is_map())
+                .and_then(|h| string(cx, h, "hostname")),
+            port: spec
+                .and_then(|s| s.get("port"))
+                .filter(|p| p.is_map())
+                .and_then(|p| cx.int(p.get("port"), "port", false)),
+            tls_mode: spec
+                .and_then(|s| s.get("tls"))
+                .filter(|t| t.is_map())
+                .and_then(|t| string(cx, t, "mode")),
         }),
         "InferencePool" => Object::InferencePool(InferencePool {
             selector: spec

@@ -47,3 +47,5 @@ pub fn report_validation(
 
 // the rule files of this folder (build.rs)
 include!(concat!(env!("OUT_DIR"), "/rules/gateway_api.rs"));
+
+pub mod common;
