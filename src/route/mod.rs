@@ -2,6 +2,7 @@
 //! cases ([`cases`]) and the mesh graph renderers ([`graph`]).
 
 pub mod cases;
+pub mod classes;
 pub mod graph;
 pub mod matcher;
 pub mod merge;
