@@ -126,6 +126,11 @@ fn main_text(v: &OutcomeView, cx: &Ctx) -> String {
 /// The aspects besides the destinations, each shown when it differs between the two sides.
 fn aspects(v: &OutcomeView, other: &OutcomeView) -> Vec<String> {
     let mut out = Vec::new();
+    // a request that is not routed has no timeout, retries, ... to compare
+    let routed = |k: &str| !matches!(k, "no_route" | "unavailable");
+    if !routed(v.kind) || !routed(other.kind) {
+        return out;
+    }
     let none = "none".to_string();
     if v.timeout != other.timeout {
         out.push(format!("timeout {}", v.timeout.as_ref().unwrap_or(&none)));
