@@ -5,7 +5,11 @@
 //! there, in either version, plus "all other requests". Each class is evaluated with one
 //! witness request that satisfies its match, through the same simulator as `route`, `test` and
 //! ML104 ([`super::sim`]); a class whose witness cannot be built (an unsatisfiable regex) is
-//! reported as such, never guessed.
+//! reported as such, never guessed. A witness is accepted only when the matcher (istiod's
+//! `TranslateRouteMatch` semantics, [`super::matcher`]) says it satisfies its match. A
+//! catch-all match (istio/istio `pilot/pkg/networking/core/route/route.go` `IsCatchAllRoute`:
+//! path prefix `/` or regex `.*`, no header or query-parameter matcher) with no context
+//! condition is "all other requests" itself.
 //!
 //! The outcome of a class is reduced to what decides where requests go and what happens to
 //! them ([`OutcomeView`]): destinations with their effective share, redirect or direct
