@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod engine;
 pub mod index;
 pub mod memory;

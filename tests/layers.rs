@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     // selection, suppression (part of the engine's pipeline)
     &["engine", "suppress"],
     // output, and findings carried back to kustomize sources (on a finished report)
-    &["render", "remap"],
+    &["render", "remap", "diff"],
     &["cli", "main", "lib"],
 ];
 

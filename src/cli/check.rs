@@ -146,7 +146,7 @@ fn use_color(choice: ColorChoice) -> bool {
 
 /// A file the directory walk reads: YAML and JSON manifests, and `Kustomization` (Kustomize's
 /// third accepted kustomization file name, without extension) so that its root is found.
-fn is_manifest(path: &Path) -> bool {
+pub(super) fn is_manifest(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml" | "json")
@@ -359,20 +359,20 @@ fn read_file(shown: String, path: PathBuf) -> Input {
 }
 
 /// Everything `check` runs with, after merging flags, the configuration file and defaults.
-struct Settings {
-    config: Option<FileConfig>,
-    config_how: String,
-    namespace: (String, Origin),
-    mesh_config: (Option<PathBuf>, Origin),
-    mesh_networks: (Option<PathBuf>, Origin),
-    suppress: (Vec<CliSuppression>, Origin),
-    select: (Vec<String>, Origin),
-    ignore: (Vec<String>, Origin),
-    failure_threshold: (Severity, Origin),
-    output_threshold: (Severity, Origin),
-    severity: Vec<(String, Severity)>,
-    per_path_ignores: Vec<(String, Vec<String>)>,
-    exclude: Vec<String>,
+pub(super) struct Settings {
+    pub(super) config: Option<FileConfig>,
+    pub(super) config_how: String,
+    pub(super) namespace: (String, Origin),
+    pub(super) mesh_config: (Option<PathBuf>, Origin),
+    pub(super) mesh_networks: (Option<PathBuf>, Origin),
+    pub(super) suppress: (Vec<CliSuppression>, Origin),
+    pub(super) select: (Vec<String>, Origin),
+    pub(super) ignore: (Vec<String>, Origin),
+    pub(super) failure_threshold: (Severity, Origin),
+    pub(super) output_threshold: (Severity, Origin),
+    pub(super) severity: Vec<(String, Severity)>,
+    pub(super) per_path_ignores: Vec<(String, Vec<String>)>,
+    pub(super) exclude: Vec<String>,
 }
 
 fn split_rules(list: &[String]) -> Result<Vec<String>, String> {
@@ -391,7 +391,7 @@ fn split_rules(list: &[String]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-fn resolve(args: &CheckArgs) -> Result<Settings, String> {
+pub(super) fn resolve(args: &CheckArgs) -> Result<Settings, String> {
     let (config, config_how) = if args.no_config {
         (None, "--no-config".to_string())
     } else if let Some(p) = &args.config {
@@ -616,7 +616,7 @@ fn file_paths(report: &Report) -> Vec<PathBuf> {
 }
 
 /// Severity overrides, per-path ignores and `--only-report`, after the analysis.
-fn post_process(report: &mut Report, s: &Settings, only: &[PathBuf]) {
+pub(super) fn post_process(report: &mut Report, s: &Settings, only: &[PathBuf]) {
     if !s.severity.is_empty() {
         for d in &mut report.diagnostics {
             // a name is more specific than a (possibly shared) code: names win

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod check;
 pub mod completions;
 pub mod config;
+pub mod diff;
 pub mod kustomize;
 pub mod process;
 pub mod progress;
@@ -56,6 +57,9 @@ pub enum Command {
     },
     /// Simulate a request: which rule matches and where it goes
     Route(Box<route::RouteArgs>),
+    /// What a change does: routing (request classes whose outcome changed) and findings
+    /// (introduced, fixed) between BASE and HEAD (directories or git revisions)
+    Diff(Box<diff::DiffArgs>),
     /// Run route test cases (requests with expected destinations) against the manifests
     Test(test_cmd::TestArgs),
     /// Print the mesh graph (Gateways, VirtualServices, destinations, workloads)
@@ -95,6 +99,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules { format, analyzer } => rules::list(format, analyzer.as_deref()),
         Command::Explain { rule } => rules::explain(&rule),
         Command::Route(args) => route::run(*args),
+        Command::Diff(args) => diff::run(*args),
         Command::Test(args) => test_cmd::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Completions { shell } => completions::completions(shell),

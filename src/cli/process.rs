@@ -1,4 +1,4 @@
-//! Running a helper program (kustomize, kubectl, helm) with a time limit.
+//! Running a helper program (kustomize, kubectl, helm, git) with a time limit.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -23,6 +23,24 @@ pub fn run<S: AsRef<OsStr>>(
     timeout: Duration,
     limit_flag: &str,
 ) -> Result<String, String> {
+    let stdout = run_bytes(program, args, None, timeout, limit_flag)?;
+    let mut shown = program.to_string();
+    if let Some(a) = args.first() {
+        shown.push(' ');
+        shown.push_str(&a.as_ref().to_string_lossy());
+    }
+    String::from_utf8(stdout).map_err(|_| format!("`{shown}` wrote output that is not UTF-8"))
+}
+
+/// Like [`run`], with `input` written to the program's standard input (when given), and its
+/// standard output returned as bytes (`git cat-file --batch`).
+pub fn run_bytes<S: AsRef<OsStr>>(
+    program: &str,
+    args: &[S],
+    input: Option<Vec<u8>>,
+    timeout: Duration,
+    limit_flag: &str,
+) -> Result<Vec<u8>, String> {
     let shown = || {
         let mut s = program.to_string();
         if let Some(a) = args.first() {
@@ -33,11 +51,24 @@ pub fn run<S: AsRef<OsStr>>(
     };
     let mut child = Command::new(program)
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run `{program}`: {e}"))?;
+    // feed the input from a thread of its own, so that a child writing while it reads cannot
+    // block on a full output pipe
+    let feeder = match (input, child.stdin.take()) {
+        (Some(bytes), Some(mut stdin)) => Some(std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&bytes);
+        })),
+        _ => None,
+    };
     // drain both pipes while waiting, so a large output cannot block the child
     let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
         std::thread::spawn(move || {
@@ -77,6 +108,9 @@ pub fn run<S: AsRef<OsStr>>(
             Err(e) => return Err(format!("waiting for `{program}`: {e}")),
         }
     };
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     if !status.success() {
@@ -84,5 +118,5 @@ pub fn run<S: AsRef<OsStr>>(
         let msg: String = msg.trim().chars().take(2000).collect();
         return Err(format!("`{}` failed: {}", shown(), msg.replace('\n', " ")));
     }
-    String::from_utf8(stdout).map_err(|_| format!("`{}` wrote output that is not UTF-8", shown()))
+    Ok(stdout)
 }

@@ -1,8 +1,9 @@
 //! Route simulation: the HTTP match model ([`matcher`]), the simulator ([`sim`]) and its
-//! Gateway API part ([`gateway_api`]), route test cases ([`cases`]) and the mesh graph
-//! renderers ([`graph`]).
+//! Gateway API part ([`gateway_api`]), route test cases ([`cases`]), the request classes of a
+//! routing diff ([`classes`]) and the mesh graph renderers ([`graph`]).
 
 pub mod cases;
+pub mod classes;
 pub mod gateway_api;
 pub mod graph;
 pub mod matcher;
