@@ -187,9 +187,10 @@ pub fn authorization_policy<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Aut
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return ap;
     };
-    ap.action = spec
-        .get("action")
-        .and_then(|a| a.scalar().map(|(v, _)| Spanned::new(Str::from(v), a.span())));
+    ap.action = spec.get("action").and_then(|a| {
+        a.scalar()
+            .map(|(v, _)| Spanned::new(Str::from(v), a.span()))
+    });
     for rule in cx.list(spec.get("rules"), "rules") {
         if !rule.is_map() {
             continue;
@@ -212,7 +213,14 @@ pub fn authorization_policy<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Aut
 
 /// The HTTP fields of `to[].operation` and `from[].source` that istiod's conversion for ztunnel
 /// drops (`httpOperations`, `httpSources` in pilot/pkg/serviceregistry/ambient/authorization.go).
-const HTTP_OPERATION: &[&str] = &["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"];
+const HTTP_OPERATION: &[&str] = &[
+    "hosts",
+    "notHosts",
+    "methods",
+    "notMethods",
+    "paths",
+    "notPaths",
+];
 const L4_OPERATION: &[&str] = &["ports", "notPorts"];
 const HTTP_SOURCE: &[&str] = &[
     "remoteIpBlocks",
@@ -280,7 +288,10 @@ fn authz_rule(rule: Value) -> AuthzRule {
         r.from.push(authz_entry(source, L4_SOURCE, HTTP_SOURCE));
     }
     for when in items("when") {
-        let Some(key) = when.get("key").and_then(|k| k.scalar().map(|s| (s.0, k.span()))) else {
+        let Some(key) = when
+            .get("key")
+            .and_then(|k| k.scalar().map(|s| (s.0, k.span())))
+        else {
             continue;
         };
         let mut e = AuthzEntry::default();

@@ -189,7 +189,12 @@ pub fn traffic_type<'r>(ix: &Index<'r>, w: &Waypoint<'r>) -> Option<(&'r str, Tr
 /// binding annotation picks another listener; a `Selector` and the Namespace object of `ns`
 /// is not in the input). Returns the span of what decided it.
 pub fn allows_namespace(ix: &Index, w: &Waypoint, ns: &str) -> Option<(bool, Option<Span>)> {
-    if label(&w.r.annotations, "ambient.istio.io/waypoint-inbound-binding").is_some() {
+    if label(
+        &w.r.annotations,
+        "ambient.istio.io/waypoint-inbound-binding",
+    )
+    .is_some()
+    {
         return None;
     }
     let listener = w.gateway.listeners.iter().find(|l| {
@@ -276,10 +281,12 @@ pub fn labelled<'r>(ix: &Index<'r>) -> Vec<(&'r Resource, Named<'r>)> {
     ix.resources
         .iter()
         .filter(|r| may_bind(r))
-        .filter_map(|r| match use_waypoint(binding_labels(r), home_namespace(r)) {
-            UseWaypoint::Named(n) => Some((r, n)),
-            _ => None,
-        })
+        .filter_map(
+            |r| match use_waypoint(binding_labels(r), home_namespace(r)) {
+                UseWaypoint::Named(n) => Some((r, n)),
+                _ => None,
+            },
+        )
         .collect()
 }
 

@@ -74,10 +74,15 @@ fn deny_effect(rule: &AuthzRule) -> Effect {
 }
 
 /// Whom the policy applies to, when the input shows ambient workloads among them.
-fn ambient_scope(cx: &RuleCx, r: &Resource, ap: &AuthorizationPolicy) -> Option<(String, Option<Span>)> {
+fn ambient_scope(
+    cx: &RuleCx,
+    r: &Resource,
+    ap: &AuthorizationPolicy,
+) -> Option<(String, Option<Span>)> {
     let ix = cx.index;
     let ns = r.namespace.as_str();
-    let sidecar_like = |w: &Resource| has_sidecar(w) || is_gateway_pod(w) || opted_out_of_ambient(w);
+    let sidecar_like =
+        |w: &Resource| has_sidecar(w) || is_gateway_pod(w) || opted_out_of_ambient(w);
     let root = ns == ix.mesh.root_namespace;
     match ap.attach.labels() {
         Some(l) if selects_gateway_pods(l) => None,
@@ -88,9 +93,13 @@ fn ambient_scope(cx: &RuleCx, r: &Resource, ap: &AuthorizationPolicy) -> Option<
                 .into_iter()
                 .map(|id| ix.resource(id))
                 .find(|w| {
-                    !sidecar_like(w) && (pod_in_ambient(w) || namespace_in_ambient(ix, &w.namespace))
+                    !sidecar_like(w)
+                        && (pod_in_ambient(w) || namespace_in_ambient(ix, &w.namespace))
                 })?;
-            Some((format!("the workloads it selects (such as {})", describe(w)), Some(w.name_span)))
+            Some((
+                format!("the workloads it selects (such as {})", describe(w)),
+                Some(w.name_span),
+            ))
         }
         Some(l) => {
             if !namespace_in_ambient(ix, ns) {
@@ -103,7 +112,10 @@ fn ambient_scope(cx: &RuleCx, r: &Resource, ap: &AuthorizationPolicy) -> Option<
             if selected.iter().any(|w| sidecar_like(w)) {
                 return None;
             }
-            Some(("the workloads it selects".to_string(), namespace_span(cx, ns)))
+            Some((
+                "the workloads it selects".to_string(),
+                namespace_span(cx, ns),
+            ))
         }
         None if root => {
             let n = ix
@@ -112,7 +124,10 @@ fn ambient_scope(cx: &RuleCx, r: &Resource, ap: &AuthorizationPolicy) -> Option<
                 .map(|&id| ix.resource(id))
                 .find(|n| namespace_in_ambient(ix, &n.name))?;
             Some((
-                format!("every ambient workload of the mesh (namespace `{}` is in ambient mode)", n.name),
+                format!(
+                    "every ambient workload of the mesh (namespace `{}` is in ambient mode)",
+                    n.name
+                ),
                 Some(n.name_span),
             ))
         }
@@ -124,7 +139,10 @@ fn ambient_scope(cx: &RuleCx, r: &Resource, ap: &AuthorizationPolicy) -> Option<
             if !all.is_empty() && all.iter().all(|&id| sidecar_like(ix.resource(id))) {
                 return None;
             }
-            Some((format!("every workload of namespace `{ns}`"), namespace_span(cx, ns)))
+            Some((
+                format!("every workload of namespace `{ns}`"),
+                namespace_span(cx, ns),
+            ))
         }
     }
 }

@@ -8,7 +8,9 @@
 //! and the status reason `AttachmentDenied` (ambient/status.go).
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::rules::ambient::common::{allows_namespace, describe, home_namespace, labelled, waypoint};
+use crate::rules::ambient::common::{
+    allows_namespace, describe, home_namespace, labelled, waypoint,
+};
 use crate::rules::RuleCx;
 
 pub static META: RuleMeta = RuleMeta {

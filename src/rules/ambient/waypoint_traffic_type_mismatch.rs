@@ -46,7 +46,10 @@ pub fn check(cx: &mut RuleCx) {
         let Some(w) = waypoint(ix, &named.namespace, named.name()) else {
             continue;
         };
-        if matches!(allows_namespace(ix, &w, home_namespace(r)), Some((false, _))) {
+        if matches!(
+            allows_namespace(ix, &w, home_namespace(r)),
+            Some((false, _))
+        ) {
             // waypoint-attachment-denied reports it
             continue;
         }
@@ -68,12 +71,7 @@ pub fn check(cx: &mut RuleCx) {
                     .iter()
                     .filter(|s| matches!(s.spec, Spec::Service(_) | Spec::ServiceEntry(_)))
                     .filter(|s| s.namespace == ns && !is_gateway_service(s))
-                    .filter(|s| {
-                        matches!(
-                            use_waypoint(binding_labels(s), ns),
-                            UseWaypoint::Absent
-                        )
-                    })
+                    .filter(|s| matches!(use_waypoint(binding_labels(s), ns), UseWaypoint::Absent))
                     .collect();
                 if inheriting.is_empty() {
                     continue;
@@ -101,10 +99,13 @@ pub fn check(cx: &mut RuleCx) {
                 describe(r)
             )
         };
-        let mut d = Diagnostic::new(&META, message).at(named.span(), "waypoint does not carry this traffic");
+        let mut d = Diagnostic::new(&META, message)
+            .at(named.span(), "waypoint does not carry this traffic");
         d = match source {
             TrafficTypeSource::Gateway(s) => d.related(s, "the waypoint's traffic type"),
-            TrafficTypeSource::Class(s) => d.related(s, "the traffic type of the waypoint's GatewayClass"),
+            TrafficTypeSource::Class(s) => {
+                d.related(s, "the traffic type of the waypoint's GatewayClass")
+            }
             TrafficTypeSource::Default => d.related(
                 w.r.name_span,
                 "no `istio.io/waypoint-for` label: the waypoint carries `service` traffic",

@@ -55,7 +55,9 @@ pub fn check(cx: &mut RuleCx) {
                     })
                     && (route.hostnames.is_empty()
                         || route.hostnames.iter().any(|rh| {
-                            vs.hosts.iter().any(|vh| host::matches(&rh.value, &vh.value))
+                            vs.hosts
+                                .iter()
+                                .any(|vh| host::matches(&rh.value, &vh.value))
                         }))
             });
             if let Some((_, rr, _)) = served_by {
