@@ -65,6 +65,38 @@ pub struct SourceNamespace {
 pub struct AuthorizationPolicy {
     pub attach: Attachment,
     pub source_namespaces: Vec<SourceNamespace>,
+    /// `action` (`ALLOW` when absent).
+    pub action: Option<Spanned<Str>>,
+    /// `rules[]`, as far as ztunnel's conversion tells L4 from HTTP attributes.
+    pub rules: Vec<AuthzRule>,
+}
+
+impl AuthorizationPolicy {
+    /// The action as written, `ALLOW` when absent.
+    pub fn action(&self) -> &str {
+        self.action
+            .as_ref()
+            .map(|a| a.value.as_str())
+            .unwrap_or("ALLOW")
+    }
+}
+
+/// One `rules[]` entry of an AuthorizationPolicy: its `to`, `from` and `when` clauses.
+#[derive(Debug, Clone, Default)]
+pub struct AuthzRule {
+    pub span: Span,
+    pub to: Vec<AuthzEntry>,
+    pub from: Vec<AuthzEntry>,
+    pub when: Vec<AuthzEntry>,
+}
+
+/// A `to[].operation`, a `from[].source` or a `when[]` condition: whether it keeps an L4 part
+/// ztunnel can match, and the HTTP attributes (field or condition key, with its span) ztunnel
+/// drops.
+#[derive(Debug, Clone, Default)]
+pub struct AuthzEntry {
+    pub l4: bool,
+    pub http: Vec<Spanned<Str>>,
 }
 
 /// A CustomResourceDefinition: the group and kind it defines.
@@ -155,10 +187,15 @@ pub fn authorization_policy<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Aut
     let Some(spec) = spec.filter(|v| v.is_map()) else {
         return ap;
     };
+    ap.action = spec.get("action").and_then(|a| {
+        a.scalar()
+            .map(|(v, _)| Spanned::new(Str::from(v), a.span()))
+    });
     for rule in cx.list(spec.get("rules"), "rules") {
         if !rule.is_map() {
             continue;
         }
+        ap.rules.push(authz_rule(rule));
         for from in cx.list(rule.get("from"), "from") {
             let Some(source) = from.get("source").filter(|s| s.is_map()) else {
                 continue;
@@ -172,6 +209,101 @@ pub fn authorization_policy<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Aut
         }
     }
     ap
+}
+
+/// The HTTP fields of `to[].operation` and `from[].source` that istiod's conversion for ztunnel
+/// drops (`httpOperations`, `httpSources` in pilot/pkg/serviceregistry/ambient/authorization.go).
+const HTTP_OPERATION: &[&str] = &[
+    "hosts",
+    "notHosts",
+    "methods",
+    "notMethods",
+    "paths",
+    "notPaths",
+];
+const L4_OPERATION: &[&str] = &["ports", "notPorts"];
+const HTTP_SOURCE: &[&str] = &[
+    "remoteIpBlocks",
+    "notRemoteIpBlocks",
+    "requestPrincipals",
+    "notRequestPrincipals",
+];
+const L4_SOURCE: &[&str] = &[
+    "ipBlocks",
+    "notIpBlocks",
+    "namespaces",
+    "notNamespaces",
+    "serviceAccounts",
+    "notServiceAccounts",
+    "principals",
+    "notPrincipals",
+];
+/// The `when` keys ztunnel matches (`l4WhenAttributes`).
+pub const L4_WHEN_KEYS: &[&str] = &[
+    "source.ip",
+    "source.namespace",
+    "source.principal",
+    "destination.ip",
+    "destination.port",
+];
+
+fn non_empty_list(v: Option<Value>) -> bool {
+    v.is_some_and(|v| v.is_seq() && !v.items().is_empty())
+}
+
+fn authz_entry(v: Option<Value>, l4: &[&str], http: &[&str]) -> AuthzEntry {
+    let mut e = AuthzEntry::default();
+    let Some(v) = v.filter(|v| v.is_map()) else {
+        return e;
+    };
+    e.l4 = l4.iter().any(|k| non_empty_list(v.get(k)));
+    for (k, val) in v.entries() {
+        let Some((key, _)) = k.scalar() else {
+            continue;
+        };
+        if http.contains(&key) && non_empty_list(Some(val)) {
+            e.http.push(Spanned::new(Str::from(key), k.span()));
+        }
+    }
+    e
+}
+
+fn authz_rule(rule: Value) -> AuthzRule {
+    let mut r = AuthzRule {
+        span: rule.span(),
+        ..AuthzRule::default()
+    };
+    let items = |key: &str| {
+        rule.get(key)
+            .filter(|v| v.is_seq())
+            .map(|v| v.items())
+            .unwrap_or_default()
+    };
+    for to in items("to") {
+        let op = to.get("operation").filter(|o| o.is_map());
+        r.to.push(authz_entry(op, L4_OPERATION, HTTP_OPERATION));
+    }
+    for from in items("from") {
+        let source = from.get("source").filter(|o| o.is_map());
+        r.from.push(authz_entry(source, L4_SOURCE, HTTP_SOURCE));
+    }
+    for when in items("when") {
+        let Some(key) = when
+            .get("key")
+            .and_then(|k| k.scalar().map(|s| (s.0, k.span())))
+        else {
+            continue;
+        };
+        let mut e = AuthzEntry::default();
+        if L4_WHEN_KEYS.contains(&key.0) {
+            // `whenMatch`: the values (or notValues) of an L4 key become the match
+            e.l4 = non_empty_list(when.get("values")) || non_empty_list(when.get("notValues"));
+        } else {
+            e.http.push(Spanned::new(Str::from(key.0), key.1));
+        }
+        r.when.push(e);
+    }
+    r
 }
 
 pub fn crd<'a>(cx: &mut Cx<'a>, spec: Option<Value<'a>>) -> Crd {

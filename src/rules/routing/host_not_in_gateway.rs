@@ -61,7 +61,9 @@ pub fn check(cx: &mut RuleCx) {
                         continue;
                     };
                     for l in &kg.listeners {
-                        match &l.hostname {
+                        // istioctl (istio#60776): a listener without a hostname, or with an
+                        // empty one, serves every host
+                        match l.hostname.as_ref().filter(|h| !h.value.is_empty()) {
                             Some(h) => {
                                 all_hosts.push(h.value.to_string());
                                 served.push((h.value.to_string(), Some(h.span)));
