@@ -384,6 +384,23 @@ enum RefErr {
     Bad(&'static str, String),
 }
 
+/// Why the ConfigMap `ns/name` in the input cannot be a CA bundle (`ExtractRootFromString`, and
+/// with `pem` the PEM check of `buildCaCertificateReference`); `None` when it can, or when it
+/// is not in the input.
+fn config_map_ca_problem(ix: &Index, ns: &str, name: &str, pem: bool) -> Option<String> {
+    let id = ix.get("ConfigMap", ns, name)?;
+    let crate::model::Spec::ConfigMap(cm) = &ix.resource(id).spec else {
+        return None;
+    };
+    if let Err(e) = cm.ca_root() {
+        return Some(e);
+    }
+    match cm.root() {
+        Some((key, false)) if pem => Some(format!("its `{}` holds no PEM certificate", key.value)),
+        _ => None,
+    }
+}
+
 /// Whether a ConfigMap `ns/name` is in the input, or `None` when the input cannot tell.
 fn config_map(ix: &Index, ns: &str, name: &str, referrer: &Resource) -> Option<bool> {
     if ix.get("ConfigMap", ns, name).is_some() {
@@ -615,6 +632,18 @@ fn listener_tls(
             ),
             ca.name_span(),
         ));
+    }
+    if k == "ConfigMap" {
+        if let Some(why) = config_map_ca_problem(ix, ns, ca.name(), true) {
+            return Err((
+                "InvalidCACertificateRef",
+                format!(
+                    "ConfigMap `{ns}/{}` for the CA certificate cannot be used: {why}",
+                    ca.name()
+                ),
+                ca.name_span(),
+            ));
+        }
     }
     Ok(())
 }
@@ -1591,7 +1620,18 @@ fn policies(cx: &mut Cx) {
                             ),
                         ))
                     } else {
-                        None
+                        config_map_ca_problem(ix, &r.namespace, ca.name(), false).map(|why| {
+                            (
+                                "InvalidCACertificateRef",
+                                format!(
+                                    "ConfigMap `{}/{}`, the CA certificate of {} `{}`, cannot be used: {why}",
+                                    r.namespace,
+                                    ca.name(),
+                                    r.kind,
+                                    obj_name(r)
+                                ),
+                            )
+                        })
                     };
                     if let Some((reason, msg)) = err {
                         resolved = Some((reason, msg, ca.span));

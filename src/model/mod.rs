@@ -134,6 +134,8 @@ pub enum Spec {
     EnvoyFilter(envoyfilter::EnvoyFilter),
     /// A core v1 Secret (gateway credentials).
     Secret(secret::Secret),
+    /// A core v1 ConfigMap: its data keys (CA certificate references).
+    ConfigMap(secret::ConfigMap),
     /// An object that makes Secrets (cert-manager `Certificate`, `SealedSecret`,
     /// `ExternalSecret`, `SecretProviderClass`): the names of the Secrets it makes, in its own
     /// namespace.
@@ -166,6 +168,7 @@ impl Spec {
             | Spec::Other
             | Spec::SecretProvider(_)
             | Spec::CustomResourceDefinition(_)
+            | Spec::ConfigMap(_)
             | Spec::Secret(_) => return,
         };
         *tree = None;
@@ -452,6 +455,7 @@ fn read_object<'a>(
             Spec::EnvoyFilter(envoyfilter::envoy_filter(cx, spec_v))
         }
         ("", "Secret") => Spec::Secret(secret::secret(cx, v)),
+        ("", "ConfigMap") => Spec::ConfigMap(secret::config_map(cx, v)),
         (ISTIO_NETWORKING, "WorkloadEntry") => {
             Spec::WorkloadEntry(workload_entry::workload_entry(cx, spec_v))
         }

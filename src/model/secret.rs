@@ -38,6 +38,75 @@ impl Secret {
     }
 }
 
+/// Core v1 `ConfigMap`: the keys of its `data` (values are not kept; whether each is empty
+/// is), for CA certificate references (`ca.crt`, `cacert`).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigMap {
+    /// Each `data` key, whether its value is non-empty, and whether it holds a PEM certificate
+    /// block.
+    pub data_keys: Vec<(Spanned<Str>, bool, bool)>,
+}
+
+impl ConfigMap {
+    /// istiod's `ExtractRootFromString`: `Err(message)` when `data` has no non-empty `cacert`
+    /// or `ca.crt`.
+    pub fn ca_root(&self) -> Result<(), String> {
+        if self.root().is_some() {
+            return Ok(());
+        }
+        for k in ["cacert", "ca.crt"] {
+            if self.data_keys.iter().any(|(key, _, _)| key.value == k) {
+                return Err(format!("its key `{k}` is empty"));
+            }
+        }
+        let mut found: Vec<&str> = self
+            .data_keys
+            .iter()
+            .map(|(k, _, _)| k.value.as_str())
+            .collect();
+        found.sort_unstable();
+        Err(format!(
+            "it has neither `ca.crt` nor `cacert` (found: {})",
+            if found.is_empty() {
+                "no keys".to_string()
+            } else {
+                found.join(", ")
+            }
+        ))
+    }
+}
+
+impl ConfigMap {
+    /// The key `ExtractRootFromString` takes the root from (`cacert` first, then `ca.crt`), and
+    /// whether its value holds a PEM certificate block.
+    pub fn root(&self) -> Option<(&Spanned<Str>, bool)> {
+        ["cacert", "ca.crt"].iter().find_map(|k| {
+            self.data_keys
+                .iter()
+                .find(|(key, full, _)| key.value == *k && *full)
+                .map(|(key, _, pem)| (key, *pem))
+        })
+    }
+}
+
+pub fn config_map<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> ConfigMap {
+    let mut keys = Vec::new();
+    if let Some(data) = v.get("data").filter(|d| d.is_map()) {
+        for (k, val) in cx.entries(data).unwrap_or_default() {
+            if let Some((key, _)) = k.scalar() {
+                let text = val.scalar().map(|(s, _)| s).unwrap_or("");
+                let pem = text.contains("-----BEGIN CERTIFICATE-----");
+                keys.push((
+                    Spanned::new(Str::from(key), k.span()),
+                    !text.is_empty(),
+                    pem,
+                ));
+            }
+        }
+    }
+    ConfigMap { data_keys: keys }
+}
+
 pub fn secret<'a>(cx: &mut Cx<'a>, v: Value<'a>) -> Secret {
     Secret {
         type_: cx.string(v.get("type"), "type"),
@@ -128,5 +197,38 @@ mod tests {
         assert_eq!(base64_decode("aGVs\nbG8h").unwrap(), b"hell\x6f!");
         assert!(base64_decode("a").is_none());
         assert!(base64_decode("a$b=").is_none());
+    }
+}
+
+#[cfg(test)]
+mod config_map_tests {
+    use crate::model::Spec;
+
+    fn read(data: &str) -> super::ConfigMap {
+        let text =
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: ca}}\ndata:\n{data}");
+        let (_, resources, _) = crate::engine::load(
+            vec![crate::engine::Input::text("c.yaml", &text)],
+            &crate::engine::Options::default(),
+        );
+        match &resources[0].spec {
+            Spec::ConfigMap(c) => c.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn ca_bundles_as_istiod_extracts_them() {
+        let pem = "  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n";
+        let ok = read(pem);
+        assert!(ok.ca_root().is_ok());
+        assert!(ok.root().unwrap().1);
+        let wrong_key = read("  not-ca.crt: hello\n");
+        assert!(wrong_key.ca_root().unwrap_err().contains("not-ca.crt"));
+        let empty = read("  cacert: \"\"\n");
+        assert!(empty.ca_root().unwrap_err().contains("empty"));
+        let not_pem = read("  cacert: hello\n");
+        assert!(not_pem.ca_root().is_ok());
+        assert!(!not_pem.root().unwrap().1);
     }
 }
