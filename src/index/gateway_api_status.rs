@@ -189,7 +189,7 @@ fn group_kind<'a>(r: &'a ObjRef, group: &'a str, kind: &'a str) -> (&'a str, &'a
 /// Evidence that a `class` object of `ns` would be in the input ([`Index::evidence`]), or a
 /// listing of the cluster: the Namespace object `ns` defined next to the referrer in a file that
 /// also lists objects of that class (of any namespace), as a cluster dump does.
-fn evidence(ix: &Index, class: Class, ns: &str, referrer: &Resource) -> bool {
+pub fn evidence(ix: &Index, class: Class, ns: &str, referrer: &Resource) -> bool {
     if ix.evidence(class, ns, referrer) {
         return true;
     }
@@ -2354,6 +2354,7 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                 _ => continue,
             };
             let mut denial: Option<Denial> = None;
+            let mut open_world = false;
             if mesh && waypoint_of_another_controller(ix, k, pns, p.name()) {
                 continue;
             }
@@ -2364,19 +2365,25 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                     ix.get("ServiceEntry", pns, p.name()).is_some()
                 };
                 if !exists {
-                    if !evidence(ix, Class::Service, pns, route) {
-                        continue;
-                    }
-                    denial = Some((
-                        4,
-                        "NoMatchingParent",
+                    // open world: without evidence the parent may be deployed from elsewhere;
+                    // say what istiod writes if it is not, at info
+                    open_world = !evidence(ix, Class::Service, pns, route);
+                    let msg = if open_world {
+                        format!(
+                            "{k} `{pns}/{}`, a parent of {} `{}`, is not in the input (no {k} of namespace `{pns}` is defined next to it); if it does not exist, istiod does not accept the route for it",
+                            p.name(),
+                            rt.kind.kind(),
+                            obj_name(route)
+                        )
+                    } else {
                         format!(
                             "{k} `{pns}/{}`, a parent of {} `{}`, does not exist",
                             p.name(),
                             rt.kind.kind(),
                             obj_name(route)
-                        ),
-                    ));
+                        )
+                    };
+                    denial = Some((4, "NoMatchingParent", msg));
                 }
                 if denial.is_none() {
                     cx.out.attachments.push(Attachment {
@@ -2446,11 +2453,16 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                 }
             }
             if let Some((_, reason, msg)) = denial {
-                let sev = Severity::Error;
+                let sev = if open_world {
+                    Severity::Info
+                } else {
+                    Severity::Error
+                };
                 let help = match reason {
-                    "NotAllowedByListeners" => "allow the route's namespace in the listener's `allowedRoutes`, or move the route",
-                    "NoMatchingListenerHostname" => "add a hostname the listener serves to the route's `hostnames`, or fix the listener's `hostname`",
-                    _ => "fix `sectionName`/`port` to name an existing listener, or the parent's name",
+                    _ if open_world => format!("pass the Services of namespace `{pns}` with `--context` to check this parent"),
+                    "NotAllowedByListeners" => "allow the route's namespace in the listener's `allowedRoutes`, or move the route".into(),
+                    "NoMatchingListenerHostname" => "add a hostname the listener serves to the route's `hostnames`, or fix the listener's `hostname`".into(),
+                    _ => "fix `sectionName`/`port` to name an existing listener, or the parent's name".into(),
                 };
                 let c = cx.push(
                     rid,
@@ -2461,9 +2473,15 @@ fn routes(cx: &mut Cx, parents: &HashMap<(&'static str, String, String), Vec<Lst
                     sev,
                     msg,
                     p.span,
-                    reason_label_route(reason),
+                    if open_world {
+                        "not in the input".to_string()
+                    } else if mesh {
+                        "no such parent".to_string()
+                    } else {
+                        reason_label_route(reason)
+                    },
                 );
-                c.help = Some(help.into());
+                c.help = Some(help);
             }
             // ResolvedRefs on this parent
             let err = if mesh {
