@@ -160,20 +160,7 @@ fn gateway_ctl(ix: &Index, g: &gw::Gateway) -> Option<Ctl> {
 
 /// Istio's `host.Name.Matches`: the two hostnames overlap (wildcards on either side).
 pub fn hosts_overlap(a: &str, b: &str) -> bool {
-    let aw = a.starts_with('*');
-    let bw = b.starts_with('*');
-    match (aw, bw) {
-        (true, true) => {
-            if a.len() < b.len() {
-                b[1..].ends_with(&a[1..])
-            } else {
-                a[1..].ends_with(&b[1..])
-            }
-        }
-        (true, false) => b.ends_with(&a[1..]),
-        (false, true) => a.ends_with(&b[1..]),
-        (false, false) => a == b,
-    }
+    super::host::matches(a, b)
 }
 
 fn s(v: &Option<crate::source::Spanned<crate::source::Str>>) -> &str {

@@ -955,28 +955,8 @@ pub fn simulate(sim: &Simulator, q: &Query) -> Result<Option<Simulation>, String
 }
 
 fn base_request(q: &Query, gateway: super::matcher::Gateway, ns: &str, port: u32) -> Request {
-    let mut req = Request::new(&q.host);
-    if let Some(p) = &q.path {
-        req = req.with_path(p);
-    }
-    req.query.extend(q.query.iter().cloned());
-    req.authority = q.authority.clone().unwrap_or_else(|| q.host.clone());
-    if let Some(m) = &q.method {
-        req.method = m.clone();
-    }
-    req.headers = q
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-        .collect();
-    req.port = port;
-    if let Some(s) = &q.scheme {
-        req.scheme = s.clone();
-    }
-    req.gateway = gateway;
-    req.source_labels = q.source_labels.clone();
-    req.source_namespace = q.source_namespace.clone().unwrap_or_else(|| ns.to_string());
-    req
+    let source_namespace = q.source_namespace.clone().unwrap_or_else(|| ns.to_string());
+    super::sim::request_of(q, gateway, port, q.source_labels.clone(), source_namespace)
 }
 
 /// How specifically a listener hostname covers `h`: exact > longest wildcard > none.
