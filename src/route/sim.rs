@@ -1243,6 +1243,39 @@ fn merge_matches(root: Option<&[Match]>, leaf: Option<&[Match]>) -> Result<Optio
     Ok(Some(out))
 }
 
+/// The request a query describes, at `port` through `gateway`, from a client with these labels
+/// in this namespace (Istio and Gateway API routes alike).
+pub(crate) fn request_of(
+    q: &Query,
+    gateway: super::matcher::Gateway,
+    port: u32,
+    source_labels: Vec<(String, String)>,
+    source_namespace: String,
+) -> Request {
+    let mut req = Request::new(&q.host);
+    if let Some(p) = &q.path {
+        req = req.with_path(p);
+    }
+    req.query.extend(q.query.iter().cloned());
+    req.authority = q.authority.clone().unwrap_or_else(|| q.host.clone());
+    if let Some(m) = &q.method {
+        req.method = m.clone();
+    }
+    req.headers = q
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
+    req.port = port;
+    if let Some(s) = &q.scheme {
+        req.scheme = s.clone();
+    }
+    req.gateway = gateway;
+    req.source_labels = source_labels;
+    req.source_namespace = source_namespace;
+    req
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1286,37 +1319,4 @@ mod tests {
         assert_eq!(fmt_duration(Some(3_000_000_000)), "3s");
         assert_eq!(fmt_duration(Some(250_000_000)), "250ms");
     }
-}
-
-/// The request a query describes, at `port` through `gateway`, from a client with these labels
-/// in this namespace (Istio and Gateway API routes alike).
-pub(crate) fn request_of(
-    q: &Query,
-    gateway: super::matcher::Gateway,
-    port: u32,
-    source_labels: Vec<(String, String)>,
-    source_namespace: String,
-) -> Request {
-    let mut req = Request::new(&q.host);
-    if let Some(p) = &q.path {
-        req = req.with_path(p);
-    }
-    req.query.extend(q.query.iter().cloned());
-    req.authority = q.authority.clone().unwrap_or_else(|| q.host.clone());
-    if let Some(m) = &q.method {
-        req.method = m.clone();
-    }
-    req.headers = q
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-        .collect();
-    req.port = port;
-    if let Some(s) = &q.scheme {
-        req.scheme = s.clone();
-    }
-    req.gateway = gateway;
-    req.source_labels = source_labels;
-    req.source_namespace = source_namespace;
-    req
 }
