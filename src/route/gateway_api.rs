@@ -52,6 +52,7 @@ use crate::model::gateway_api::{self as gw, ObjRef, RouteKind, GROUP};
 use crate::model::istio::{DirectResponse, HeaderOp, HeaderOps, Redirect, Rewrite};
 use crate::model::{Duration, Resource};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// What the Gateway API part of a simulation looked at.
 #[derive(Debug, Clone, Serialize)]
@@ -72,19 +73,25 @@ pub struct GatewayApiView {
 /// istiod's attachment (see the module doc); kept narrow so it can be swapped for the status
 /// rules' own computation.
 pub fn attached_routes(ix: &Index, gateway: ResourceId, listener: &str) -> Vec<ResourceId> {
-    let r = ix.resource(gateway);
-    let Some(g) = kube_gateway(r) else {
-        return Vec::new();
-    };
-    let Some(l) = g.listeners.iter().find(|l| l.name() == listener) else {
-        return Vec::new();
-    };
+    let accepted = accepted_by_istiod(ix, gateway);
     ix.routes()
-        .filter(|(_, rr, route)| {
+        .filter(|(id, _, route)| {
             matches!(route.kind, RouteKind::Http | RouteKind::Grpc)
-                && attachment(ix, r, l, rr, route) == Attach::Yes
+                && accepted.contains(&(*id, listener))
         })
         .map(|(id, _, _)| id)
+        .collect()
+}
+
+/// (route, listener name) pairs the Gateway's own listeners accept, as the status rules decide
+/// them (`index::gateway_api_status`, istiod's translation): one attachment semantics for
+/// `check`, `route`, `test` and `graph`. This module's [`attachment`] only explains refusals.
+fn accepted_by_istiod<'a>(ix: &'a Index, gateway: ResourceId) -> HashSet<(ResourceId, &'a str)> {
+    ix.gateway_api_status()
+        .attachments
+        .iter()
+        .filter(|a| a.parent == Some(gateway))
+        .flat_map(|a| a.listeners.iter().map(move |l| (a.route, l.as_str())))
         .collect()
 }
 
@@ -1068,12 +1075,23 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
     let mut vhosts: VHosts = Vec::new();
     let mut denied: Vec<(ResourceId, String)> = Vec::new();
     let mut attached: Vec<ResourceId> = Vec::new();
+    let accepted = accepted_by_istiod(ix, gw_id);
     for l in &candidates {
         for (id, rr, route) in ix.routes() {
             if !matches!(route.kind, RouteKind::Http | RouteKind::Grpc) {
                 continue;
             }
-            match attachment(ix, gres, l, rr, route) {
+            let own = match attachment(ix, gres, l, rr, route) {
+                Attach::NotReferenced => continue,
+                // istiod's acceptance decides; this module's reasons only explain a refusal
+                _ if accepted.contains(&(id, l.name())) => Attach::Yes,
+                Attach::Yes => Attach::Denied(
+                    "istiod does not accept it there (see `route-parent-not-accepted`)".into(),
+                    false,
+                ),
+                denied => denied,
+            };
+            match own {
                 Attach::NotReferenced => continue,
                 Attach::Denied(_, true) => continue,
                 Attach::Denied(why, false) => {
