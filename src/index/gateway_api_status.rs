@@ -783,7 +783,7 @@ fn build_listener<'r>(
                 "Programmed",
                 (
                     "Invalid",
-                    format!("{what} is not programmed because it has no `tls` section (see above)"),
+                    format!("{what} is not programmed because it has no `tls` section (see its own finding)"),
                     Severity::Info,
                 ),
             );
@@ -833,7 +833,7 @@ fn reason_label(reason: &str) -> String {
         "InvalidCACertificateKind" => "not a ConfigMap or Secret".into(),
         "UnsupportedProtocol" => "not supported here".into(),
         "InvalidRouteKinds" => "route kinds this listener cannot serve".into(),
-        "NoValidCACertificate" | "Invalid" => "follows from the reference above".into(),
+        "NoValidCACertificate" | "Invalid" => "follows from the reference problem".into(),
         _ => reason.to_string(),
     }
 }
@@ -1058,7 +1058,7 @@ fn compute(ix: &Index) -> Status {
                 ("Programmed", Severity::Info),
             ] {
                 let m = if sev == Severity::Info {
-                    format!("ListenerSet `{}` is not programmed because its parent does not accept it (see above)", obj_name(r))
+                    format!("ListenerSet `{}` is not programmed because its parent does not accept it (see its own finding)", obj_name(r))
                 } else {
                     msg.clone()
                 };
@@ -1093,7 +1093,7 @@ fn compute(ix: &Index) -> Status {
                     ("Programmed", Severity::Info),
                 ] {
                     let m = if sev == Severity::Info {
-                        format!("ListenerSet `{}` is not programmed because its parent does not accept it (see above)", obj_name(r))
+                        format!("ListenerSet `{}` is not programmed because its parent does not accept it (see its own finding)", obj_name(r))
                     } else {
                         msg.clone()
                     };
@@ -1333,7 +1333,7 @@ fn compute(ix: &Index) -> Status {
                 .help = Some("use `type: Hostname` with the name of the gateway's Service, or remove `addresses` and let istiod deploy the gateway".into());
             if info.services.is_empty() {
                 let msg = format!(
-                    "Gateway `{}` is not programmed: it has no usable address (see above)",
+                    "Gateway `{}` is not programmed: it has no usable address (see its own finding)",
                     obj_name(r)
                 );
                 cx.push(
