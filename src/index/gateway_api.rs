@@ -20,6 +20,11 @@ pub struct GatewayApiIndex<'r> {
     namespace_objects: HashMap<&'r str, ResourceId>,
     /// istiod's verdicts, computed on first use ([`Index::gateway_api_status`]).
     pub(super) status: std::sync::OnceLock<super::gateway_api_status::Status>,
+    /// The evidence classes of the objects of each file, built on first use
+    /// ([`Index::file_holds`]).
+    file_classes: std::sync::OnceLock<
+        std::collections::HashSet<(crate::source::FileId, super::evidence::Class)>,
+    >,
 }
 
 impl<'r> GatewayApiIndex<'r> {
@@ -110,6 +115,20 @@ impl<'r> Index<'r> {
             .policies
             .iter()
             .map(|&id| (id, self.resource(id)))
+    }
+
+    /// Whether file `file` defines an object of evidence class `class` (a Namespace listing
+    /// next to a reference: `index::gateway_api_status`'s evidence).
+    pub fn file_holds(&self, file: crate::source::FileId, class: super::evidence::Class) -> bool {
+        self.gateway_api
+            .file_classes
+            .get_or_init(|| {
+                self.resources
+                    .iter()
+                    .filter_map(|r| super::evidence::Class::of(r).map(|c| (r.file, c)))
+                    .collect()
+            })
+            .contains(&(file, class))
     }
 
     /// A GatewayClass by name.

@@ -187,9 +187,7 @@ pub fn evidence(ix: &Index, class: Class, ns: &str, referrer: &Resource) -> bool
     if ix.role(n) == crate::source::Role::Builtin || !ix.next_to(n, referrer) {
         return false;
     }
-    ix.resources
-        .iter()
-        .any(|r| r.file == n.file && Class::of(r) == Some(class))
+    ix.file_holds(n.file, class)
 }
 
 /// The namespace labels a selector sees (`kubernetes.io/metadata.name` added).
