@@ -26,3 +26,39 @@ pub fn release_freed_here() {
         libmimalloc_sys::mi_collect(true)
     }
 }
+
+/// mimalloc v3's `mi_option_purge_delay` (as in `main.rs`).
+#[cfg(feature = "mimalloc")]
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// While the files are loaded: freed memory is kept a while before it is returned to the OS.
+/// Each file's text and its documents' trees are freed as soon as it is modelled, and the
+/// next file needs the same amount again a few milliseconds later: returned at once, those
+/// pages were faulted in afresh for every file. The peak is not raised: it comes after the
+/// load, and [`release_freed`] (which returns everything freed, whatever the delay) runs when
+/// the load ends. Returns what [`end_load`] restores.
+pub fn begin_load() -> Option<std::ffi::c_long> {
+    // SAFETY: reading and setting an integer option of the linked mimalloc; the option id
+    // exists in v3 (mimalloc ignores unknown ids)
+    #[cfg(feature = "mimalloc")]
+    unsafe {
+        let before = libmimalloc_sys::mi_option_get(PURGE_DELAY);
+        if std::env::var_os("MESHLINT_X_NOPURGE").is_none() {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, 1000);
+        }
+        Some(before)
+    }
+    #[cfg(not(feature = "mimalloc"))]
+    None
+}
+
+/// Restores the delay [`begin_load`] changed.
+pub fn end_load(before: Option<std::ffi::c_long>) {
+    #[cfg(feature = "mimalloc")]
+    if let Some(before) = before {
+        // SAFETY: as in `begin_load`
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, before) }
+    }
+    #[cfg(not(feature = "mimalloc"))]
+    let _ = before;
+}
