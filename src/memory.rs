@@ -43,9 +43,7 @@ pub fn begin_load() -> Option<std::ffi::c_long> {
     #[cfg(feature = "mimalloc")]
     unsafe {
         let before = libmimalloc_sys::mi_option_get(PURGE_DELAY);
-        if std::env::var_os("MESHLINT_X_NOPURGE").is_none() {
-            libmimalloc_sys::mi_option_set(PURGE_DELAY, 1000);
-        }
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 1000);
         Some(before)
     }
     #[cfg(not(feature = "mimalloc"))]

@@ -432,7 +432,10 @@ mod tests {
     fn report(diagnostics: Vec<Diagnostic>) -> Report {
         use crate::source::{SourceDb, SourceFile};
         let mut sources = SourceDb::new();
-        sources.add(SourceFile::new("a \"b\".yaml", "kind: X\nname: é\t\u{1}\nmore: 1\n"));
+        sources.add(SourceFile::new(
+            "a \"b\".yaml",
+            "kind: X\nname: é\t\u{1}\nmore: 1\n",
+        ));
         sources.add(SourceFile::new("second.yaml", "x: 1\n"));
         Report {
             sources,
@@ -446,8 +449,8 @@ mod tests {
 
     #[test]
     fn same_bytes_as_serde_json() {
-        use crate::diagnostics::ObjectRef;
         use crate::diagnostics::catalogue as meta;
+        use crate::diagnostics::ObjectRef;
         use crate::source::FileId;
         let (a, b) = (FileId::new(0), FileId::new(1));
         let odd = "quote \" backslash \\ nl \n cr \r tab \t bs \u{8} ff \u{c} nul \u{0} us \u{1f} del \u{7f} é ✓ 😀";
@@ -462,7 +465,11 @@ mod tests {
             Diagnostic::new(&meta::DUPLICATE_OBJECT, "cluster scoped")
                 .at(Span::new(a, 8, 30), "")
                 .resource(Some(&ObjectRef::new("Gateway", None, "gw")))
-                .condition("Accepted", "NotAllowedByListeners", "parent:istio-system/gw/http"),
+                .condition(
+                    "Accepted",
+                    "NotAllowedByListeners",
+                    "parent:istio-system/gw/http",
+                ),
         ];
         let mut env = Diagnostic::new(&meta::UNREADABLE_INPUT, "in two environments")
             .at(Span::new(b, 2, 2), "");
