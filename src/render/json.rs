@@ -25,8 +25,18 @@ fn string(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();
+    // most texts need no escape: skip eight bytes at a time up to the first word that might
+    let plain = bytes
+        .chunks_exact(8)
+        .take_while(|w| {
+            !may_need_escape(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]))
+        })
+        .count()
+        * 8;
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(plain) {
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -50,6 +60,18 @@ fn string(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Whether one of the eight bytes of `w` is a control character, `"` or `\\` (exact: the
+/// word-at-a-time tests for a zero byte and for a byte below 0x20 have no false positives).
+fn may_need_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
+    control | quote | backslash != 0
 }
 
 fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
@@ -444,6 +466,25 @@ mod tests {
             files: 2,
             resources: 3,
             timings: Default::default(),
+        }
+    }
+
+    #[test]
+    fn strings_escaped_as_serde_json_escapes_them() {
+        let specials = ['"', '\\', '\n', '\u{0}', '\u{1f}', '\u{7f}', 'é', ' ', '~'];
+        for len in 0..20 {
+            for at in 0..len {
+                for c in specials {
+                    let mut s: String = "abcdefghijklmnopqrstuvwxyz"[..len].to_string();
+                    s.insert(at, c);
+                    let mut out = Vec::new();
+                    super::string(&mut out, &s);
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        serde_json::to_string(&s).unwrap()
+                    );
+                }
+            }
         }
     }
 

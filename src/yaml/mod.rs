@@ -711,14 +711,17 @@ fn close_collection(b: &mut Builder, open: Open, out: &mut Vec<Diagnostic>) {
     // (key, first occurrence, duplicate), in the order the duplicates appear
     let mut dups: Vec<(String, NodeId, NodeId)> = Vec::new();
     if entries.len() <= SMALL_MAP {
-        for (j, &(k, _)) in entries.iter().enumerate() {
-            let Some(key) = key_text(k) else { continue };
-            let first = entries[..j]
-                .iter()
-                .find(|&&(f, _)| key_text(f) == Some(key))
-                .map(|&(f, _)| f);
-            if let Some(first) = first {
-                dups.push((key.to_string(), first, k));
+        // when no two keys share length, first and last byte (nearly every mapping), none repeats
+        if may_repeat(entries.iter().filter_map(|&(k, _)| key_text(k))) {
+            for (j, &(k, _)) in entries.iter().enumerate() {
+                let Some(key) = key_text(k) else { continue };
+                let first = entries[..j]
+                    .iter()
+                    .find(|&&(f, _)| key_text(f) == Some(key))
+                    .map(|&(f, _)| f);
+                if let Some(first) = first {
+                    dups.push((key.to_string(), first, k));
+                }
             }
         }
     } else {
@@ -745,6 +748,26 @@ fn close_collection(b: &mut Builder, open: Open, out: &mut Vec<Diagnostic>) {
             .help("remove one of the two; Kubernetes rejects a manifest with duplicate keys, and meshlint used the first value"),
         );
     }
+}
+
+/// Whether two of `keys` might be equal: a bit per (length, first byte, last byte) hash; `false`
+/// means they all differ.
+fn may_repeat<'k>(keys: impl Iterator<Item = &'k str>) -> bool {
+    let mut seen = 0u64;
+    for key in keys {
+        let b = key.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        let h = (b.len() as u64)
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(first.unwrap_or(0)).wrapping_mul(7))
+            .wrapping_add(u64::from(last.unwrap_or(0)));
+        let bit = 1u64 << (h % 64);
+        if seen & bit != 0 {
+            return true;
+        }
+        seen |= bit;
+    }
+    false
 }
 
 fn finish_document(b: &mut Builder, start: u32, sink: &mut impl FnMut(&mut Document)) {
@@ -1139,6 +1162,13 @@ mod tests {
 
     fn parse(text: &str) -> ParsedFile {
         parse_file(FileId::new(0), text, &Limits::default())
+    }
+
+    #[test]
+    fn equal_keys_may_repeat() {
+        assert!(may_repeat(["host", "port", "host"].into_iter()));
+        assert!(may_repeat(["", "a", ""].into_iter()));
+        assert!(!may_repeat(["apiVersion", "kind", "metadata", "spec"].into_iter()));
     }
 
     #[test]
