@@ -176,6 +176,8 @@ pub struct Timings {
     /// Per rule (CPU time of its `check`), in registry order.
     pub rules: Vec<(&'static str, Duration)>,
     pub suppress: Duration,
+    /// Freeing the model (the memory returned to the OS included).
+    pub free: Duration,
     pub sort: Duration,
     /// Reading back the texts of files with findings.
     pub restore: Duration,
@@ -202,6 +204,7 @@ impl Timings {
             row(&format!("  {name}"), *d);
         }
         row("suppress", self.suppress);
+        row("free model", self.free);
         row("sort", self.sort);
         row("read back texts", self.restore);
         for (name, d) in extra {
@@ -804,11 +807,13 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
                 .is_none_or(|o| o.role == Role::Checked)
         })
         .count();
+    let t = now(opts.timings);
     drop(resources);
     drop(directives);
     if release {
         crate::memory::release_freed();
     }
+    timings.free = since(t);
     diagnostics
         .reserve_exact(found.iter().map(|f| f.2.len()).sum::<usize>() + about_directives.len());
     for (name, d, found) in found {
