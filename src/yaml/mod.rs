@@ -1168,7 +1168,9 @@ mod tests {
     fn equal_keys_may_repeat() {
         assert!(may_repeat(["host", "port", "host"].into_iter()));
         assert!(may_repeat(["", "a", ""].into_iter()));
-        assert!(!may_repeat(["apiVersion", "kind", "metadata", "spec"].into_iter()));
+        assert!(!may_repeat(
+            ["apiVersion", "kind", "metadata", "spec"].into_iter()
+        ));
     }
 
     #[test]
