@@ -692,7 +692,7 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
     let mut timings = Timings::default();
     let enabled = enabled_rules(opts);
     let t = now(opts.timings);
-    let purge = crate::memory::begin_load();
+    crate::memory::begin_load();
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -724,7 +724,7 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
     if release {
         crate::memory::release_freed();
     }
-    crate::memory::end_load(purge);
+    crate::memory::end_load();
     timings.load_wall = since(t);
     let t = now(opts.timings);
     // the data of Secrets in context inputs is never read: only their names resolve references

@@ -14,8 +14,8 @@ use crate::engine::Report;
 use crate::source::Span;
 use rayon::prelude::*;
 
-/// Findings written per batch (a few megabytes of JSON).
-const BATCH: usize = 8192;
+/// Findings written per batch (about two megabytes of JSON).
+const BATCH: usize = 2048;
 /// Findings one thread writes into one buffer.
 const CHUNK: usize = 256;
 
