@@ -176,6 +176,8 @@ pub struct Timings {
     /// Per rule (CPU time of its `check`), in registry order.
     pub rules: Vec<(&'static str, Duration)>,
     pub suppress: Duration,
+    /// Freeing the model (the memory returned to the OS included).
+    pub free: Duration,
     pub sort: Duration,
     /// Reading back the texts of files with findings.
     pub restore: Duration,
@@ -202,6 +204,7 @@ impl Timings {
             row(&format!("  {name}"), *d);
         }
         row("suppress", self.suppress);
+        row("free model", self.free);
         row("sort", self.sort);
         row("read back texts", self.restore);
         for (name, d) in extra {
@@ -689,6 +692,7 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
     let mut timings = Timings::default();
     let enabled = enabled_rules(opts);
     let t = now(opts.timings);
+    crate::memory::begin_load();
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -720,6 +724,7 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
     if release {
         crate::memory::release_freed();
     }
+    crate::memory::end_load();
     timings.load_wall = since(t);
     let t = now(opts.timings);
     // the data of Secrets in context inputs is never read: only their names resolve references
@@ -802,11 +807,15 @@ pub fn analyze(mut inputs: Vec<Input>, opts: &Options) -> Report {
                 .is_none_or(|o| o.role == Role::Checked)
         })
         .count();
-    drop(resources);
+    let t = now(opts.timings);
+    // freed on both threads: the model is many small allocations
+    // (20k documents: 33 -> 21 ms, the peak unchanged)
+    resources.into_par_iter().for_each(drop);
     drop(directives);
     if release {
         crate::memory::release_freed();
     }
+    timings.free = since(t);
     diagnostics
         .reserve_exact(found.iter().map(|f| f.2.len()).sum::<usize>() + about_directives.len());
     for (name, d, found) in found {

@@ -27,15 +27,32 @@ pub struct TextRef {
     pub len: u32,
 }
 
+/// A collection's children: `len` consecutive entries from `start` in its document's
+/// [`Document::pairs`] (a mapping) or [`Document::items`] (a sequence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Children {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Children {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum NodeKind {
     Scalar {
         value: TextRef,
         style: Style,
-        tag: Option<String>,
+        tag: Option<Box<str>>,
     },
-    Map(Vec<(NodeId, NodeId)>),
-    Seq(Vec<NodeId>),
+    /// A mapping's entries (key, value), in [`Document::pairs`]; read them with
+    /// [`Document::pairs_of`].
+    Map(Children),
+    /// A sequence's items, in [`Document::items`]; read them with [`Document::items_of`].
+    Seq(Children),
     /// An alias; the id of the anchored node, or `None` for an unknown anchor.
     Alias(Option<NodeId>),
 }
@@ -58,6 +75,11 @@ pub struct Document {
     /// The text of all scalars, one after the other (one allocation per document instead of
     /// one per scalar); see [`TextRef`].
     pub strings: String,
+    /// The entries of all mappings, each mapping's consecutive (one allocation per document
+    /// instead of one per mapping); see [`Children`].
+    pub pairs: Vec<(NodeId, NodeId)>,
+    /// The items of all sequences, each sequence's consecutive.
+    pub items: Vec<NodeId>,
 }
 
 impl Document {
@@ -69,6 +91,24 @@ impl Document {
             root: self.root.take(),
             start: self.start,
             strings: std::mem::take(&mut self.strings),
+            pairs: std::mem::take(&mut self.pairs),
+            items: std::mem::take(&mut self.items),
+        }
+    }
+
+    /// A mapping's entries (key, value) as written (empty for other nodes).
+    pub fn pairs_of(&self, id: NodeId) -> &[(NodeId, NodeId)] {
+        match &self.node(id).kind {
+            NodeKind::Map(c) => self.pairs.get(c.range()).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// A sequence's items as written (empty for other nodes).
+    pub fn items_of(&self, id: NodeId) -> &[NodeId] {
+        match &self.node(id).kind {
+            NodeKind::Seq(c) => self.items.get(c.range()).unwrap_or_default(),
+            _ => &[],
         }
     }
 
@@ -165,14 +205,31 @@ fn content_start(text: &str, begin: usize, end: usize) -> usize {
     begin
 }
 
+/// A collection being built.
+struct Open {
+    id: NodeId,
+    map: bool,
+    /// A mapping's key waiting for its value.
+    pending: Option<NodeId>,
+    /// Where its children start in the builder's `open_pairs` / `open_items`.
+    mark: usize,
+}
+
 struct Builder {
     file: FileId,
     base: usize,
     nodes: Vec<Node>,
     /// scalar text arena of the document being built
     strings: String,
-    /// open collections: (node id, pending key for maps)
-    stack: Vec<(NodeId, Option<NodeId>)>,
+    /// children of the closed collections ([`Document::pairs`], [`Document::items`])
+    pairs: Vec<(NodeId, NodeId)>,
+    items: Vec<NodeId>,
+    /// children of the open collections, innermost last: a collection's children are moved
+    /// to `pairs` / `items` in one piece when it closes
+    open_pairs: Vec<(NodeId, NodeId)>,
+    open_items: Vec<NodeId>,
+    /// open collections, innermost last
+    stack: Vec<Open>,
     anchors: HashMap<usize, NodeId>,
     root: Option<NodeId>,
 }
@@ -182,6 +239,10 @@ impl Builder {
     fn reset(&mut self) {
         self.nodes.clear();
         self.strings.clear();
+        self.pairs.clear();
+        self.items.clear();
+        self.open_pairs.clear();
+        self.open_items.clear();
         self.anchors.clear();
         self.stack.clear();
         self.root = None;
@@ -208,15 +269,29 @@ impl Builder {
             }
             return;
         };
-        let parent = top.0 as usize;
-        match &mut self.nodes[parent].kind {
-            NodeKind::Seq(items) => items.push(id),
-            NodeKind::Map(entries) => match top.1.take() {
-                None => top.1 = Some(id),
-                Some(k) => entries.push((k, id)),
-            },
-            _ => {}
+        if !top.map {
+            self.open_items.push(id);
+        } else {
+            match top.pending.take() {
+                None => top.pending = Some(id),
+                Some(k) => self.open_pairs.push((k, id)),
+            }
         }
+    }
+
+    /// Opens a collection (its node is `id`).
+    fn open(&mut self, id: NodeId, map: bool) {
+        let mark = if map {
+            self.open_pairs.len()
+        } else {
+            self.open_items.len()
+        };
+        self.stack.push(Open {
+            id,
+            map,
+            pending: None,
+            mark,
+        });
     }
 }
 
@@ -253,6 +328,10 @@ pub fn parse_each(
         base: 0,
         nodes: Vec::new(),
         strings: String::new(),
+        pairs: Vec::new(),
+        items: Vec::new(),
+        open_pairs: Vec::new(),
+        open_items: Vec::new(),
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
@@ -330,7 +409,11 @@ fn build_chunk(
                     Node {
                         start: s,
                         end: e,
-                        kind: NodeKind::Scalar { value, style, tag },
+                        kind: NodeKind::Scalar {
+                            value,
+                            style,
+                            tag: tag.map(String::into_boxed_str),
+                        },
                     },
                     anchor,
                 );
@@ -362,10 +445,11 @@ fn build_chunk(
                     );
                     break;
                 }
-                let kind = if matches!(ev, YEvent::SequenceStart(..)) {
-                    NodeKind::Seq(Vec::new())
+                let map = matches!(ev, YEvent::MappingStart(..));
+                let kind = if map {
+                    NodeKind::Map(Children::default())
                 } else {
-                    NodeKind::Map(Vec::new())
+                    NodeKind::Seq(Children::default())
                 };
                 let id = b.push(
                     Node {
@@ -375,11 +459,12 @@ fn build_chunk(
                     },
                     anchor,
                 );
-                b.stack.push((id, None));
+                b.open(id, map);
             }
             YEvent::SequenceEnd | YEvent::MappingEnd => {
-                if let Some((id, pending)) = b.stack.pop() {
-                    close_collection(b, id, pending, out);
+                if let Some(open) = b.stack.pop() {
+                    let id = open.id;
+                    close_collection(b, open, out);
                     b.attach(id);
                 }
             }
@@ -576,19 +661,38 @@ fn flow_indent_warning(file: FileId, at: u32, text: &[u8]) -> Diagnostic {
 /// (no allocation, no hashing); larger maps use a hash map.
 const SMALL_MAP: usize = 16;
 
-/// Fixes the end of a collection to its last child's end and reports duplicate keys.
-fn close_collection(
-    b: &mut Builder,
-    id: NodeId,
-    pending: Option<NodeId>,
-    out: &mut Vec<Diagnostic>,
-) {
-    // the last child: a dangling map key (`pending`) comes after every complete entry
-    let last = match &b.nodes[id as usize].kind {
-        NodeKind::Seq(items) => items.last().copied(),
-        NodeKind::Map(entries) => pending.or(entries.last().map(|&(_, v)| v)),
-        _ => None,
+/// Moves a closing collection's children to the document's arenas, fixes its end to its last
+/// child's end and reports duplicate keys.
+fn close_collection(b: &mut Builder, open: Open, out: &mut Vec<Diagnostic>) {
+    let id = open.id;
+    let children = if open.map {
+        Children {
+            start: b.pairs.len() as u32,
+            len: (b.open_pairs.len() - open.mark) as u32,
+        }
+    } else {
+        Children {
+            start: b.items.len() as u32,
+            len: (b.open_items.len() - open.mark) as u32,
+        }
     };
+    // the last child: a dangling map key (`pending`) comes after every complete entry
+    let last = if open.map {
+        open.pending.or(b
+            .open_pairs
+            .last()
+            .filter(|_| children.len > 0)
+            .map(|&(_, v)| v))
+    } else {
+        b.open_items.last().filter(|_| children.len > 0).copied()
+    };
+    if open.map {
+        b.pairs.extend(b.open_pairs.drain(open.mark..));
+        b.nodes[id as usize].kind = NodeKind::Map(children);
+    } else {
+        b.items.extend(b.open_items.drain(open.mark..));
+        b.nodes[id as usize].kind = NodeKind::Seq(children);
+    }
     if let Some(last) = last {
         let end = b.nodes[last as usize].end;
         let node = &mut b.nodes[id as usize];
@@ -596,9 +700,10 @@ fn close_collection(
             node.end = end;
         }
     }
-    let NodeKind::Map(entries) = &b.nodes[id as usize].kind else {
+    if !open.map {
         return;
-    };
+    }
+    let entries = &b.pairs[children.range()];
     let key_text = |k: NodeId| match &b.nodes[k as usize].kind {
         NodeKind::Scalar { value, .. } => Some(b.text(*value)),
         _ => None,
@@ -606,14 +711,17 @@ fn close_collection(
     // (key, first occurrence, duplicate), in the order the duplicates appear
     let mut dups: Vec<(String, NodeId, NodeId)> = Vec::new();
     if entries.len() <= SMALL_MAP {
-        for (j, &(k, _)) in entries.iter().enumerate() {
-            let Some(key) = key_text(k) else { continue };
-            let first = entries[..j]
-                .iter()
-                .find(|&&(f, _)| key_text(f) == Some(key))
-                .map(|&(f, _)| f);
-            if let Some(first) = first {
-                dups.push((key.to_string(), first, k));
+        // when no two keys share length, first and last byte (nearly every mapping), none repeats
+        if may_repeat(entries.iter().filter_map(|&(k, _)| key_text(k))) {
+            for (j, &(k, _)) in entries.iter().enumerate() {
+                let Some(key) = key_text(k) else { continue };
+                let first = entries[..j]
+                    .iter()
+                    .find(|&&(f, _)| key_text(f) == Some(key))
+                    .map(|&(f, _)| f);
+                if let Some(first) = first {
+                    dups.push((key.to_string(), first, k));
+                }
             }
         }
     } else {
@@ -642,6 +750,26 @@ fn close_collection(
     }
 }
 
+/// Whether two of `keys` might be equal: a bit per (length, first byte, last byte) hash; `false`
+/// means they all differ.
+fn may_repeat<'k>(keys: impl Iterator<Item = &'k str>) -> bool {
+    let mut seen = 0u64;
+    for key in keys {
+        let b = key.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        let h = (b.len() as u64)
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(first.unwrap_or(0)).wrapping_mul(7))
+            .wrapping_add(u64::from(last.unwrap_or(0)));
+        let bit = 1u64 << (h % 64);
+        if seen & bit != 0 {
+            return true;
+        }
+        seen |= bit;
+    }
+    false
+}
+
 fn finish_document(b: &mut Builder, start: u32, sink: &mut impl FnMut(&mut Document)) {
     if let Some(root) = b.root.take() {
         // an empty document (`---` followed by nothing) is a null scalar: nothing to keep
@@ -654,11 +782,15 @@ fn finish_document(b: &mut Builder, start: u32, sink: &mut impl FnMut(&mut Docum
                 root: Some(root),
                 start,
                 strings: std::mem::take(&mut b.strings),
+                pairs: std::mem::take(&mut b.pairs),
+                items: std::mem::take(&mut b.items),
             };
             sink(&mut doc);
             // keep the buffers for the next document (empty ones if the sink took them)
             b.nodes = doc.nodes;
             b.strings = doc.strings;
+            b.pairs = doc.pairs;
+            b.items = doc.items;
         }
     }
     b.reset();
@@ -726,9 +858,10 @@ impl<'a> Value<'a> {
     /// merges), merge cycles (`&m {<<: *m}`) end, and chains of merges are followed at most
     /// [`MAX_MERGE_DEPTH`] deep (no recursion per link).
     pub fn entries_counted(&self) -> (Vec<(Value<'a>, Value<'a>)>, usize) {
-        let NodeKind::Map(entries) = &self.node().kind else {
+        let NodeKind::Map(_) = &self.node().kind else {
             return (Vec::new(), 0);
         };
+        let entries = self.doc.pairs_of(self.id);
         // merged mappings still to expand, in order, with their merge depth
         let mut queue: Vec<(Value<'a>, usize)> = Vec::new();
         let mut own = Vec::with_capacity(entries.len());
@@ -789,10 +922,7 @@ impl<'a> Value<'a> {
         merges: &mut Vec<(Value<'a>, usize)>,
         depth: usize,
     ) {
-        let NodeKind::Map(entries) = &self.node().kind else {
-            return;
-        };
-        for &(k, v) in entries {
+        for &(k, v) in self.doc.pairs_of(self.id) {
             let (Some(k), Some(v)) = (Value::new(self.doc, k), Value::new(self.doc, v)) else {
                 continue;
             };
@@ -814,10 +944,7 @@ impl<'a> Value<'a> {
     }
 
     pub fn get(&self, key: &str) -> Option<Value<'a>> {
-        let NodeKind::Map(entries) = &self.node().kind else {
-            return None;
-        };
-        for &(k, v) in entries {
+        for &(k, v) in self.doc.pairs_of(self.id) {
             if let NodeKind::Scalar { value, .. } = &self.doc.node(k).kind {
                 if self.doc.text(*value) == key {
                     return Value::new(self.doc, v);
@@ -828,13 +955,11 @@ impl<'a> Value<'a> {
     }
 
     pub fn items(&self) -> Vec<Value<'a>> {
-        match &self.node().kind {
-            NodeKind::Seq(items) => items
-                .iter()
-                .filter_map(|&i| Value::new(self.doc, i))
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.doc
+            .items_of(self.id)
+            .iter()
+            .filter_map(|&i| Value::new(self.doc, i))
+            .collect()
     }
 
     /// A plain-text rendering of the node's type for messages.
@@ -1037,6 +1162,15 @@ mod tests {
 
     fn parse(text: &str) -> ParsedFile {
         parse_file(FileId::new(0), text, &Limits::default())
+    }
+
+    #[test]
+    fn equal_keys_may_repeat() {
+        assert!(may_repeat(["host", "port", "host"].into_iter()));
+        assert!(may_repeat(["", "a", ""].into_iter()));
+        assert!(!may_repeat(
+            ["apiVersion", "kind", "metadata", "spec"].into_iter()
+        ));
     }
 
     #[test]
