@@ -123,6 +123,9 @@ pub struct Index<'r> {
     /// Built on first use ([`Index::graph`]): `check` never needs it, and its edge count is
     /// the size of the reference relation (DestinationRule subsets × selected workloads).
     graph: std::sync::OnceLock<graph::RefGraph>,
+    /// [`Index::routed_subsets`], computed on first use.
+    routed_subsets:
+        std::sync::OnceLock<HashMap<(ResourceId, crate::source::Str), subsets::SubsetTraffic>>,
 }
 
 impl<'r> Index<'r> {
@@ -173,6 +176,7 @@ impl<'r> Index<'r> {
             workloads_by_label_any_ns: HashMap::new(),
             services_by_ns: HashMap::new(),
             graph: std::sync::OnceLock::new(),
+            routed_subsets: std::sync::OnceLock::new(),
         };
         for (id, r) in resources.iter().enumerate() {
             ix.by_key
@@ -533,44 +537,73 @@ impl<'r> Index<'r> {
     /// Workloads in `ns` (all namespaces when `None`) whose pod labels include `selector`.
     /// Uses the label index: candidates come from the selector's rarest label.
     pub fn workloads_selected(&self, ns: Option<&str>, selector: &Labels) -> Vec<ResourceId> {
-        let candidates: Vec<ResourceId> = match (ns, selector.is_empty()) {
-            (Some(ns), true) => self.workloads_by_ns.get(ns).cloned().unwrap_or_default(),
+        self.selection_candidates(ns, selector)
+            .iter()
+            .copied()
+            .filter(|&id| self.workload_has(id, selector))
+            .collect()
+    }
+
+    /// Whether any workload is selected ([`Index::workloads_selected`] without collecting).
+    pub fn any_workload_selected(&self, ns: Option<&str>, selector: &Labels) -> bool {
+        self.selection_candidates(ns, selector)
+            .iter()
+            .any(|&id| self.workload_has(id, selector))
+    }
+
+    /// The workloads that may match `selector`: those of the rarest of its labels (all of the
+    /// namespace, or of the input, for an empty selector).
+    fn selection_candidates<'s>(
+        &'s self,
+        ns: Option<&'s str>,
+        selector: &'s Labels,
+    ) -> std::borrow::Cow<'s, [ResourceId]> {
+        use std::borrow::Cow;
+        match (ns, selector.is_empty()) {
+            (Some(ns), true) => Cow::Borrowed(
+                self.workloads_by_ns
+                    .get(ns)
+                    .map(|v| v.as_slice())
+                    .unwrap_or(&[]),
+            ),
             (None, true) => {
                 let mut v: Vec<ResourceId> =
                     self.workloads_by_ns.values().flatten().copied().collect();
                 v.sort_unstable();
-                v
+                Cow::Owned(v)
             }
-            (Some(ns), false) => selector
-                .iter()
-                .map(|(k, v)| {
-                    self.workloads_by_label
-                        .get(&(ns, k.value.as_str(), v.value.as_str()))
-                        .map(|v| v.as_slice())
-                        .unwrap_or(&[])
-                })
-                .min_by_key(|c| c.len())
-                .unwrap_or(&[])
-                .to_vec(),
-            (None, false) => selector
-                .iter()
-                .map(|(k, v)| {
-                    self.workloads_by_label_any_ns
-                        .get(&(k.value.as_str(), v.value.as_str()))
-                        .map(|v| v.as_slice())
-                        .unwrap_or(&[])
-                })
-                .min_by_key(|c| c.len())
-                .unwrap_or(&[])
-                .to_vec(),
-        };
-        candidates
-            .into_iter()
-            .filter(|&id| match &self.resources[id].spec {
-                Spec::Workload(w) => labels_subset(selector, &w.pod_labels),
-                _ => false,
-            })
-            .collect()
+            (Some(ns), false) => Cow::Borrowed(
+                selector
+                    .iter()
+                    .map(|(k, v)| {
+                        self.workloads_by_label
+                            .get(&(ns, k.value.as_str(), v.value.as_str()))
+                            .map(|v| v.as_slice())
+                            .unwrap_or(&[])
+                    })
+                    .min_by_key(|c| c.len())
+                    .unwrap_or(&[]),
+            ),
+            (None, false) => Cow::Borrowed(
+                selector
+                    .iter()
+                    .map(|(k, v)| {
+                        self.workloads_by_label_any_ns
+                            .get(&(k.value.as_str(), v.value.as_str()))
+                            .map(|v| v.as_slice())
+                            .unwrap_or(&[])
+                    })
+                    .min_by_key(|c| c.len())
+                    .unwrap_or(&[]),
+            ),
+        }
+    }
+
+    fn workload_has(&self, id: ResourceId, selector: &Labels) -> bool {
+        match &self.resources[id].spec {
+            Spec::Workload(w) => labels_subset(selector, &w.pod_labels),
+            _ => false,
+        }
     }
 
     /// The resolved host of a DestinationRule resource (also a replaced copy).

@@ -4,7 +4,7 @@
 use super::{Index, ResourceId};
 use crate::model::istio::{Destination, RouteDestination};
 use crate::model::{Labels, Spec};
-use crate::source::Span;
+use crate::source::{Span, Str};
 use std::collections::HashMap;
 
 /// Where traffic is sent to a subset: the VirtualService and the `subset` field.
@@ -51,7 +51,14 @@ impl<'r> Index<'r> {
     /// is not 0 (`MirrorPercentByPolicy`, route.go) or an ASM fallback target. Hosts resolve to
     /// DestinationRules as in `subset-not-found` (`destination_rules_for`, merged as istiod
     /// merges them: the first rule defining a subset name supplies it).
-    pub fn routed_subsets(&self) -> HashMap<(ResourceId, &'r str), SubsetTraffic> {
+    ///
+    /// Computed once per run (both IST0173 rules ask).
+    pub fn routed_subsets(&self) -> &HashMap<(ResourceId, Str), SubsetTraffic> {
+        self.routed_subsets
+            .get_or_init(|| self.compute_routed_subsets())
+    }
+
+    fn compute_routed_subsets(&self) -> HashMap<(ResourceId, Str), SubsetTraffic> {
         let mut out = HashMap::new();
         for (vs_id, r, vs) in self.virtual_services() {
             let mut sent: Vec<&Destination> = Vec::new();
@@ -95,7 +102,7 @@ impl<'r> Index<'r> {
                     .into_iter()
                     .find(|(n, _, _)| *n == subset.value)
                 {
-                    out.entry((dr, name)).or_insert(SubsetTraffic {
+                    out.entry((dr, Str::from(name))).or_insert(SubsetTraffic {
                         vs: vs_id,
                         span: subset.span,
                     });

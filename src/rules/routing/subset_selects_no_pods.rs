@@ -54,7 +54,7 @@ impl Backend<'_> {
         match self {
             Backend::Selector { ns, labels, .. } => {
                 let merged = merge(labels, subset);
-                !ix.workloads_selected(Some(ns), &merged).is_empty()
+                ix.any_workload_selected(Some(ns), &merged)
                     || !ix.workload_entries_selected(ns, &merged).is_empty()
             }
             Backend::Endpoints { eps, .. } => eps.iter().any(|(_, l)| {
@@ -150,7 +150,7 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
                 continue;
             }
             let name = subset.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
-            let sent = traffic.get(&(id, name));
+            let sent = traffic.get(&(id, crate::source::Str::from(name)));
             if sent.is_some() != routed {
                 continue;
             }
