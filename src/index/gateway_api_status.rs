@@ -633,6 +633,45 @@ fn listener_tls(
     Ok(())
 }
 
+/// A ListenerSet its parent Gateway refuses: `Accepted=False NotAllowed` (the cause, an error)
+/// and `Programmed=False NotAllowed` (its consequence, info).
+fn not_allowed(
+    cx: &mut Cx<'_, '_>,
+    id: ResourceId,
+    r: &Resource,
+    parent: &Resource,
+    at: Span,
+    msg: String,
+    label: &str,
+) {
+    for (t, sev) in [
+        ("Accepted", Severity::Error),
+        ("Programmed", Severity::Info),
+    ] {
+        let m = if sev == Severity::Info {
+            format!(
+                "ListenerSet `{}` is not programmed because its parent does not accept it (see its own finding)",
+                obj_name(r)
+            )
+        } else {
+            msg.clone()
+        };
+        cx.push(
+            id,
+            Family::ListenerSet,
+            t,
+            "NotAllowed",
+            "object".into(),
+            sev,
+            m,
+            at,
+            label,
+        )
+        .related
+        .push((parent.name_span, "Gateway defined here".into()));
+    }
+}
+
 fn listener_scope(l: &Listener) -> String {
     format!("listener:{}", l.name())
 }
@@ -1051,29 +1090,15 @@ fn compute(ix: &Index) -> Status {
                 obj_name(r),
                 obj_name(parent)
             );
-            for (t, sev) in [
-                ("Accepted", Severity::Error),
-                ("Programmed", Severity::Info),
-            ] {
-                let m = if sev == Severity::Info {
-                    format!("ListenerSet `{}` is not programmed because its parent does not accept it (see its own finding)", obj_name(r))
-                } else {
-                    msg.clone()
-                };
-                cx.push(
-                    id,
-                    Family::ListenerSet,
-                    t,
-                    "NotAllowed",
-                    "object".into(),
-                    sev,
-                    m,
-                    p.span,
-                    "parent does not take ListenerSets",
-                )
-                .related
-                .push((parent.name_span, "Gateway defined here".into()));
-            }
+            not_allowed(
+                &mut cx,
+                id,
+                r,
+                parent,
+                p.span,
+                msg,
+                "parent does not take ListenerSets",
+            );
             continue;
         }
         match listener_set_allowed(ix, &r.namespace, parent, info.g) {
@@ -1086,29 +1111,15 @@ fn compute(ix: &Index) -> Status {
                     obj_name(parent),
                     r.namespace
                 );
-                for (t, sev) in [
-                    ("Accepted", Severity::Error),
-                    ("Programmed", Severity::Info),
-                ] {
-                    let m = if sev == Severity::Info {
-                        format!("ListenerSet `{}` is not programmed because its parent does not accept it (see its own finding)", obj_name(r))
-                    } else {
-                        msg.clone()
-                    };
-                    cx.push(
-                        id,
-                        Family::ListenerSet,
-                        t,
-                        "NotAllowed",
-                        "object".into(),
-                        sev,
-                        m,
-                        p.span,
-                        "not allowed by the parent Gateway",
-                    )
-                    .related
-                    .push((parent.name_span, "Gateway defined here".into()));
-                }
+                not_allowed(
+                    &mut cx,
+                    id,
+                    r,
+                    parent,
+                    p.span,
+                    msg,
+                    "not allowed by the parent Gateway",
+                );
                 continue;
             }
         }
