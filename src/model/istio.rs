@@ -929,7 +929,7 @@ fn http_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize) -> Option<HttpMat
     Some(HttpMatch {
         span: v.span(),
         index,
-        canonical: MatchKey::of(&json_key(&cx.canonical(v, &["name"]))),
+        canonical: MatchKey::of_match(cx, v, &["name"]),
         uri,
         headers,
         ignore_uri_case,
@@ -1096,7 +1096,7 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                 cx.finish(mo);
                 Some(L4Match {
                     span: m.span(),
-                    canonical: MatchKey::of(&json_key(&cx.canonical(m, &[]))),
+                    canonical: MatchKey::of_match(cx, m, &[]),
                     gateways,
                     port,
                 })
@@ -1432,6 +1432,60 @@ impl MatchKey {
         // two words rather than a u128, whose 16-byte alignment would pad every match
         MatchKey(half(1), half(2))
     }
+
+    /// The key of the match `v` with the top-level keys `skip` left out.
+    fn of_match<'a>(cx: &mut Cx<'a>, v: Value<'a>, skip: &[&str]) -> MatchKey {
+        let (text, plain) = cx.canonical_json(v, skip);
+        if plain && json_key_unchanged(&text) {
+            return MatchKey::of(&text);
+        }
+        MatchKey::of(&json_key(&text))
+    }
+}
+
+/// Whether [`json_key`] gives back `canonical`, plain JSON ([`Value::canonical_json`]), as it
+/// is: it is not an object, or its top level has no zero value and no `port` written as a
+/// string. Saves parsing and writing every match again (most matches are like that).
+fn json_key_unchanged(canonical: &str) -> bool {
+    let b = canonical.as_bytes();
+    if b.first() != Some(&b'{') {
+        return true;
+    }
+    // the top-level entries of plain JSON: strings hold no unescaped quote, nesting balances
+    let zero = |key: &str, value: &str| {
+        matches!(value, "false" | "0" | "\"\"" | "[]" | "{}" | "null")
+            || (key == "\"port\"" && value.starts_with('"'))
+    };
+    let (mut depth, mut entry, mut colon) = (0usize, 1, None);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b':' if depth == 1 && colon.is_none() => colon = Some(i),
+            b',' | b'}' | b']' if depth == 1 => {
+                if let Some(c) = colon {
+                    if zero(&canonical[entry..c], &canonical[c + 1..i]) {
+                        return false;
+                    }
+                }
+                if b[i] == b',' {
+                    (entry, colon) = (i + 1, None);
+                } else {
+                    depth -= 1;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A match's duplicate key: its JSON the way Go's `encoding/json` writes the proto message, where
@@ -1466,6 +1520,49 @@ fn is_zero(v: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut of [`MatchKey::of_match`] gives the key the JSON round trip gives.
+    #[test]
+    fn match_keys_skip_the_json_round_trip_only_when_it_changes_nothing() {
+        let text = concat!(
+            "- {uri: {prefix: /a}, name: n}\n",
+            "- {uri: {prefix: /a}, ignoreUriCase: false}\n",
+            "- {port: \"8080\"}\n",
+            "- {port: 8080, gateways: []}\n",
+            "- {port: 0, sourceLabels: {}}\n",
+            "- {headers: {x: {exact: \"\"}}, uri: {exact: \"a,b:c}\"}}\n",
+            "- {headers: {\"a\\\"b\": {prefix: \"{[,\"}}, queryParams: {q: {}}}\n",
+            "- {uri: {prefix: \"\"}, method: {exact: GET}}\n",
+            "- {sourceNamespace: \"\", port: 1.50}\n",
+            "- {withoutHeaders: {h: {regex: \".*\"}}, ignoreUriCase: true}\n",
+            "- {}\n",
+            "- [x]\n",
+        );
+        let p = crate::yaml::parse_file(
+            crate::source::FileId::new(0),
+            text,
+            &crate::yaml::Limits::default(),
+        );
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let mut cx = Cx::new(d, usize::MAX);
+        for m in root.items() {
+            let slow = MatchKey::of(&json_key(&m.canonical(&["name"])));
+            assert_eq!(
+                MatchKey::of_match(&mut cx, m, &["name"]),
+                slow,
+                "{}",
+                m.canonical(&[])
+            );
+        }
+        // and the shortcut is taken where nothing changes
+        assert!(json_key_unchanged(
+            r#"{"headers":{"x":{"exact":""}},"uri":{"exact":"a,b:c}"}}"#
+        ));
+        assert!(!json_key_unchanged(r#"{"a":{"b":1},"c":[]}"#));
+        assert!(!json_key_unchanged(r#"{"port":"80"}"#));
+        assert!(json_key_unchanged(r#"{"port":80}"#));
+    }
 
     #[test]
     fn zero_values_do_not_count_for_duplicates() {

@@ -108,9 +108,14 @@ impl<'a> Cx<'a> {
 
     /// The canonical form of `v` ([`Value::canonical`]), its nodes charged to the budget.
     pub fn canonical(&mut self, v: Value<'a>, skip: &[&str]) -> String {
+        self.canonical_json(v, skip).0
+    }
+
+    /// [`Cx::canonical`], and whether the text is plain JSON ([`Value::canonical_json`]).
+    pub fn canonical_json(&mut self, v: Value<'a>, skip: &[&str]) -> (String, bool) {
         let allowed = self.budget.min(crate::yaml::CANONICAL_BUDGET);
         let mut left = allowed;
-        let s = v.canonical_with_budget(skip, &mut left);
+        let s = v.canonical_json(skip, &mut left);
         if left == 0 {
             // over budget: report it (once) and leave nothing for the rest of the document
             self.spend(v, usize::MAX);

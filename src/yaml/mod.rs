@@ -993,26 +993,40 @@ impl<'a> Value<'a> {
     /// decreased by the nodes visited; when it runs out, the text ends with a marker unique to
     /// this node, so a truncated form never compares equal to another node's.
     pub fn canonical_with_budget(&self, skip: &[&str], budget: &mut usize) -> String {
-        let mut s = String::new();
-        if !self.write_canonical(&mut s, skip, 0, budget) {
-            s.push_str(&format!("\u{0}truncated#{}", self.id));
-        }
-        s
+        self.canonical_json(skip, budget).0
     }
 
-    /// Returns `false` when the budget ran out.
+    /// [`Value::canonical_with_budget`], and whether the text is plain JSON: every string
+    /// written as `serde_json` writes it, every other scalar `null`, `true`, `false` or a decimal
+    /// integer of at most 18 digits (not `-0`), no mapping with a key twice, nothing cut off (by
+    /// depth or budget). Parsing plain text with `serde_json` and writing it again gives it back
+    /// unchanged, which lets callers skip that round trip.
+    pub fn canonical_json(&self, skip: &[&str], budget: &mut usize) -> (String, bool) {
+        let mut s = String::new();
+        let mut plain = true;
+        if !self.write_canonical(&mut s, skip, 0, budget, &mut plain) {
+            s.push_str(&format!("\u{0}truncated#{}", self.id));
+            plain = false;
+        }
+        (s, plain)
+    }
+
+    /// Returns `false` when the budget ran out; clears `plain` when the text is not plain JSON
+    /// (see [`Value::canonical_json`]).
     fn write_canonical(
         &self,
         out: &mut String,
         skip: &[&str],
         depth: usize,
         budget: &mut usize,
+        plain: &mut bool,
     ) -> bool {
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
         if depth > 64 {
+            *plain = false;
             return true;
         }
         match &self.node().kind {
@@ -1020,10 +1034,15 @@ impl<'a> Value<'a> {
                 let value = self.doc.text(*value);
                 match scalar_type(value, *style) {
                     ScalarType::Null => out.push_str("null"),
-                    ScalarType::Str => {
-                        out.push_str(&serde_json::Value::String(value.to_string()).to_string())
+                    ScalarType::Str => write_json_string(out, value),
+                    t => {
+                        let start = out.len();
+                        out.push_str(value);
+                        out[start..].make_ascii_lowercase();
+                        if *plain && !plain_json_scalar(t, &out[start..]) {
+                            *plain = false;
+                        }
                     }
-                    _ => out.push_str(&value.to_ascii_lowercase()),
                 }
             }
             NodeKind::Seq(_) => {
@@ -1032,7 +1051,7 @@ impl<'a> Value<'a> {
                     if i > 0 {
                         out.push(',');
                     }
-                    if !it.write_canonical(out, &[], depth + 1, budget) {
+                    if !it.write_canonical(out, &[], depth + 1, budget, plain) {
                         return false;
                     }
                 }
@@ -1045,21 +1064,24 @@ impl<'a> Value<'a> {
                     return false;
                 }
                 *budget -= work;
-                let mut entries: Vec<(String, Value)> = entries
+                let mut entries: Vec<(&str, Value)> = entries
                     .into_iter()
                     .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| (k.scalar().map(|s| s.0.to_string()).unwrap_or_default(), v))
-                    .filter(|(k, _)| !skip.contains(&k.as_str()))
+                    .map(|(k, v)| (k.scalar().map_or("", |s| s.0), v))
+                    .filter(|(k, _)| !skip.contains(k))
                     .collect();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                if *plain && entries.windows(2).any(|w| w[0].0 == w[1].0) {
+                    *plain = false;
+                }
                 out.push('{');
                 for (i, (k, v)) in entries.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    write_json_string(out, k);
                     out.push(':');
-                    if !v.write_canonical(out, &[], depth + 1, budget) {
+                    if !v.write_canonical(out, &[], depth + 1, budget, plain) {
                         return false;
                     }
                 }
@@ -1069,6 +1091,55 @@ impl<'a> Value<'a> {
         }
         true
     }
+}
+
+/// Whether a non-string scalar, as written in canonical text, reads back from JSON unchanged:
+/// `true`, `false`, or a decimal integer of at most 18 digits without leading zeros (not `-0`).
+fn plain_json_scalar(t: ScalarType, text: &str) -> bool {
+    match t {
+        ScalarType::Bool => text == "true" || text == "false",
+        ScalarType::Int => {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            !digits.is_empty()
+                && digits.len() <= 18
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && (digits == "0" || !digits.starts_with('0'))
+                && text != "-0"
+        }
+        _ => false,
+    }
+}
+
+/// Writes `s` as a JSON string exactly as `serde_json` does: `"` and `\\` escaped, control
+/// characters as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else as is.
+pub fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if short.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0xf) as usize] as char);
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// Nodes [`Value::canonical`] visits at most.
@@ -1359,6 +1430,61 @@ mod tests {
         let p = parse(&text);
         assert!(p.documents.is_empty());
         assert_eq!(p.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é\u{2028}\u{fffd}😀 end");
+        for s in [
+            all.as_str(),
+            "",
+            "plain",
+            "\"",
+            "\\",
+            "a\u{1}b\u{1f}c\u{7f}",
+        ] {
+            let mut out = String::new();
+            write_json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    /// Plain canonical text reads back from JSON and is written again unchanged; text that is
+    /// not plain is flagged.
+    #[test]
+    fn plain_canonical_text_round_trips_through_json() {
+        let p = parse(concat!(
+            "- {uri: {prefix: /a}, port: 80, ignoreUriCase: false, n: -12, s: \"x\\ty\\u0001\\\"\"}\n",
+            "- {headers: {b: {exact: \"1\"}, a: {regex: \"^x$\"}}, list: [1, true, null, ~, \"\"]}\n",
+            "- {big: 1234567890123456789}\n",
+            "- {f: 1.50}\n",
+            "- {b: yes}\n",
+            "- {h: 0x1F}\n",
+            "- {z: -0}\n",
+            "- {o: 007}\n",
+            "- {k: 1, k: 2}\n",
+            "- [a, {b: 1}]\n",
+        ));
+        let d = &p.documents[0];
+        let root = Value::new(d, d.root.unwrap()).unwrap();
+        let plain: Vec<bool> = root
+            .items()
+            .iter()
+            .map(|v| {
+                let (text, plain) = v.canonical_json(&[], &mut CANONICAL_BUDGET.clone());
+                if plain {
+                    let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(back.to_string(), text);
+                }
+                assert_eq!(text, v.canonical(&[]));
+                plain
+            })
+            .collect();
+        assert_eq!(
+            plain,
+            [true, true, false, false, false, false, false, false, false, true]
+        );
     }
 
     #[test]

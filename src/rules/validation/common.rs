@@ -203,7 +203,7 @@ pub fn label_value_ok(v: &str) -> bool {
 }
 
 /// `labels.Instance.Validate` over a `map<string,string>` field.
-pub fn labels(out: &mut Out, t: &Node, key: &str, at: &str) {
+pub fn labels(out: &mut Out, t: &Node, key: &str, at: &dyn std::fmt::Display) {
     for (k, v) in t.get_string_map(key) {
         if let Some(e) = label_key_error(k.value) {
             out.err(
@@ -230,7 +230,7 @@ pub fn labels(out: &mut Out, t: &Node, key: &str, at: &str) {
 const MS: i128 = 1_000_000;
 
 /// `agent.ValidateDuration` on `t.key`: at least 1ms, whole milliseconds.
-pub fn duration(out: &mut Out, t: &Node, key: &str, at: &str) {
+pub fn duration(out: &mut Out, t: &Node, key: &str, at: &dyn std::fmt::Display) {
     let Some(v) = t.get(key) else { return };
     let Some(s) = v.as_str() else { return };
     let field = format!("{at}.{key}");
@@ -258,7 +258,7 @@ pub fn duration(out: &mut Out, t: &Node, key: &str, at: &str) {
 }
 
 /// `ValidatePercent` on an integer field: 0..100.
-pub fn percent(out: &mut Out, t: &Node, key: &str, at: &str) {
+pub fn percent(out: &mut Out, t: &Node, key: &str, at: &dyn std::fmt::Display) {
     if let Some(p) = t.get_int(key) {
         if !(0..=100).contains(&p.value) {
             out.err(
@@ -275,7 +275,7 @@ pub fn percent(out: &mut Out, t: &Node, key: &str, at: &str) {
 }
 
 /// A non-negative integer field.
-pub fn non_negative(out: &mut Out, t: &Node, key: &str, at: &str) {
+pub fn non_negative(out: &mut Out, t: &Node, key: &str, at: &dyn std::fmt::Display) {
     if let Some(p) = t.get_int(key) {
         if p.value < 0 {
             out.err(

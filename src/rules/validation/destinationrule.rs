@@ -35,7 +35,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
         None => {}
     }
     if let Some(tp) = t.get("trafficPolicy") {
-        traffic_policy(tp, "trafficPolicy", t.key_span("trafficPolicy"), out);
+        traffic_policy(tp, &"trafficPolicy", t.key_span("trafficPolicy"), out);
     }
     let mut names: Vec<&str> = Vec::new();
     for (i, s) in t
@@ -86,7 +86,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
         if let Some(tp) = s.get("trafficPolicy") {
             traffic_policy(
                 tp,
-                &format!("{at}.trafficPolicy"),
+                &format_args!("{at}.trafficPolicy"),
                 s.key_span("trafficPolicy"),
                 out,
             );
@@ -136,7 +136,12 @@ const POLICY_FIELDS: &[&str] = &[
     "retryBudget",
 ];
 
-fn traffic_policy(tp: &Node, at: &str, key: Option<crate::source::Span>, out: &mut Out) {
+fn traffic_policy(
+    tp: &Node,
+    at: &dyn std::fmt::Display,
+    key: Option<crate::source::Span>,
+    out: &mut Out,
+) {
     if !tp.is_map() {
         return;
     }
@@ -232,28 +237,33 @@ fn traffic_policy(tp: &Node, at: &str, key: Option<crate::source::Span>, out: &m
 }
 
 /// The settings a traffic policy and a port-level policy share.
-fn settings(tp: &Node, at: &str, out: &mut Out) {
+fn settings(tp: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     let outlier = tp.get("outlierDetection");
     if let Some(od) = outlier {
-        outlier_detection(od, &format!("{at}.outlierDetection"), out);
+        outlier_detection(od, &format_args!("{at}.outlierDetection"), out);
     }
     if let Some(cp) = tp.get("connectionPool") {
         connection_pool(
             cp,
-            &format!("{at}.connectionPool"),
+            &format_args!("{at}.connectionPool"),
             tp.key_span("connectionPool"),
             out,
         );
     }
     if let Some(lb) = tp.get("loadBalancer") {
-        load_balancer(lb, &format!("{at}.loadBalancer"), outlier.is_some(), out);
+        load_balancer(
+            lb,
+            &format_args!("{at}.loadBalancer"),
+            outlier.is_some(),
+            out,
+        );
     }
     if let Some(tls) = tp.get("tls") {
-        client_tls(tls, &format!("{at}.tls"), out);
+        client_tls(tls, &format_args!("{at}.tls"), out);
     }
 }
 
-fn outlier_detection(od: &Node, at: &str, out: &mut Out) {
+fn outlier_detection(od: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     duration(out, od, "baseEjectionTime", at);
     duration(out, od, "interval", at);
     if let Some(ce) = od.get_int("consecutiveErrors") {
@@ -280,7 +290,12 @@ fn outlier_detection(od: &Node, at: &str, out: &mut Out) {
     percent(out, od, "minHealthPercent", at);
 }
 
-fn connection_pool(cp: &Node, at: &str, key: Option<crate::source::Span>, out: &mut Out) {
+fn connection_pool(
+    cp: &Node,
+    at: &dyn std::fmt::Display,
+    key: Option<crate::source::Span>,
+    out: &mut Out,
+) {
     let http = cp.get("http");
     let tcp = cp.get("tcp");
     if http.is_none() && tcp.is_none() {
@@ -347,7 +362,7 @@ fn is_prime(x: i64) -> bool {
     true
 }
 
-fn load_balancer(lb: &Node, at: &str, has_outlier: bool, out: &mut Out) {
+fn load_balancer(lb: &Node, at: &dyn std::fmt::Display, has_outlier: bool, out: &mut Out) {
     let _ = has_outlier;
     if let Some(ch) = lb.get("consistentHash") {
         let p = format!("{at}.consistentHash");
@@ -402,12 +417,12 @@ fn load_balancer(lb: &Node, at: &str, has_outlier: bool, out: &mut Out) {
         }
     }
     if let Some(ll) = lb.get("localityLbSetting") {
-        locality(ll, &format!("{at}.localityLbSetting"), out);
+        locality(ll, &format_args!("{at}.localityLbSetting"), out);
     }
     duration(out, lb, "warmupDurationSecs", at);
 }
 
-fn locality(ll: &Node, at: &str, out: &mut Out) {
+fn locality(ll: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     let dist = ll.get("distribute").map(Node::items).unwrap_or_default();
     let fail = ll.get("failover").map(Node::items).unwrap_or_default();
     if !dist.is_empty() && !fail.is_empty() {
@@ -504,7 +519,7 @@ fn locality(ll: &Node, at: &str, out: &mut Out) {
 }
 
 /// `agent.ValidateTLS` (client TLS).
-fn client_tls(t: &Node, at: &str, out: &mut Out) {
+fn client_tls(t: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     let mode = t.get_str("mode").map_or("", |m| m.value);
     let set = |k: &str| t.get_str(k).is_some_and(|x| !x.value.is_empty());
     if matches!(mode, "SIMPLE" | "MUTUAL") && set("credentialName") {

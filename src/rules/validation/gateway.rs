@@ -92,7 +92,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
 }
 
-fn server(s: &Node, at: &str, out: &mut Out) {
+fn server(s: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     let hosts = s.get_strs("hosts");
     if hosts.is_empty() {
         out.err(
@@ -221,7 +221,7 @@ fn server(s: &Node, at: &str, out: &mut Out) {
     }
     let tls = s.get("tls");
     if let Some(tls) = tls {
-        tls_options(tls, &format!("{at}.tls"), out);
+        tls_options(tls, &format_args!("{at}.tls"), out);
     }
     if port_ok {
         let p = port.unwrap();
@@ -306,7 +306,7 @@ fn nonempty(t: &Node, k: &str) -> bool {
 }
 
 /// `validateTLSOptions`.
-fn tls_options(t: &Node, at: &str, out: &mut Out) {
+fn tls_options(t: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     let mode = t
         .get_str("mode")
         .map(|m| m.value.to_string())

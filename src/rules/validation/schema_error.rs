@@ -11,6 +11,7 @@ use crate::model::istio::{
 use crate::model::{Duration, Spec};
 use crate::rules::RuleCx;
 use crate::source::{Span, Spanned};
+use std::fmt::Display;
 
 pub static META: RuleMeta = RuleMeta {
     code: "IST0106",
@@ -76,19 +77,19 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
         let at = format!("http[{}]", h.index);
         if let Some(ms) = &h.matches {
             for m in ms {
-                http_match(m, &format!("{at}.match[{}]", m.index), out);
+                http_match(m, &format_args!("{at}.match[{}]", m.index), out);
             }
         }
         route_ports(out, &h.route, &at);
-        destination_port(out, h.extras().mirror.as_deref(), &format!("{at}.mirror"));
+        destination_port(out, h.extras().mirror.as_deref(), &format_args!("{at}.mirror"));
         for (k, m) in h.extras().mirrors.iter().enumerate() {
-            destination_port(out, Some(m), &format!("{at}.mirrors[{k}].destination"));
+            destination_port(out, Some(m), &format_args!("{at}.mirrors[{k}].destination"));
         }
         weights(&h.route, &at, h.route_key, out);
         duration(
             out,
             h.timeout.as_ref(),
-            &format!("{at}.timeout"),
+            &format_args!("{at}.timeout"),
             "remove `timeout` to disable the route timeout (the default)",
         );
         if let Some(rt) = &h.retries {
@@ -144,17 +145,17 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             duration(
                 out,
                 rt.per_try_timeout.as_ref(),
-                &format!("{p}.perTryTimeout"),
+                &format_args!("{p}.perTryTimeout"),
                 "remove `perTryTimeout` to let each try use the route timeout",
             );
             duration(
                 out,
                 rt.backoff.as_ref(),
-                &format!("{p}.backoff"),
+                &format_args!("{p}.backoff"),
                 "remove `backoff` to use Envoy's default base interval of 25ms",
             );
             if let Some(ro) = &rt.retry_on {
-                retry_on(ro, &format!("{p}.retryOn"), out);
+                retry_on(ro, &format_args!("{p}.retryOn"), out);
             }
         }
         if let Some(f) = &h.extras().fault {
@@ -162,18 +163,18 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             duration(
                 out,
                 f.delay_fixed.as_ref(),
-                &format!("{p}.delay.fixedDelay"),
+                &format_args!("{p}.delay.fixedDelay"),
                 "write the delay to inject, such as `5s`",
             );
             fault_percentage(
                 out,
                 f.delay_percentage.as_ref(),
-                &format!("{p}.delay.percentage.value"),
+                &format_args!("{p}.delay.percentage.value"),
             );
             fault_percentage(
                 out,
                 f.abort_percentage.as_ref(),
-                &format!("{p}.abort.percentage.value"),
+                &format_args!("{p}.abort.percentage.value"),
             );
             if let Some(s) = &f.abort_status {
                 if s.value < 200 || s.value > 600 {
@@ -191,10 +192,10 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(mp) = &h.extras().mirror_percentage {
-            mirror_percentage(out, mp, &format!("{at}.mirrorPercentage.value"));
+            mirror_percentage(out, mp, &format_args!("{at}.mirrorPercentage.value"));
         }
         for mp in &h.extras().mirrors_percentage {
-            mirror_percentage(out, mp, &format!("{at}.mirrors[].percentage.value"));
+            mirror_percentage(out, mp, &format_args!("{at}.mirrors[].percentage.value"));
         }
     }
     for (section, routes) in [("tcp", &vs.tcp), ("tls", &vs.tls)] {
@@ -203,7 +204,7 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             for m in r.matches.iter().flatten() {
                 if let Some(p) = &m.port {
                     if p.value != 0 {
-                        port(out, p, &format!("{at}.match[].port"));
+                        port(out, p, &format_args!("{at}.match[].port"));
                     }
                 }
             }
@@ -213,28 +214,28 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn destination_port(out: &mut Vec<Diagnostic>, d: Option<&Destination>, field: &str) {
+fn destination_port(out: &mut Vec<Diagnostic>, d: Option<&Destination>, field: &dyn Display) {
     if let Some(p) = d.and_then(|d| d.port.as_ref()) {
-        port(out, p, &format!("{field}.port.number"));
+        port(out, p, &format_args!("{field}.port.number"));
     }
 }
 
-fn route_ports(out: &mut Vec<Diagnostic>, dests: &[RouteDestination], at: &str) {
+fn route_ports(out: &mut Vec<Diagnostic>, dests: &[RouteDestination], at: &dyn Display) {
     for (j, d) in dests.iter().enumerate() {
         destination_port(
             out,
             d.destination.as_ref(),
-            &format!("{at}.route[{j}].destination"),
+            &format_args!("{at}.route[{j}].destination"),
         );
         destination_port(
             out,
             d.fallback.as_deref(),
-            &format!("{at}.route[{j}].fallback.target"),
+            &format_args!("{at}.route[{j}].fallback.target"),
         );
     }
 }
 
-fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
+fn http_match(m: &HttpMatch, at: &dyn Display, out: &mut Vec<Diagnostic>) {
     for (key, sm, empty_prefix_ok) in [
         ("uri", m.uri.as_ref(), true),
         ("scheme", m.extras().scheme.as_ref(), false),
@@ -242,7 +243,7 @@ fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
         ("authority", m.extras().authority.as_ref(), false),
     ] {
         if let Some(sm) = sm {
-            string_match(sm, &format!("{at}.{key}"), empty_prefix_ok, false, out);
+            string_match(sm, &format_args!("{at}.{key}"), empty_prefix_ok, false, out);
         }
     }
     for (key, map, star_ok) in [
@@ -254,7 +255,7 @@ fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
             if let Some(sm) = sm {
                 string_match(
                     sm,
-                    &format!("{at}.{key}.{}", name.value),
+                    &format_args!("{at}.{key}.{}", name.value),
                     false,
                     star_ok,
                     out,
@@ -264,14 +265,14 @@ fn http_match(m: &HttpMatch, at: &str, out: &mut Vec<Diagnostic>) {
     }
     if let Some(p) = &m.extras().port {
         if p.value != 0 {
-            port(out, p, &format!("{at}.port"));
+            port(out, p, &format_args!("{at}.port"));
         }
     }
 }
 
 fn string_match(
     sm: &StringMatch,
-    field: &str,
+    field: &dyn Display,
     empty_prefix_ok: bool,
     star_ok: bool,
     out: &mut Vec<Diagnostic>,
@@ -332,7 +333,7 @@ fn string_match(
 /// Negative weights, and a total of 0 with several destinations (`validateRouteDestinations`).
 fn weights(
     dests: &[RouteDestination],
-    at: &str,
+    at: &dyn Display,
     route_key: Option<Span>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -387,11 +388,11 @@ fn weights(
 fn service_entry(se: &ServiceEntry, out: &mut Vec<Diagnostic>) {
     for (i, p) in se.ports.iter().enumerate() {
         if let Some(n) = &p.number {
-            port(out, n, &format!("ports[{i}].number"));
+            port(out, n, &format_args!("ports[{i}].number"));
         }
         if let Some(t) = &p.target_port {
             if t.value != 0 {
-                port(out, t, &format!("ports[{i}].targetPort"));
+                port(out, t, &format_args!("ports[{i}].targetPort"));
             }
         }
     }
@@ -400,7 +401,7 @@ fn service_entry(se: &ServiceEntry, out: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------------
 // Value checks
 
-fn port(out: &mut Vec<Diagnostic>, p: &Spanned<i64>, field: &str) {
+fn port(out: &mut Vec<Diagnostic>, p: &Spanned<i64>, field: &dyn Display) {
     if (1..=65535).contains(&p.value) {
         return;
     }
@@ -417,7 +418,7 @@ fn port(out: &mut Vec<Diagnostic>, p: &Spanned<i64>, field: &str) {
 }
 
 /// `agent.ValidateDuration`: at least 1ms, whole milliseconds.
-fn duration(out: &mut Vec<Diagnostic>, d: Option<&Spanned<Duration>>, field: &str, fix: &str) {
+fn duration(out: &mut Vec<Diagnostic>, d: Option<&Spanned<Duration>>, field: &dyn Display, fix: &str) {
     let Some(d) = d else { return };
     match d.value.nanos {
         None => err(
@@ -455,7 +456,7 @@ fn duration(out: &mut Vec<Diagnostic>, d: Option<&Spanned<Duration>>, field: &st
 }
 
 /// `validatePercentage`: exactly 0, or in [0.0001, 100].
-fn fault_percentage(out: &mut Vec<Diagnostic>, p: Option<&Spanned<f64>>, field: &str) {
+fn fault_percentage(out: &mut Vec<Diagnostic>, p: Option<&Spanned<f64>>, field: &dyn Display) {
     let Some(p) = p else { return };
     let v = p.value;
     if !(0.0..=100.0).contains(&v) || (v > 0.0 && v < 0.0001) {
@@ -469,7 +470,7 @@ fn fault_percentage(out: &mut Vec<Diagnostic>, p: Option<&Spanned<f64>>, field: 
     }
 }
 
-fn mirror_percentage(out: &mut Vec<Diagnostic>, p: &Spanned<f64>, field: &str) {
+fn mirror_percentage(out: &mut Vec<Diagnostic>, p: &Spanned<f64>, field: &dyn Display) {
     let v = p.value;
     if !(0.0..=100.0).contains(&v) {
         err(
@@ -484,7 +485,7 @@ fn mirror_percentage(out: &mut Vec<Diagnostic>, p: &Spanned<f64>, field: &str) {
 
 /// `retryOn` is split on `,` without trimming; each token must be a retry condition Istio
 /// knows or an HTTP status code Go's `net/http` knows.
-fn retry_on(ro: &Spanned<crate::source::Str>, field: &str, out: &mut Vec<Diagnostic>) {
+fn retry_on(ro: &Spanned<crate::source::Str>, field: &dyn Display, out: &mut Vec<Diagnostic>) {
     let bad: Vec<&str> = ro.value.split(',').filter(|t| !retry_token_ok(t)).collect();
     if bad.is_empty() {
         return;
@@ -568,19 +569,18 @@ fn go_atoi(t: &str) -> Option<i64> {
 mod re2 {
     pub fn check(re: &str) -> Result<(), String> {
         let translated = translate(re)?;
-        match regex::RegexBuilder::new(&translated)
-            .size_limit(1 << 28)
-            .build()
-        {
+        // parsed, not compiled: the parser is the one `regex` builds with (same defaults), and
+        // compiled-size limits are not syntax errors (RE2's limit is the 1024-byte length);
+        // compiling every regex of a large input cost more than the rest of the rule
+        match regex_syntax::Parser::new().parse(&translated) {
             Ok(_) => Ok(()),
-            Err(regex::Error::Syntax(s)) => Err(s
+            Err(e) => Err(e
+                .to_string()
                 .lines()
                 .rev()
                 .find_map(|l| l.strip_prefix("error: "))
                 .unwrap_or("invalid syntax")
                 .to_string()),
-            // Compiled-size limits are not syntax errors; RE2's limit is the 1024-byte length.
-            Err(_) => Ok(()),
         }
     }
 
@@ -784,6 +784,30 @@ mod re2 {
                 r"\Z", "x{2,1}",
             ] {
                 assert!(check(bad).is_err(), "{bad} should fail");
+            }
+        }
+
+        /// Parsing gives the verdict and the message compiling gave (what `check` did before).
+        #[test]
+        fn parsing_agrees_with_compiling() {
+            for re in [
+                "(a", "a)", "[z-a]", r"\p{Nope}", "(?<n>a)(?<n>b)", "a{2,1}", r"\8", "(?z)",
+                "^/api/v[0-9]+/.*$", "[[:alpha:]]+", "((((((a))))))", "(?i)abc", "x{1000}",
+                "[\\x{10FFFF}]", r"\bword\b", "a|b|(c", "[a", "*a", "(?P<1n>a)",
+            ] {
+                let translated = super::translate(re);
+                let Ok(t) = translated else { continue };
+                let compiled = match regex::RegexBuilder::new(&t).size_limit(1 << 28).build() {
+                    Ok(_) => Ok(()),
+                    Err(regex::Error::Syntax(s)) => Err(s
+                        .lines()
+                        .rev()
+                        .find_map(|l| l.strip_prefix("error: "))
+                        .unwrap_or("invalid syntax")
+                        .to_string()),
+                    Err(_) => Ok(()),
+                };
+                assert_eq!(check(re), compiled, "{re}");
             }
         }
     }

@@ -40,7 +40,7 @@ pub fn validate(r: &Resource, out: &mut Out) {
     }
     let applies_to_gateway = !gateways.is_empty() && !gateways.iter().any(|g| g.value == "mesh");
     let applies_to_mesh = !applies_to_gateway;
-    gateway_names(out, &gateways, "gateways");
+    gateway_names(out, &gateways, &"gateways");
     if !applies_to_gateway {
         for (i, h) in http.iter().enumerate() {
             for (j, m) in h
@@ -216,7 +216,7 @@ fn is_jwt_claim(k: &str) -> bool {
 }
 
 /// `validateGatewayNames`. A name without `/` ends the check (as Istio's loop returns there).
-fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &str) {
+fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &dyn std::fmt::Display) {
     for g in gws {
         match g.value.split_once('/') {
             None => {
@@ -267,7 +267,7 @@ fn gateway_names(out: &mut Out, gws: &[crate::source::Spanned<&str>], at: &str) 
     }
 }
 
-fn subnets(m: &Node, at: &str, out: &mut Out) {
+fn subnets(m: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     for s in m.get_strs("destinationSubnets") {
         if !is_ip_or_cidr(s.value) {
             out.err(
@@ -283,9 +283,9 @@ fn subnets(m: &Node, at: &str, out: &mut Out) {
     }
 }
 
-fn l4_match(m: &Node, at: &str, out: &mut Out) {
+fn l4_match(m: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     labels(out, m, "sourceLabels", at);
-    gateway_names(out, &m.get_strs("gateways"), &format!("{at}.gateways"));
+    gateway_names(out, &m.get_strs("gateways"), &format_args!("{at}.gateways"));
     if let Some(ns) = m.get_str("sourceNamespace") {
         if !ns.value.is_empty() && !is_dns1123_label(ns.value) {
             out.err(
@@ -301,7 +301,7 @@ fn l4_match(m: &Node, at: &str, out: &mut Out) {
     }
 }
 
-fn l4_route(r: &Node, at: &str, kind: &str, out: &mut Out) {
+fn l4_route(r: &Node, at: &dyn std::fmt::Display, kind: &str, out: &mut Out) {
     let routes = r.get("route").map(Node::items).unwrap_or_default();
     if routes.is_empty() {
         out.err(
@@ -312,11 +312,11 @@ fn l4_route(r: &Node, at: &str, kind: &str, out: &mut Out) {
         );
     }
     for (j, d) in routes.iter().enumerate() {
-        route_destination(d, &format!("{at}.route[{j}]"), out);
+        route_destination(d, &format_args!("{at}.route[{j}]"), out);
     }
 }
 
-fn route_destination(d: &Node, at: &str, out: &mut Out) {
+fn route_destination(d: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     match d.get("destination") {
         None => out.err(
             d.span,
@@ -324,12 +324,12 @@ fn route_destination(d: &Node, at: &str, out: &mut Out) {
             "route without destination",
             "add `destination: {host: ...}`",
         ),
-        Some(dest) => destination(dest, &format!("{at}.destination"), out),
+        Some(dest) => destination(dest, &format_args!("{at}.destination"), out),
     }
 }
 
 /// `validateDestination` (host and subset; ports are `schema-error`'s).
-fn destination(d: &Node, at: &str, out: &mut Out) {
+fn destination(d: &Node, at: &dyn std::fmt::Display, out: &mut Out) {
     if let Some(h) = d.get_str("host") {
         if h.value == "*" {
             out.err(
@@ -370,7 +370,7 @@ fn is_token(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
 }
 
-fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
+fn http_route(h: &Node, at: &dyn std::fmt::Display, delegate: bool, out: &mut Out) {
     let has = |k: &str| h.get(k).is_some();
     let key = |k: &str| h.key_span(k).unwrap_or(h.span);
     let routes = h.get("route").map(Node::items).unwrap_or_default();
@@ -677,10 +677,10 @@ fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
         }
     }
     for (j, d) in routes.iter().enumerate() {
-        route_destination(d, &format!("{at}.route[{j}]"), out);
+        route_destination(d, &format_args!("{at}.route[{j}]"), out);
     }
     if let Some(m) = h.get("mirror") {
-        destination(m, &format!("{at}.mirror"), out);
+        destination(m, &format_args!("{at}.mirror"), out);
     }
     for (j, m) in h
         .get("mirrors")
@@ -690,7 +690,7 @@ fn http_route(h: &Node, at: &str, delegate: bool, out: &mut Out) {
         .enumerate()
     {
         match m.get("destination") {
-            Some(d) => destination(d, &format!("{at}.mirrors[{j}].destination"), out),
+            Some(d) => destination(d, &format_args!("{at}.mirrors[{j}].destination"), out),
             None => out.err(
                 m.span,
                 format!("`{at}.mirrors[{j}].destination` is required"),
