@@ -18,7 +18,7 @@
 
 use crate::model::{Resource, Spec};
 use crate::source::{Origin, Role};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// What a reference needs the input to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,7 +6,7 @@
 use super::{Index, ResourceId};
 use crate::model::gateway_api::{self as gw, GatewayApi, Object};
 use crate::model::{Labels, Resource, Spec};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 #[derive(Debug, Default)]
 pub struct GatewayApiIndex<'r> {

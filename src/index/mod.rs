@@ -24,9 +24,9 @@ pub mod workloads;
 use crate::model::istio::{DestinationRule, VirtualService};
 use crate::model::{Labels, Resource, Spec};
 use crate::source::{Origin, Role, Span};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use host::{is_wildcard, resolve_short};
 pub use mesh::MeshConfig;
-use std::collections::{HashMap, HashSet};
 
 pub type ResourceId = usize;
 

@@ -5,7 +5,7 @@ use super::{Index, ResourceId};
 use crate::model::istio::{Destination, RouteDestination};
 use crate::model::{Labels, Spec};
 use crate::source::{Span, Str};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Where traffic is sent to a subset: the VirtualService and the `subset` field.
 #[derive(Debug, Clone, Copy)]

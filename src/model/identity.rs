@@ -4,7 +4,7 @@
 //! later object replaces an earlier one with the same key).
 
 use super::Resource;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Copies of one identity, in apply order: the last one is the one kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,22 +22,38 @@ pub fn keep_last_copies<K: Ord>(
     resources: &mut Vec<Resource>,
     order: impl Fn(&Resource) -> K,
 ) -> (usize, Vec<Copies>) {
-    let mut by_identity: HashMap<(&str, &str, &str, &str), Vec<usize>> = HashMap::new();
+    // the first position of each identity, and every later one with the first it repeats:
+    // no list per object (almost every identity has one copy)
+    let mut first: HashMap<(&str, &str, &str, &str), usize> =
+        HashMap::with_capacity(resources.len());
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
     for (i, r) in resources.iter().enumerate() {
         // generateName objects get a fresh name on every create: never copies of each other
-        by_identity
-            .entry((
-                r.group(),
-                r.kind.as_str(),
-                r.namespace.as_str(),
-                r.name.as_str(),
-            ))
-            .or_default()
-            .push(i);
+        let key = (
+            r.group(),
+            r.kind.as_str(),
+            r.namespace.as_str(),
+            r.name.as_str(),
+        );
+        match first.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => repeats.push((*e.get(), i)),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+            }
+        }
     }
-    let mut groups: Vec<Vec<usize>> = by_identity.into_values().filter(|v| v.len() > 1).collect();
-    if groups.is_empty() {
+    drop(first);
+    if repeats.is_empty() {
         return (resources.len(), Vec::new());
+    }
+    // grouped by first position, in the order of the copies
+    repeats.sort_unstable();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (f, i) in repeats {
+        match groups.last_mut() {
+            Some(g) if g[0] == f => g.push(i),
+            _ => groups.push(vec![f, i]),
+        }
     }
     let mut replaced = vec![false; resources.len()];
     for g in &mut groups {
@@ -63,12 +79,25 @@ pub fn keep_last_copies<K: Ord>(
             k += 1;
         }
     }
-    let mut slots: Vec<Option<Resource>> = resources.drain(..).map(Some).collect();
-    let mut out: Vec<Option<Resource>> = (0..slots.len()).map(|_| None).collect();
-    for (i, slot) in slots.iter_mut().enumerate() {
-        out[new_pos[i]] = slot.take();
+    // in place (no second vector of every resource): kept ones swapped forward in order, then
+    // the few replaced ones at the end put back in their order
+    let mut original: Vec<usize> = (0..resources.len()).collect();
+    let mut w = 0;
+    for i in 0..resources.len() {
+        if !replaced[original[i]] {
+            resources.swap(w, i);
+            original.swap(w, i);
+            w += 1;
+        }
     }
-    resources.extend(out.into_iter().flatten());
+    debug_assert_eq!(w, kept);
+    let mut tail: Vec<(usize, Resource)> = original[kept..]
+        .iter()
+        .copied()
+        .zip(resources.drain(kept..))
+        .collect();
+    tail.sort_unstable_by_key(|(i, _)| *i);
+    resources.extend(tail.into_iter().map(|(_, r)| r));
     let mut copies: Vec<Copies> = groups
         .into_iter()
         .map(|g| Copies {
@@ -112,6 +141,29 @@ mod tests {
         assert!(last < kept);
         assert_eq!(paths[rs[last].file.index()], "b.yaml");
         assert_eq!(paths[rs[kept].file.index()], "a.yaml");
+    }
+
+    #[test]
+    fn kept_and_replaced_copies_keep_their_order() {
+        let named = |n: &str| VS.replace("name: a", &format!("name: {n}"));
+        let (a, b, c) = (named("a"), named("b"), named("c"));
+        // files in apply order; a three times, b twice, c once
+        let files = [&a, &b, &a, &c, &b, &a];
+        let texts: Vec<(&str, &str)> = files.iter().map(|t| ("f.yaml", t.as_str())).collect();
+        let mut rs = loaded(&texts);
+        let (kept, copies) = keep_last_copies(&mut rs, |r| r.file.index());
+        let order: Vec<(usize, &str)> = rs
+            .iter()
+            .map(|r| (r.file.index(), r.name.as_str()))
+            .collect();
+        // kept: c (file 3), b (file 4), a (file 5) in their order; replaced: files 0, 1, 2
+        assert_eq!(kept, 3);
+        assert_eq!(
+            order,
+            [(3, "c"), (4, "b"), (5, "a"), (0, "a"), (1, "b"), (2, "a")]
+        );
+        let positions: Vec<&[usize]> = copies.iter().map(|c| c.positions.as_slice()).collect();
+        assert_eq!(positions, [&[4, 1][..], &[3, 5, 2][..]]);
     }
 
     #[test]
