@@ -1035,7 +1035,8 @@ pub fn sort_diagnostics(diags: &mut [Diagnostic], sources: &SourceDb) {
     // sort small indices rather than the diagnostics (a stable sort of those would need a
     // scratch copy of half of them), then permute in place along the cycles
     let mut order: Vec<u32> = (0..diags.len() as u32).collect();
-    order.sort_by(|&a, &b| {
+    // stable, on both threads (a serial step: nothing else runs meanwhile)
+    order.par_sort_by(|&a, &b| {
         let (a, b) = (&diags[a as usize], &diags[b as usize]);
         key(a)
             .cmp(&key(b))

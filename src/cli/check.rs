@@ -981,11 +981,14 @@ pub fn run(args: CheckArgs) -> i32 {
             )
         );
     }
-    if report
+    let failed = report
         .diagnostics
         .iter()
-        .any(|d| d.severity >= settings.failure_threshold.0)
-    {
+        .any(|d| d.severity >= settings.failure_threshold.0);
+    // the process exits with this code next (main): freeing every finding and text one by one
+    // would only delay it (about 10 ms at 20k documents)
+    std::mem::forget(report);
+    if failed {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -128,6 +128,47 @@ pub struct Index<'r> {
         std::sync::OnceLock<HashMap<(ResourceId, crate::source::Str), subsets::SubsetTraffic>>,
 }
 
+/// The DestinationRule tables of an [`Index`] being built.
+struct DrTables<'a, 'r> {
+    local: &'a mut HashMap<&'r str, DrTable>,
+    exported: &'a mut HashMap<&'r str, DrTable>,
+    root_local: &'a mut DrTable,
+    hosts: &'a mut HashMap<ResourceId, String>,
+    exported_to: &'a mut HashMap<ResourceId, Vec<String>>,
+}
+
+impl<'r> DrTables<'_, 'r> {
+    /// istiod's `setDestinationRules`: namespace-local pools, exported pools and the root
+    /// namespace's private pool.
+    fn fill(&mut self, resources: &'r [Resource], mesh: &MeshConfig) {
+        for (id, r) in resources.iter().enumerate() {
+            let Spec::DestinationRule(dr) = &r.spec else {
+                continue;
+            };
+            let Some(h) = &dr.host else { continue };
+            let fqdn = resolve_short(&h.value, &r.namespace, &mesh.domain);
+            let ns = r.namespace.as_str();
+            let export: Vec<String> = if dr.workload_selector.is_some() {
+                vec![".".to_string()]
+            } else {
+                dr.export_to.iter().map(|e| e.value.to_string()).collect()
+            };
+            let has = |x: &str| export.iter().any(|e| e == x);
+            if export.is_empty() || has("*") || has(".") || has(ns) {
+                self.local.entry(ns).or_default().add(&fqdn, id);
+            }
+            let private_only = export.len() == 1 && (has(".") || has(ns));
+            if !private_only {
+                self.exported.entry(ns).or_default().add(&fqdn, id);
+            } else if ns == mesh.root_namespace {
+                self.root_local.add(&fqdn, id);
+            }
+            self.hosts.insert(id, fqdn);
+            self.exported_to.insert(id, export);
+        }
+    }
+}
+
 impl<'r> Index<'r> {
     pub fn build(resources: &'r [Resource], mesh: MeshConfig) -> Index<'r> {
         Index::build_with(resources, &[], Vec::new(), mesh)
@@ -141,12 +182,11 @@ impl<'r> Index<'r> {
         origins: Vec<Origin>,
         mesh: MeshConfig,
     ) -> Index<'r> {
-        let evidence = evidence::Evidence::build(resources, &origins);
         let mut ix = Index {
             resources,
             copies,
             origins,
-            evidence,
+            evidence: evidence::Evidence::default(),
             mesh,
             by_key: HashMap::with_capacity(resources.len()),
             by_kind: HashMap::new(),
@@ -178,120 +218,147 @@ impl<'r> Index<'r> {
             graph: std::sync::OnceLock::new(),
             routed_subsets: std::sync::OnceLock::new(),
         };
-        for (id, r) in resources.iter().enumerate() {
-            ix.by_key
-                .entry((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()))
-                .or_insert(id);
-            ix.by_kind.entry(r.kind.as_str()).or_default().push(id);
-            ix.gateway_api.add(id, r);
-            if ix.role(r) != Role::Builtin {
-                ix.checked_kinds.insert(r.kind.as_str());
-            }
-            // the built-in table of Istio's defaults says nothing about the user's namespaces
-            if ix.role(r) == Role::Builtin {
-            } else if !r.cluster_scoped {
-                ix.namespaces.insert(r.namespace.as_str());
-            } else if matches!(r.spec, Spec::Namespace) {
-                ix.namespaces.insert(r.name.as_str());
-            }
-            match &r.spec {
-                Spec::Service(_) => {
-                    let fqdn = format!("{}.{}.svc.{}", r.name, r.namespace, ix.mesh.domain);
-                    ix.services_by_host.entry(fqdn).or_default().push(id);
-                    ix.services_by_ns
-                        .entry(r.namespace.as_str())
-                        .or_default()
-                        .push(id);
+        // the tables are independent: filled in four parts on the thread pool (this is the
+        // serial step between loading and the rules)
+        let Index {
+            origins,
+            evidence,
+            mesh,
+            by_key,
+            by_kind,
+            checked_kinds,
+            secret_providers,
+            checked_workloads,
+            namespaces,
+            services_by_host,
+            se_by_host,
+            se_wildcards,
+            dr_local,
+            dr_exported,
+            dr_root_local,
+            dr_hosts,
+            dr_exported_to,
+            gateways,
+            gateways_by_name,
+            kube_gateways,
+            gateway_api,
+            workloads_by_label,
+            workloads_by_ns,
+            workloads_by_label_any_ns,
+            services_by_ns,
+            ..
+        } = &mut ix;
+        let (origins, mesh) = (&*origins, &*mesh);
+        let role = |r: &Resource| {
+            origins
+                .get(r.file.index())
+                .map_or(Role::Checked, |o| o.role)
+        };
+        let by_name = || {
+            for (id, r) in resources.iter().enumerate() {
+                by_key
+                    .entry((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()))
+                    .or_insert(id);
+                by_kind.entry(r.kind.as_str()).or_default().push(id);
+                gateway_api.add(id, r);
+                // the built-in table of Istio's defaults says nothing about the user's
+                // kinds or namespaces
+                if role(r) == Role::Builtin {
+                    continue;
                 }
-                Spec::ServiceEntry(se) => {
-                    for h in &se.hosts {
-                        let fqdn = resolve_short(&h.value, &r.namespace, &ix.mesh.domain);
-                        if is_wildcard(&fqdn) {
-                            ix.se_wildcards.entry(&fqdn, Vec::new).push(id);
-                        } else {
-                            ix.se_by_host.entry(fqdn).or_default().push(id);
+                checked_kinds.insert(r.kind.as_str());
+                if !r.cluster_scoped {
+                    namespaces.insert(r.namespace.as_str());
+                } else if matches!(r.spec, Spec::Namespace) {
+                    namespaces.insert(r.name.as_str());
+                }
+            }
+        };
+        let by_spec = || {
+            for (id, r) in resources.iter().enumerate() {
+                match &r.spec {
+                    Spec::Service(_) => {
+                        let fqdn = format!("{}.{}.svc.{}", r.name, r.namespace, mesh.domain);
+                        services_by_host.entry(fqdn).or_default().push(id);
+                        services_by_ns
+                            .entry(r.namespace.as_str())
+                            .or_default()
+                            .push(id);
+                    }
+                    Spec::ServiceEntry(se) => {
+                        for h in &se.hosts {
+                            let fqdn = resolve_short(&h.value, &r.namespace, &mesh.domain);
+                            if is_wildcard(&fqdn) {
+                                se_wildcards.entry(&fqdn, Vec::new).push(id);
+                            } else {
+                                se_by_host.entry(fqdn).or_default().push(id);
+                            }
                         }
                     }
-                }
-                Spec::Gateway(_) => {
-                    ix.gateways
-                        .insert((r.namespace.as_str(), r.name.as_str()), id);
-                    ix.gateways_by_name
-                        .entry(r.name.as_str())
-                        .or_default()
-                        .push(id);
-                }
-                Spec::SecretProvider(names) => {
-                    for n in names {
-                        ix.secret_providers
-                            .entry((r.namespace.as_str(), n.as_str()))
-                            .or_insert(id);
-                    }
-                }
-                Spec::GatewayApi(g)
-                    if matches!(g.object, crate::model::gateway_api::Object::Gateway(_)) =>
-                {
-                    ix.kube_gateways
-                        .insert((r.namespace.as_str(), r.name.as_str()), id);
-                }
-                Spec::Workload(w) => {
-                    ix.checked_workloads |= ix.role(r) != Role::Builtin;
-                    ix.workloads_by_ns
-                        .entry(r.namespace.as_str())
-                        .or_default()
-                        .push(id);
-                    for (k, v) in &w.pod_labels {
-                        ix.workloads_by_label
-                            .entry((r.namespace.as_str(), k.value.as_str(), v.value.as_str()))
-                            .or_default()
-                            .push(id);
-                        ix.workloads_by_label_any_ns
-                            .entry((k.value.as_str(), v.value.as_str()))
+                    Spec::Gateway(_) => {
+                        gateways.insert((r.namespace.as_str(), r.name.as_str()), id);
+                        gateways_by_name
+                            .entry(r.name.as_str())
                             .or_default()
                             .push(id);
                     }
+                    Spec::SecretProvider(names) => {
+                        for n in names {
+                            secret_providers
+                                .entry((r.namespace.as_str(), n.as_str()))
+                                .or_insert(id);
+                        }
+                    }
+                    Spec::GatewayApi(g)
+                        if matches!(g.object, crate::model::gateway_api::Object::Gateway(_)) =>
+                    {
+                        kube_gateways.insert((r.namespace.as_str(), r.name.as_str()), id);
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        ix.index_destination_rules();
+        };
+        let by_workload = || {
+            for (id, r) in resources.iter().enumerate() {
+                let Spec::Workload(w) = &r.spec else { continue };
+                *checked_workloads |= role(r) != Role::Builtin;
+                workloads_by_ns
+                    .entry(r.namespace.as_str())
+                    .or_default()
+                    .push(id);
+                for (k, v) in &w.pod_labels {
+                    workloads_by_label
+                        .entry((r.namespace.as_str(), k.value.as_str(), v.value.as_str()))
+                        .or_default()
+                        .push(id);
+                    workloads_by_label_any_ns
+                        .entry((k.value.as_str(), v.value.as_str()))
+                        .or_default()
+                        .push(id);
+                }
+            }
+        };
+        let rules_and_evidence = || {
+            *evidence = evidence::Evidence::build(resources, origins);
+            let mut drs = DrTables {
+                local: dr_local,
+                exported: dr_exported,
+                root_local: dr_root_local,
+                hosts: dr_hosts,
+                exported_to: dr_exported_to,
+            };
+            drs.fill(resources, mesh);
+        };
+        rayon::join(
+            || rayon::join(by_name, by_spec),
+            || rayon::join(by_workload, rules_and_evidence),
+        );
         ix
     }
 
     /// The reference graph, built on the first call.
     pub fn graph(&self) -> &graph::RefGraph {
         self.graph.get_or_init(|| graph::RefGraph::build(self))
-    }
-
-    /// istiod's `setDestinationRules`: namespace-local pools, exported pools and the root
-    /// namespace's private pool.
-    fn index_destination_rules(&mut self) {
-        let resources = self.resources;
-        for (id, r) in resources.iter().enumerate() {
-            let Spec::DestinationRule(dr) = &r.spec else {
-                continue;
-            };
-            let Some(h) = &dr.host else { continue };
-            let fqdn = resolve_short(&h.value, &r.namespace, &self.mesh.domain);
-            let ns = r.namespace.as_str();
-            let export: Vec<String> = if dr.workload_selector.is_some() {
-                vec![".".to_string()]
-            } else {
-                dr.export_to.iter().map(|e| e.value.to_string()).collect()
-            };
-            let has = |x: &str| export.iter().any(|e| e == x);
-            if export.is_empty() || has("*") || has(".") || has(ns) {
-                self.dr_local.entry(ns).or_default().add(&fqdn, id);
-            }
-            let private_only = export.len() == 1 && (has(".") || has(ns));
-            if !private_only {
-                self.dr_exported.entry(ns).or_default().add(&fqdn, id);
-            } else if ns == self.mesh.root_namespace {
-                self.dr_root_local.add(&fqdn, id);
-            }
-            self.dr_hosts.insert(id, fqdn);
-            self.dr_exported_to.insert(id, export);
-        }
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<ResourceId> {

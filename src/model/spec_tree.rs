@@ -18,7 +18,8 @@ const MAX_DEPTH: usize = 64;
 pub enum Kind {
     Map(Vec<(Spanned<Str>, Node)>),
     Seq(Vec<Node>),
-    Scalar(String, ScalarType),
+    /// inline up to 24 bytes: most scalars of a spec need no allocation of their own
+    Scalar(Str, ScalarType),
 }
 
 #[derive(Debug, Clone)]
@@ -41,7 +42,9 @@ fn node<'a>(cx: &mut Cx<'a>, v: Value<'a>, depth: usize) -> Node {
     let kind = if v.is_map() {
         let mut out = Vec::new();
         if depth < MAX_DEPTH {
-            for (k, val) in cx.entries(v).unwrap_or_default() {
+            let entries = cx.entries(v).unwrap_or_default();
+            out.reserve_exact(entries.len());
+            for (k, val) in entries {
                 if let Some((key, _)) = k.scalar() {
                     out.push((
                         Spanned::new(Str::from(key), k.span()),
@@ -60,8 +63,8 @@ fn node<'a>(cx: &mut Cx<'a>, v: Value<'a>, depth: usize) -> Node {
         Kind::Seq(items.into_iter().map(|i| node(cx, i, depth + 1)).collect())
     } else {
         match v.scalar() {
-            Some((s, style)) => Kind::Scalar(s.to_string(), scalar_type(s, style)),
-            None => Kind::Scalar(String::new(), ScalarType::Null),
+            Some((s, style)) => Kind::Scalar(Str::from(s), scalar_type(s, style)),
+            None => Kind::Scalar(Str::default(), ScalarType::Null),
         }
     };
     Node { span, kind }
