@@ -2073,6 +2073,8 @@ fn destination(
         }
     }
     let not_found = |what: String| Some((("BackendNotFound", what, t.name_span()), false));
+    // a hard error: it ends the translation of the route's backends
+    let invalid = |what: String, span: Span| Some((("InvalidDestination", what, span), true));
     match (g, k) {
         ("gateway.networking.x-k8s.io", "XBackend") => {
             let Some(id) = ix.gateway_api_object("XBackend", ns, name) else {
@@ -2124,29 +2126,21 @@ fn destination(
         }
         ("", "Service") | ("multicluster.x-k8s.io", "ServiceImport") => {
             if k == "Service" && name.contains('.') {
-                return Some((
-                    (
-                        "InvalidDestination",
-                        format!(
-                            "backend `{name}` of {} is a hostname; name the Service",
-                            rname()
-                        ),
-                        t.name_span(),
+                return invalid(
+                    format!(
+                        "backend `{name}` of {} is a hostname; name the Service",
+                        rname()
                     ),
-                    true,
-                ));
+                    t.name_span(),
+                );
             }
             let missing =
                 ix.get("Service", ns, name).is_none() && evidence(ix, Class::Service, ns, route);
             if t.port.is_none() {
-                return Some((
-                    (
-                        "InvalidDestination",
-                        format!("backend `{ns}/{name}` of {} has no `port`", rname()),
-                        t.span,
-                    ),
-                    true,
-                ));
+                return invalid(
+                    format!("backend `{ns}/{name}` of {} has no `port`", rname()),
+                    t.span,
+                );
             }
             if missing {
                 return not_found(format!(
@@ -2158,17 +2152,13 @@ fn destination(
         }
         ("networking.istio.io", "Hostname") => {
             if t.namespace.is_some() {
-                return Some((
-                    (
-                        "InvalidDestination",
-                        format!(
-                            "backend `{name}` of kind Hostname of {} may not set `namespace`",
-                            rname()
-                        ),
-                        t.span,
+                return invalid(
+                    format!(
+                        "backend `{name}` of kind Hostname of {} may not set `namespace`",
+                        rname()
                     ),
-                    true,
-                ));
+                    t.span,
+                );
             }
             let found = ix
                 .services_for_host(name)
@@ -2179,14 +2169,10 @@ fn destination(
                     .iter()
                     .any(|&id| ix.resource(id).namespace == ns);
             if t.port.is_none() {
-                return Some((
-                    (
-                        "InvalidDestination",
-                        format!("backend `{name}` of {} has no `port`", rname()),
-                        t.span,
-                    ),
-                    true,
-                ));
+                return invalid(
+                    format!("backend `{name}` of {} has no `port`", rname()),
+                    t.span,
+                );
             }
             if !found && evidence(ix, Class::Service, ns, route) {
                 return not_found(format!("host `{name}`, a backend of {}, is declared by no Service or ServiceEntry of namespace `{ns}`", rname()));

@@ -1588,13 +1588,7 @@ fn outcome(ctx: &Ctx, s: &Split, req: &Request, notes: &mut Vec<String>) -> Outc
             "the rule has no backendRef with a weight above 0: istiod answers 500 (convertHTTPRoute)"
                 .to_string(),
         );
-        return Outcome::DirectResponse {
-            direct_response: DirectResponse {
-                status: Some(500),
-                body: None,
-            },
-            extras,
-        };
+        return answer_500(extras);
     }
     let total: i64 = c.backends.iter().map(|b| b.weight).sum();
     let single = c.backends.len() == 1;
@@ -1609,22 +1603,7 @@ fn outcome(ctx: &Ctx, s: &Split, req: &Request, notes: &mut Vec<String>) -> Outc
         };
         let weight = (!single).then_some(b.weight);
         let mut d = if b.invalid.is_some() {
-            ResolvedDestination {
-                host_written: b.written.clone(),
-                host: b.host.clone(),
-                port: b.port,
-                subset: None,
-                percent: (pct * 100.0).round() / 100.0,
-                weight,
-                backends: Vec::new(),
-                subset_labels: Vec::new(),
-                workloads: Vec::new(),
-                destination_rule: None,
-                traffic_policy: None,
-                fallback: None,
-                problems: Vec::new(),
-                headers: None,
-            }
+            ResolvedDestination::unresolved(&b.written, &b.host, b.port, None, pct, weight)
         } else {
             sim.resolve(
                 &b.written, &b.host, b.port, None, pct, weight, client_ns, req.port,
@@ -1671,16 +1650,21 @@ fn outcome(ctx: &Ctx, s: &Split, req: &Request, notes: &mut Vec<String>) -> Outc
             "every backend of the matched rule is invalid: Envoy answers 500 (ClusterNotFoundResponseCode)"
                 .to_string(),
         );
-        return Outcome::DirectResponse {
-            direct_response: DirectResponse {
-                status: Some(500),
-                body: None,
-            },
-            extras,
-        };
+        return answer_500(extras);
     }
     Outcome::Route {
         destinations: dests,
+        extras,
+    }
+}
+
+/// The 500 istiod and Envoy answer for a rule without a usable backend.
+fn answer_500(extras: Extras) -> Outcome {
+    Outcome::DirectResponse {
+        direct_response: DirectResponse {
+            status: Some(500),
+            body: None,
+        },
         extras,
     }
 }

@@ -177,6 +177,36 @@ pub struct ResolvedDestination {
     pub headers: Option<HeaderOps>,
 }
 
+impl ResolvedDestination {
+    /// A destination as written, its share rounded to hundredths of a percent, nothing looked
+    /// up yet (no backends, workloads, DestinationRule or problems).
+    pub fn unresolved(
+        written: &str,
+        fqdn: &str,
+        port: Option<u32>,
+        subset: Option<&str>,
+        pct: f64,
+        weight: Option<i64>,
+    ) -> ResolvedDestination {
+        ResolvedDestination {
+            host_written: written.to_string(),
+            host: fqdn.to_string(),
+            port,
+            subset: subset.map(str::to_string),
+            percent: (pct * 100.0).round() / 100.0,
+            weight,
+            backends: Vec::new(),
+            subset_labels: Vec::new(),
+            workloads: Vec::new(),
+            destination_rule: None,
+            traffic_policy: None,
+            fallback: None,
+            problems: Vec::new(),
+            headers: None,
+        }
+    }
+}
+
 /// A rule as the proxy sees it, after delegate merging.
 #[derive(Clone)]
 struct SimRule<'r> {
@@ -928,22 +958,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
         client_ns: &str,
         listen_port: u32,
     ) -> ResolvedDestination {
-        let mut out = ResolvedDestination {
-            host_written: written.to_string(),
-            host: fqdn.to_string(),
-            port,
-            subset: subset.map(str::to_string),
-            percent: (pct * 100.0).round() / 100.0,
-            weight,
-            backends: Vec::new(),
-            subset_labels: Vec::new(),
-            workloads: Vec::new(),
-            destination_rule: None,
-            traffic_policy: None,
-            fallback: None,
-            problems: Vec::new(),
-            headers: None,
-        };
+        let mut out = ResolvedDestination::unresolved(written, fqdn, port, subset, pct, weight);
         let svcs = self.ix.services_for_host(fqdn);
         let mut selector: Option<(String, Labels)> = None;
         for &id in svcs {
