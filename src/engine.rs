@@ -253,7 +253,8 @@ fn is_input_rule(code: &str) -> bool {
 }
 
 /// Decides which rule names are enabled.
-fn enabled_rules(opts: &Options) -> HashSet<&'static str> {
+/// The names of the rules `opts` runs.
+pub fn enabled_rules(opts: &Options) -> HashSet<&'static str> {
     let matches = |e: &RuleEntry, sel: &str| {
         sel.split(',')
             .map(str::trim)

@@ -7,12 +7,16 @@
 //! the same path in a patch of the build that writes the same value there, else in the source
 //! file when it writes the same value, else at the object's name in its source file, with a
 //! note that the value comes from the build. Pure: files are read through a closure.
+//!
+//! Kustomize drops comments, so the comment directives (`# meshlint: disable...`) of the
+//! source files never reach the rendering; [`apply_source_directives`] reads them from the
+//! source files the findings were carried back to.
 
 use crate::engine::Report;
 use crate::source::{FileId, Origin, Role, SourceFile, Span};
 use crate::yaml::path::{at_path, path_at, Seg};
 use crate::yaml::{parse_file, Document, Limits, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One rendered input of a report and what produced it.
 pub struct Rendering<'a> {
@@ -203,4 +207,32 @@ pub fn remap(report: &mut Report, r: &Rendering, read: &dyn Fn(&str) -> Option<S
     }
     crate::engine::sort_diagnostics(&mut diagnostics, &report.sources);
     report.diagnostics = diagnostics;
+}
+
+/// Applies the comment directives of the files [`remap`] added to the report (those from file
+/// index `from` on: the source files findings were carried back to) to the findings there, as
+/// the engine does for the files it loads: malformed directives (ML010), unknown codes (ML010)
+/// and codes that suppress nothing in their scope (ML009) are reported when those rules are in
+/// `enabled`. Files no finding was carried back to are not read, so their unused directives
+/// go unreported.
+pub fn apply_source_directives(report: &mut Report, from: usize, enabled: &HashSet<&'static str>) {
+    let mut directives = Vec::new();
+    let mut about = Vec::new();
+    for (id, f) in report.sources.iter().skip(from) {
+        if !crate::suppress::DocMarks::wanted(&f.text) {
+            continue;
+        }
+        let docs = parse_file(id, &f.text, &Limits::default()).documents;
+        let (found, malformed) = crate::suppress::directives(id, &f.text, &docs);
+        directives.extend(found);
+        about.extend(malformed.into_iter().filter(|d| enabled.contains(d.rule)));
+    }
+    if directives.is_empty() && about.is_empty() {
+        return;
+    }
+    let mut suppressor = crate::suppress::Suppressor::new(&directives, &[]);
+    suppressor.filter(&mut report.diagnostics);
+    about.extend(suppressor.finish(enabled));
+    report.diagnostics.extend(about);
+    crate::engine::sort_diagnostics(&mut report.diagnostics, &report.sources);
 }

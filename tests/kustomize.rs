@@ -62,6 +62,51 @@ fn overlays_are_built_and_findings_point_at_the_patch() {
     assert!(!v.to_string().contains("kustomize build)"), "{v}");
 }
 
+/// Kustomize drops comments: the directives are read from the source file a finding is
+/// carried back to, and judged there like those of any loaded file.
+#[test]
+fn comment_directives_in_source_files_apply_to_findings_carried_back() {
+    if !builder_available() {
+        println!("skipped: neither kubectl nor kustomize is on PATH");
+        return;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/kustomize");
+    let read = |p: &str| std::fs::read_to_string(src.join(p)).unwrap();
+    let patch = read("overlays/prod/vs-patch.yaml").replace(
+        "    - destination: {host: reviews, subset: v9}",
+        "    # meshlint: disable-next-line IST0101,ML101 -- v9 ships next week\n    - destination: {host: reviews, subset: v9}",
+    );
+    let files = [
+        "base/kustomization.yaml",
+        "base/dr.yaml",
+        "base/svc.yaml",
+        "base/vs.yaml",
+        "overlays/dev/kustomization.yaml",
+        "overlays/prod/kustomization.yaml",
+    ];
+    let mut with: Vec<(&str, String)> = files.iter().map(|f| (*f, read(f))).collect();
+    with.push(("overlays/prod/vs-patch.yaml", patch));
+    let borrowed: Vec<(&str, &str)> = with.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let dir = common::dir_with(&borrowed);
+    let out = meshlint_in(dir.path())
+        .args(["check", "--no-config", "-f", "json", "."])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // IST0101 is suppressed; ML101 suppresses nothing on that line and says so
+    assert_eq!(
+        findings(&v),
+        [(
+            "ML009".to_string(),
+            "overlays/prod/vs-patch.yaml".to_string(),
+            String::new()
+        )],
+        "{v}"
+    );
+    assert_eq!(v["diagnostics"][0]["location"]["line"], 8, "{v}");
+    assert_eq!(out.status.code(), Some(0), "{v}");
+}
+
 #[test]
 fn a_kustomization_file_without_extension_is_a_root() {
     if !builder_available() {

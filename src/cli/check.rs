@@ -862,12 +862,17 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     let builds = build_kustomizations(&mut inputs, &mut opts, &args);
     let mut report = analyze(inputs, &opts);
+    let first_remapped = report.sources.len();
     for b in &builds {
         let resolve = |p: &str| b.resolve(p);
         let rendering = meshlint_remap_rendering(b, &resolve);
         crate::remap::remap(&mut report, &rendering, &|p| {
             std::fs::read_to_string(p).ok()
         });
+    }
+    if !builds.is_empty() {
+        let enabled = crate::engine::enabled_rules(&opts);
+        crate::remap::apply_source_directives(&mut report, first_remapped, &enabled);
     }
     let analyze_time = t.elapsed();
     progress.finish();
