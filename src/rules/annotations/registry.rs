@@ -1,6 +1,9 @@
 //! Istio's annotation registry (istio.io/api `annotation/annotations.yaml`), written down as
 //! data: each annotation's name, the resource kinds it belongs on and whether it is deprecated;
-//! plus the value checks istiod's injector applies (`pkg/kube/inject/validate.go`).
+//! plus the value checks istiod's injector applies (`pkg/kube/inject/validate.go`). Checked
+//! against istio/api b8f8791 (July 2026): every name and deprecation is there; where the api
+//! lists fewer kinds than we do (`istio.io/rev`, the `gateway.istio.io/*` overrides), ours stay
+//! wider, so that `misplaced-annotation` never reports what older registries allowed.
 
 use std::net::IpAddr;
 
@@ -48,22 +51,38 @@ pub static ANNOTATIONS: &[AnnotationDef] = &[
     def("ambient.istio.io/bypass-inbound-capture", POD),
     def("ambient.istio.io/dns-capture", POD),
     def("ambient.istio.io/redirection", POD),
+    def(
+        "ambient.istio.io/waypoint-inbound-binding",
+        &["GatewayClass", "Gateway"],
+    ),
     def("galley.istio.io/analyze-suppress", ANY_KIND),
     def("gateway.istio.io/controller-version", ANY_KIND),
+    def("gateway.istio.io/managed", ANY_KIND),
     def("gateway.istio.io/name-override", ANY_KIND),
     def("gateway.istio.io/service-account", ANY_KIND),
-    def("gateway.istio.io/managed", ANY_KIND),
     def("inject.istio.io/templates", POD),
     def("install.operator.istio.io/chart-owner", ANY_KIND),
     def("install.operator.istio.io/owner-generation", ANY_KIND),
     def("install.operator.istio.io/version", ANY_KIND),
+    def("istio.io/autoRegistrationGroup", &["WorkloadEntry"]),
+    def("istio.io/connectedAt", &["WorkloadEntry"]),
+    def("istio.io/disconnectedAt", &["WorkloadEntry"]),
     def("istio.io/dry-run", &["AuthorizationPolicy"]),
+    def("istio.io/reroute-virtual-interfaces", POD),
     def("istio.io/rev", ANY_KIND),
+    def(
+        "istio.io/use-waypoint-canary-weight",
+        &["Service", "ServiceEntry", "Namespace"],
+    ),
+    def("istio.io/workloadController", &["WorkloadEntry"]),
     def("kubernetes.io/ingress.class", &["Ingress"]),
     def("networking.istio.io/address-type", ANY_KIND),
     def("networking.istio.io/exportTo", SERVICE),
     def("networking.istio.io/service-type", ANY_KIND),
-    def("networking.istio.io/traffic-distribution", SERVICE),
+    def(
+        "networking.istio.io/traffic-distribution",
+        &["Service", "ServiceEntry", "Namespace"],
+    ),
     def("prometheus.istio.io/merge-metrics", POD),
     def("proxy.istio.io/config", POD),
     def("proxy.istio.io/overrides", POD),
@@ -77,7 +96,8 @@ pub static ANNOTATIONS: &[AnnotationDef] = &[
     deprecated("sidecar.istio.io/controlPlaneAuthPolicy", POD, ""),
     deprecated("sidecar.istio.io/discoveryAddress", POD, ""),
     def("sidecar.istio.io/enableCoreDump", POD),
-    def("sidecar.istio.io/extraStatTags", POD),
+    // no replacement: the in-proxy Wasm telemetry it configured is gone
+    deprecated("sidecar.istio.io/extraStatTags", POD, ""),
     deprecated(
         "sidecar.istio.io/inject",
         POD,
@@ -93,9 +113,14 @@ pub static ANNOTATIONS: &[AnnotationDef] = &[
     def("sidecar.istio.io/proxyMemory", POD),
     def("sidecar.istio.io/proxyMemoryLimit", POD),
     def("sidecar.istio.io/rewriteAppHTTPProbers", POD),
-    def("sidecar.istio.io/statsCompression", POD),
+    deprecated(
+        "sidecar.istio.io/statsCompression",
+        POD,
+        " in favor of the MeshConfig field `statsCompression`",
+    ),
     def("sidecar.istio.io/statsEvictionInterval", POD),
     def("sidecar.istio.io/statsFlushInterval", POD),
+    def("sidecar.istio.io/statsHistogramBins", POD),
     def("sidecar.istio.io/statsHistogramBuckets", POD),
     deprecated("sidecar.istio.io/statsInclusionPrefixes", POD, ""),
     deprecated("sidecar.istio.io/statsInclusionRegexps", POD, ""),
@@ -113,7 +138,11 @@ pub static ANNOTATIONS: &[AnnotationDef] = &[
     def("traffic.sidecar.istio.io/includeInboundPorts", POD),
     def("traffic.sidecar.istio.io/includeOutboundIPRanges", POD),
     def("traffic.sidecar.istio.io/includeOutboundPorts", POD),
-    def("traffic.sidecar.istio.io/kubevirtInterfaces", POD),
+    deprecated(
+        "traffic.sidecar.istio.io/kubevirtInterfaces",
+        POD,
+        " in favor of the \"istio.io/reroute-virtual-interfaces\" annotation",
+    ),
 ];
 
 /// Annotations set by Istio itself that the analyzer never reports.
@@ -301,6 +330,34 @@ mod tests {
         assert!(validate("traffic.sidecar.istio.io/excludeInboundPorts", "http").is_some());
         assert!(validate("sidecar.istio.io/interceptionMode", "REDIRECT").is_none());
         assert!(validate("sidecar.istio.io/interceptionMode", "redirect").is_some());
+    }
+
+    /// Annotations istio/api added after our first registry (waypoint canaries, the inbound
+    /// binding of waypoints, auto-registered WorkloadEntries) are known, and where they belong.
+    #[test]
+    fn newer_api_annotations_are_known() {
+        for (name, kind) in [
+            ("istio.io/use-waypoint-canary-weight", "Service"),
+            ("istio.io/use-waypoint-canary-weight", "Namespace"),
+            ("ambient.istio.io/waypoint-inbound-binding", "Gateway"),
+            ("istio.io/autoRegistrationGroup", "WorkloadEntry"),
+            ("istio.io/reroute-virtual-interfaces", "Pod"),
+            ("sidecar.istio.io/statsHistogramBins", "Pod"),
+            ("networking.istio.io/traffic-distribution", "ServiceEntry"),
+            ("networking.istio.io/traffic-distribution", "Namespace"),
+        ] {
+            let def = lookup(name).unwrap_or_else(|| panic!("{name} unknown"));
+            assert!(def.resources.contains(&kind), "{name} on {kind}");
+        }
+        for name in [
+            "sidecar.istio.io/statsCompression",
+            "traffic.sidecar.istio.io/kubevirtInterfaces",
+            "sidecar.istio.io/extraStatTags",
+        ] {
+            assert!(lookup(name).unwrap().deprecated, "{name}");
+        }
+        // sorted by name, one entry each
+        assert!(ANNOTATIONS.windows(2).all(|w| w[0].name < w[1].name));
     }
 
     #[test]
