@@ -232,6 +232,15 @@ pub fn allows_namespace(ix: &Index, w: &Waypoint, ns: &str) -> Option<(bool, Opt
     }
 }
 
+/// A waypoint's own proxy or an east-west gateway's Service: never bound to a waypoint
+/// (`fetchWaypointForService`).
+pub fn is_gateway_service(r: &Resource) -> bool {
+    matches!(
+        label(&r.labels, "gateway.istio.io/managed"),
+        Some("istio.io-mesh-controller" | "istio.io-eastwest-controller")
+    )
+}
+
 /// Whether a workload runs a sidecar (an injected `istio-proxy`, or asks for one with
 /// `sidecar.istio.io/inject: "true"`).
 pub fn has_sidecar(r: &Resource) -> bool {

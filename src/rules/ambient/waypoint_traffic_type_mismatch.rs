@@ -11,11 +11,10 @@
 //! it are not.
 
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
-use crate::index::workloads::label;
 use crate::model::{Resource, Spec};
 use crate::rules::ambient::common::{
-    allows_namespace, binding_labels, describe, home_namespace, labelled, traffic_type,
-    use_waypoint, waypoint, TrafficTypeSource, UseWaypoint,
+    allows_namespace, binding_labels, describe, home_namespace, is_gateway_service, labelled,
+    traffic_type, use_waypoint, waypoint, TrafficTypeSource, UseWaypoint,
 };
 use crate::rules::RuleCx;
 
@@ -27,14 +26,6 @@ pub static META: RuleMeta = RuleMeta {
     analyzer: None,
     summary: "an object uses a waypoint whose `istio.io/waypoint-for` does not carry its traffic",
 };
-
-/// A waypoint's own proxy or an east-west gateway's Service: never bound to a waypoint.
-fn is_gateway_service(r: &Resource) -> bool {
-    matches!(
-        label(&r.labels, "gateway.istio.io/managed"),
-        Some("istio.io-mesh-controller" | "istio.io-eastwest-controller")
-    )
-}
 
 fn carries(traffic_type: &str, wanted: &str) -> bool {
     traffic_type == wanted || traffic_type == "all"
