@@ -357,3 +357,174 @@ fn graph_gateway_api() {
         assert!(t.contains(want), "{want}: {t}");
     }
 }
+
+/// `route --protocol tcp|tls`: the `tcp` and `tls` sections at a gateway (passthrough by SNI,
+/// an SNI host taken twice, TLS terminated then TCP, opaque TCP, AUTO_PASSTHROUGH) and at a
+/// sidecar (source labels, source namespace, a TLS connection on a TCP port).
+#[test]
+fn tcp_and_tls_connections() {
+    let m = "testdata/route-l4/";
+    let cases: &[(&[&str], i32)] = &[
+        (
+            &[
+                "api.example.com",
+                "--gateway",
+                "shop/edge",
+                "--port",
+                "443",
+                "--protocol",
+                "tls",
+            ],
+            0,
+        ),
+        (
+            &[
+                "x.shop.example.com",
+                "--gateway",
+                "shop/edge",
+                "--port",
+                "443",
+                "--protocol",
+                "tls",
+            ],
+            0,
+        ),
+        (
+            &[
+                "other.example.com",
+                "--gateway",
+                "shop/edge",
+                "--port",
+                "443",
+                "--protocol",
+                "tls",
+            ],
+            1,
+        ),
+        (
+            &[
+                "db.example.com",
+                "--gateway",
+                "shop/edge",
+                "--port",
+                "5432",
+                "--protocol",
+                "tcp",
+            ],
+            0,
+        ),
+        (
+            &[
+                "db.example.com",
+                "--gateway",
+                "shop/edge",
+                "--port",
+                "6443",
+                "--protocol",
+                "tls",
+            ],
+            0,
+        ),
+        (
+            &[
+                "outbound_.5432_._.postgres.shop.svc.cluster.local",
+                "--gateway",
+                "shop/edge",
+                "--port",
+                "15443",
+                "--protocol",
+                "tls",
+            ],
+            0,
+        ),
+        (
+            &[
+                "postgres",
+                "--port",
+                "5432",
+                "--protocol",
+                "tcp",
+                "--source-namespace",
+                "shop",
+                "--source-labels",
+                "app=reports",
+            ],
+            0,
+        ),
+        (
+            &[
+                "postgres",
+                "--port",
+                "5432",
+                "--protocol",
+                "tls",
+                "--source-namespace",
+                "shop",
+            ],
+            0,
+        ),
+        (
+            &[
+                "payments.example.org",
+                "--port",
+                "443",
+                "--protocol",
+                "tls",
+                "--source-namespace",
+                "checkout",
+            ],
+            0,
+        ),
+        (
+            &[
+                "payments.example.org",
+                "--port",
+                "443",
+                "--protocol",
+                "tls",
+                "--source-namespace",
+                "shop",
+            ],
+            0,
+        ),
+        // an HTTP request to the passthrough port says which protocol to simulate
+        (
+            &["api.example.com", "--gateway", "shop/edge", "--port", "443"],
+            1,
+        ),
+    ];
+    let mut all = String::new();
+    for (args, want) in cases {
+        let mut full = vec!["route"];
+        full.extend_from_slice(args);
+        full.push(m);
+        let (t, code) = run(&full);
+        assert_eq!(code, *want, "{args:?}\n{t}");
+        all.push_str(&format!("$ meshlint route {} {m}\n{t}\n", args.join(" ")));
+    }
+    insta::assert_snapshot!("route_tcp_tls_text", all);
+    let (j, _) = run(&[
+        "route",
+        "x.shop.example.com",
+        m,
+        "--gateway",
+        "shop/edge",
+        "--port",
+        "443",
+        "--protocol",
+        "tls",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["protocol"], "tls");
+    assert_eq!(v["rules"][1]["section"], "tls");
+    assert_eq!(v["rules"][1]["status"], "matched");
+    assert_eq!(v["outcome"]["destinations"][1]["percent"], 10.0);
+    // without --protocol, nothing changes for HTTP (no `protocol`, no `section`)
+    let (j, _) = run(&["route", "reviews", "testdata/bookinfo/", "--format", "json"]);
+    assert!(
+        !j.contains("\"protocol\"") && !j.contains("\"section\""),
+        "{j}"
+    );
+}

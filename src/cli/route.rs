@@ -10,6 +10,17 @@ pub enum RouteFormat {
     Json,
 }
 
+/// What is simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RouteProtocol {
+    /// An HTTP request (the `http` routes)
+    Http,
+    /// A TCP connection (the `tcp` routes)
+    Tcp,
+    /// A TLS connection with HOST as its SNI (the `tls` routes)
+    Tls,
+}
+
 #[derive(Args, Debug)]
 pub struct RouteArgs {
     /// The destination host (`reviews`, `reviews.bookinfo.svc.cluster.local`, or the Host
@@ -48,6 +59,10 @@ pub struct RouteArgs {
     /// Namespace of the client workload
     #[arg(long, value_name = "NS")]
     pub source_namespace: Option<String>,
+    /// An HTTP request, or a TCP or TLS connection routed by the VirtualServices' `tcp` or
+    /// `tls` sections (for TLS, HOST is the SNI)
+    #[arg(long, value_enum, default_value_t = RouteProtocol::Http)]
+    pub protocol: RouteProtocol,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = RouteFormat::Text)]
     pub format: RouteFormat,
@@ -97,7 +112,12 @@ pub fn run(args: RouteArgs) -> i32 {
         }
     }
     super::with_simulator(&args.paths, &args.namespace, |sim| {
-        let s = match sim.simulate(&q) {
+        let simulated = match args.protocol {
+            RouteProtocol::Http => sim.simulate(&q),
+            RouteProtocol::Tcp => crate::route::l4::simulate(sim, &q, crate::route::l4::L4::Tcp),
+            RouteProtocol::Tls => crate::route::l4::simulate(sim, &q, crate::route::l4::L4::Tls),
+        };
+        let s = match simulated {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("meshlint: {e}");

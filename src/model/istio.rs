@@ -453,6 +453,11 @@ pub struct L4Match {
     pub canonical: MatchKey,
     pub gateways: Vec<Spanned<Str>>,
     pub port: Option<Spanned<i64>>,
+    /// `sniHosts` (TLS matches only).
+    pub sni_hosts: Vec<Spanned<Str>>,
+    pub destination_subnets: Vec<Spanned<Str>>,
+    pub source_labels: super::Labels,
+    pub source_namespace: Option<Spanned<Str>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1089,16 +1094,21 @@ fn l4_route<'a>(cx: &mut Cx<'a>, v: Value<'a>, index: usize, tls: bool) -> Optio
                 let mut mo = cx.obj(Some(m), mty, mfields)?;
                 let gateways = cx.string_list(mo.take("gateways"), "gateways");
                 let port = cx.int(mo.take("port"), "port", true);
-                let _ = cx.string_list(mo.take("sniHosts"), "sniHosts");
-                let _ = cx.string_list(mo.take("destinationSubnets"), "destinationSubnets");
-                let _ = cx.string_map(mo.take("sourceLabels"), "sourceLabels");
-                let _ = cx.string(mo.take("sourceNamespace"), "sourceNamespace");
+                let sni_hosts = cx.string_list(mo.take("sniHosts"), "sniHosts");
+                let destination_subnets =
+                    cx.string_list(mo.take("destinationSubnets"), "destinationSubnets");
+                let source_labels = cx.string_map(mo.take("sourceLabels"), "sourceLabels");
+                let source_namespace = cx.string(mo.take("sourceNamespace"), "sourceNamespace");
                 cx.finish(mo);
                 Some(L4Match {
                     span: m.span(),
                     canonical: MatchKey::of_match(cx, m, &[]),
                     gateways,
                     port,
+                    sni_hosts,
+                    destination_subnets,
+                    source_labels,
+                    source_namespace,
                 })
             })
             .collect()

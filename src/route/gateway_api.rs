@@ -1034,6 +1034,7 @@ fn at_gateway(sim: &Simulator, q: &Query, gw_id: ResourceId) -> Simulation {
     let finish = |rows, outcome, notes, view| Simulation {
         request: req.clone(),
         host: host_l.clone(),
+        protocol: None,
         virtual_services: Vec::new(),
         rules: rows,
         outcome,
@@ -1328,6 +1329,7 @@ fn mesh(sim: &Simulator, q: &Query) -> Result<Option<Simulation>, String> {
     Ok(Some(Simulation {
         request: req0,
         host: fqdn,
+        protocol: None,
         virtual_services: Vec::new(),
         rules: rows,
         outcome,
@@ -1357,6 +1359,7 @@ fn run(
             virtual_service: format!("{}/{}", s.res.namespace, s.res.name),
             index: s.rule,
             kind: Some(s.route.kind.kind()),
+            section: None,
             rule_match: s.match_index,
             name: rule.name.as_ref().map(|n| n.value.to_string()),
             via: None,

@@ -39,8 +39,12 @@ pub struct Query {
 #[derive(Debug, Clone, Serialize)]
 pub struct Simulation {
     pub request: Request,
-    /// The host as an FQDN.
+    /// The host as an FQDN (for a TLS connection: the SNI).
     pub host: String,
+    /// `tcp` or `tls` for a connection routed by the VirtualServices' `tcp` or `tls` sections
+    /// ([`super::l4`]); absent for an HTTP request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<&'static str>,
     /// The VirtualServices applied, in order (`ns/name`).
     pub virtual_services: Vec<String>,
     pub rules: Vec<RuleRow>,
@@ -61,6 +65,10 @@ pub struct RuleRow {
     /// `HTTPRoute` or `GRPCRoute` for a Gateway API rule; absent for a VirtualService rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
+    /// `tcp` or `tls` for a route of a VirtualService's `tcp[]` or `tls[]` (then `index` is
+    /// in that list); absent for `http[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<&'static str>,
     /// For a Gateway API rule: the index in the rule's `matches[]` of this row (istiod makes
     /// one route per match before it sorts them).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -656,6 +664,9 @@ impl<'a, 'r> Simulator<'a, 'r> {
             return Ok(s);
         }
         let (req, fqdn, mut notes) = self.request(q)?;
+        if let Some(note) = self.l4_server_note(&req) {
+            notes.push(note);
+        }
         let vss = self.select_virtual_services(&req, &fqdn, &mut notes);
         let client_ns = req.source_namespace.clone();
         if vss.is_empty() {
@@ -671,6 +682,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
             return Ok(Simulation {
                 request: req,
                 host: fqdn,
+                protocol: None,
                 virtual_services: Vec::new(),
                 rules: Vec::new(),
                 outcome: Outcome::Default { destination: d },
@@ -692,6 +704,7 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 virtual_service: self.vs_name(r.vs),
                 index: r.index,
                 kind: None,
+                section: None,
                 rule_match: None,
                 name: r.name.clone(),
                 via: r
@@ -748,12 +761,45 @@ impl<'a, 'r> Simulator<'a, 'r> {
         Ok(Simulation {
             request: req,
             host: fqdn,
+            protocol: None,
             virtual_services: vss.iter().map(|&i| self.vs_name(i)).collect(),
             rules: rows,
             outcome,
             notes,
             gateway_api: None,
         })
+    }
+
+    /// A note when the gateway's server on the request's port carries TCP or passes TLS
+    /// through: its `http` routes never apply there (`meshlint route --protocol tcp|tls`).
+    fn l4_server_note(&self, req: &Request) -> Option<String> {
+        let Gateway::Named { namespace, name } = &req.gateway else {
+            return None;
+        };
+        let Spec::Gateway(g) = &self.ix.resource(self.ix.gateway(namespace, name)?).spec else {
+            return None;
+        };
+        let s = g.servers.iter().find(|s| {
+            s.port_number
+                .as_ref()
+                .is_some_and(|p| p.value == i64::from(req.port))
+        })?;
+        let protocol = s.port_protocol.as_ref()?.value.to_ascii_uppercase();
+        let passthrough = s
+            .tls_mode
+            .as_ref()
+            .is_some_and(|m| m.value.ends_with("PASSTHROUGH"));
+        let which = match protocol.as_str() {
+            "TCP" | "MONGO" | "REDIS" | "MYSQL" => "tcp",
+            "TLS" if !passthrough => "tcp",
+            "TLS" | "HTTPS" if passthrough => "tls",
+            _ => return None,
+        };
+        Some(format!(
+            "the server on port {} of Gateway `{namespace}/{name}` is {protocol}{}: HTTP routes do not apply there; simulate a connection with --protocol {which}",
+            req.port,
+            if passthrough { " (passthrough)" } else { "" }
+        ))
     }
 
     fn backends(&self, fqdn: &str) -> Vec<ResourceId> {

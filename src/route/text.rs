@@ -18,11 +18,32 @@ pub fn render(s: &Simulation) -> String {
                 .join("&"),
         );
     }
-    let _ = writeln!(
-        o,
-        "request: {} {}://{}{}{} port {} via {}",
-        r.method, r.scheme, r.authority, r.path, q, r.port, r.gateway
-    );
+    match s.protocol {
+        Some("tls") => {
+            let _ = writeln!(
+                o,
+                "connection: TLS, SNI {} port {} via {}",
+                s.host, r.port, r.gateway
+            );
+        }
+        Some(p) => {
+            let _ = writeln!(
+                o,
+                "connection: {} to {} port {} via {}",
+                p.to_ascii_uppercase(),
+                s.host,
+                r.port,
+                r.gateway
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "request: {} {}://{}{}{} port {} via {}",
+                r.method, r.scheme, r.authority, r.path, q, r.port, r.gateway
+            );
+        }
+    }
     let _ = write!(o, "client:  namespace {}", r.source_namespace);
     if !r.source_labels.is_empty() {
         let l: Vec<String> = r
@@ -91,8 +112,12 @@ pub fn render(s: &Simulation) -> String {
                 None => {
                     let _ = writeln!(
                         o,
-                        "{mark} {} http[{}]{name}{via}  {}  [{}]",
-                        row.virtual_service, row.index, row.status, row.location
+                        "{mark} {} {}[{}]{name}{via}  {}  [{}]",
+                        row.virtual_service,
+                        row.section.unwrap_or("http"),
+                        row.index,
+                        row.status,
+                        row.location
                     );
                 }
             }
@@ -110,7 +135,10 @@ pub fn render(s: &Simulation) -> String {
     o.push_str("\nresult: ");
     match &s.outcome {
         Outcome::Default { destination } => {
-            o.push_str("default route (no VirtualService)\n");
+            o.push_str(match s.protocol {
+                Some(_) => "the service itself (no route of the VirtualServices applies)\n",
+                None => "default route (no VirtualService)\n",
+            });
             if let Some(d) = destination {
                 dest(&mut o, d, false);
             }
@@ -162,6 +190,10 @@ pub fn render(s: &Simulation) -> String {
             let _ = writeln!(o, "route (by {})", extras.rule);
             for d in destinations {
                 dest(&mut o, d, true);
+            }
+            if s.protocol.is_some() {
+                // a TCP proxy: no timeout, retries, faults, mirrors or rewrites
+                return o;
             }
             let _ = writeln!(
                 o,
