@@ -74,3 +74,25 @@ pub fn workload_label_keys<'r>(ix: &Index<'r>) -> HashSet<&'r str> {
     }
     keys
 }
+
+/// Whether a server of a Gateway of namespace `gateway_ns` serves a VirtualService of
+/// namespace `vs_ns` with hosts `vs_hosts` (istiod's `pickMatchingGatewayHosts`): a server host
+/// `ns/host` only counts for VirtualServices of `ns` (`./host`: the Gateway's namespace,
+/// `*/host` and `host`: any), and the host must match a VirtualService host (wildcards both ways).
+pub fn server_serves(
+    server: &crate::model::istio::Server,
+    gateway_ns: &str,
+    vs_ns: &str,
+    vs_hosts: &[crate::source::Spanned<crate::source::Str>],
+) -> bool {
+    server.hosts.iter().any(|gh| {
+        let (ns, h) = match gh.value.split_once('/') {
+            Some((".", h)) => (Some(gateway_ns), h),
+            Some(("*", h)) => (None, h),
+            Some((ns, h)) => (Some(ns), h),
+            None => (None, gh.value.as_str()),
+        };
+        ns.is_none_or(|ns| ns == vs_ns)
+            && vs_hosts.iter().any(|vh| super::host::matches(h, &vh.value))
+    })
+}

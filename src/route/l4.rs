@@ -624,22 +624,14 @@ fn gateway(
             req.port
         ));
     }
-    let server_hosts =
-        |s: &Server| -> Vec<String> { s.hosts.iter().map(|h| h.value.to_string()).collect() };
     let vss = gateway_virtual_services(sim, req, &gw);
-    // pickMatchingGatewayHosts: `ns/host` server hosts only match VirtualServices of `ns`
+    let gw_ns = match &req.gateway {
+        Gateway::Named { namespace, .. } => namespace.as_str(),
+        _ => "",
+    };
     let serves = |s: &Server, id: ResourceId, vs: &VirtualService| -> bool {
         let vs_ns = sim.ix.resource(id).namespace.as_str();
-        server_hosts(s).iter().any(|gh| {
-            let (ns, h) = match gh.split_once('/') {
-                Some((ns, h)) => (Some(ns), h),
-                None => (None, gh.as_str()),
-            };
-            if ns.is_some_and(|ns| ns != vs_ns && ns != "*" && ns != ".") {
-                return false;
-            }
-            vs.hosts.iter().any(|vh| host::matches(h, &vh.value))
-        })
+        crate::index::gateways::server_serves(s, gw_ns, vs_ns, &vs.hosts)
     };
     if first
         .tls_mode
@@ -673,7 +665,9 @@ fn gateway(
                 candidates.push(Candidate { vs: *id, route });
             }
         }
-        let mut taken: Vec<String> = Vec::new();
+        // SNI hosts routed so far on the port, with the VirtualService that took each
+        let mut taken: Vec<(String, ResourceId)> = Vec::new();
+        let mut order_noted = false;
         let mut chains = Vec::new();
         for (ci, c) in candidates.iter().enumerate() {
             let mut r = row(sim, c, l4);
@@ -699,15 +693,22 @@ fn gateway(
                     .iter()
                     .map(|h| h.value.as_str().to_ascii_lowercase())
                     .collect();
-                let dup: Vec<&String> = names.iter().filter(|n| taken.contains(n)).collect();
-                if !dup.is_empty() {
+                let dup: Vec<&(String, ResourceId)> =
+                    taken.iter().filter(|(t, _)| names.contains(t)).collect();
+                if let Some((host, by)) = dup.first() {
                     r.detail = Some(format!(
-                        "match #{i}: SNI host `{}` is already routed on port {} by an earlier route; istiod skips this match",
-                        dup[0], req.port
+                        "match #{i}: SNI host `{host}` is already routed on port {} by an earlier route; istiod skips this match (duplicate-sni-on-gateway)",
+                        req.port
                     ));
+                    if *by != c.vs && !order_noted {
+                        order_noted = true;
+                        notes.push(format!(
+                            "several VirtualServices route SNI host `{host}`: istiod keeps the oldest; meshlint takes them by namespace/name"
+                        ));
+                    }
                     continue;
                 }
-                taken.extend(names.iter().cloned());
+                taken.extend(names.iter().map(|n| (n.clone(), c.vs)));
                 chains.push((ci, i, names));
             }
             if r.reasons.is_empty() && r.detail.is_some() && !chains.iter().any(|c| c.0 == ci) {
