@@ -75,10 +75,32 @@ pub enum GatewayTarget {
 
 /// The DestinationRule(s) that apply to a host for clients in a namespace.
 #[derive(Debug, Clone)]
-pub struct AppliedRules {
+pub struct AppliedRules<'a> {
     pub rules: Vec<ResourceId>,
     /// Which step of the lookup found them.
-    pub found_in: String,
+    pub found_in: FoundIn<'a>,
+}
+
+/// The step of istiod's DestinationRule lookup that found the rules (written only when a
+/// message says it).
+#[derive(Debug, Clone, Copy)]
+pub enum FoundIn<'a> {
+    /// The client's namespace.
+    Client(&'a str),
+    /// The service's namespace.
+    Service(&'a str),
+    /// The root namespace.
+    Root(&'a str),
+}
+
+impl std::fmt::Display for FoundIn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FoundIn::Client(ns) => write!(f, "namespace `{ns}`"),
+            FoundIn::Service(ns) => write!(f, "namespace `{ns}` (the service's)"),
+            FoundIn::Root(ns) => write!(f, "root namespace `{ns}`"),
+        }
+    }
 }
 
 pub struct Index<'r> {
@@ -422,7 +444,11 @@ impl<'r> Index<'r> {
     /// The DestinationRule(s) istiod applies to `host` (an FQDN) for a client in
     /// `client_ns`, in istiod's order: the client's namespace, the service's namespace (rules
     /// exported to the client), then the root namespace.
-    pub fn destination_rules_for(&self, host: &str, client_ns: &str) -> Option<AppliedRules> {
+    pub fn destination_rules_for<'a>(
+        &'a self,
+        host: &'a str,
+        client_ns: &'a str,
+    ) -> Option<AppliedRules<'a>> {
         let root = self.mesh.root_namespace.as_str();
         let local = if client_ns != root {
             self.dr_local.get(client_ns).and_then(|t| t.lookup(host))
@@ -432,7 +458,7 @@ impl<'r> Index<'r> {
         if let Some(rules) = local {
             return Some(AppliedRules {
                 rules: rules.to_vec(),
-                found_in: format!("namespace `{client_ns}`"),
+                found_in: FoundIn::Client(client_ns),
             });
         }
         let svc_ns = self.service_namespace_of(host);
@@ -440,14 +466,14 @@ impl<'r> Index<'r> {
             if let Some(rules) = self.exported_from(svc_ns, host, client_ns) {
                 return Some(AppliedRules {
                     rules,
-                    found_in: format!("namespace `{svc_ns}` (the service's)"),
+                    found_in: FoundIn::Service(svc_ns),
                 });
             }
         }
         self.exported_from(root, host, client_ns)
             .map(|rules| AppliedRules {
                 rules,
-                found_in: format!("root namespace `{root}`"),
+                found_in: FoundIn::Root(root),
             })
     }
 

@@ -97,15 +97,18 @@ impl<'r> Index<'r> {
                 let Some(applied) = self.destination_rules_for(&fqdn, &r.namespace) else {
                     continue;
                 };
-                if let Some((name, _, dr)) = self
-                    .subsets_of(&applied.rules)
-                    .into_iter()
-                    .find(|(n, _, _)| *n == subset.value)
-                {
-                    out.entry((dr, Str::from(name))).or_insert(SubsetTraffic {
-                        vs: vs_id,
-                        span: subset.span,
-                    });
+                // the first rule defining the subset (as `subsets_of` keeps it), without
+                // listing every subset of every rule
+                let defined = applied.rules.iter().find(|&&id| {
+                    matches!(&self.resources[id].spec, Spec::DestinationRule(dr)
+                        if dr.subsets.iter().any(|s| s.name.as_ref().is_some_and(|n| n.value == subset.value)))
+                });
+                if let Some(&dr) = defined {
+                    out.entry((dr, subset.value.clone()))
+                        .or_insert(SubsetTraffic {
+                            vs: vs_id,
+                            span: subset.span,
+                        });
                 }
             }
         }

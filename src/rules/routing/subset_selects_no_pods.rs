@@ -38,13 +38,13 @@ enum Backend<'r> {
     Selector {
         ns: &'r str,
         labels: &'r Labels,
-        what: String,
+        owner: &'r crate::model::Resource,
         span: Span,
     },
     /// A ServiceEntry's static `endpoints`, each with its labels.
     Endpoints {
         eps: &'r [(Span, Labels)],
-        what: String,
+        owner: &'r crate::model::Resource,
         span: Span,
     },
 }
@@ -66,13 +66,15 @@ impl Backend<'_> {
         }
     }
 
+    /// Written only for a finding (`Service ns/name`, `ServiceEntry ns/name`).
     fn label(&self) -> (Span, String) {
+        let what = |r: &crate::model::Resource| format!("{} `{}/{}`", r.kind, r.namespace, r.name);
         match self {
-            Backend::Selector { what, span, .. } => {
-                (*span, format!("{what} selects its workloads here"))
+            Backend::Selector { owner, span, .. } => {
+                (*span, format!("{} selects its workloads here", what(owner)))
             }
-            Backend::Endpoints { what, span, .. } => {
-                (*span, format!("{what} lists its endpoints here"))
+            Backend::Endpoints { owner, span, .. } => {
+                (*span, format!("{} lists its endpoints here", what(owner)))
             }
         }
     }
@@ -108,7 +110,7 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
                     backends.push(Backend::Selector {
                         ns: s.namespace.as_str(),
                         labels: &svc.selector,
-                        what: format!("Service `{}/{}`", s.namespace, s.name),
+                        owner: s,
                         span: svc.selector[0].0.span,
                     })
                 }
@@ -117,7 +119,6 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
         }
         for sid in ix.service_entries_for_host(fqdn) {
             let s = ix.resource(sid);
-            let what = format!("ServiceEntry `{}/{}`", s.namespace, s.name);
             match &s.spec {
                 // as for Services: one defined far from the rule does not decide
                 _ if !ix.next_to(s, r) => opaque = true,
@@ -127,13 +128,13 @@ pub fn report(cx: &mut RuleCx, meta: &'static RuleMeta, routed: bool) {
                         backends.push(Backend::Selector {
                             ns: s.namespace.as_str(),
                             labels: ws,
-                            what,
+                            owner: s,
                             span: ws[0].0.span,
                         })
                     }
                     None if !se.endpoints.is_empty() => backends.push(Backend::Endpoints {
                         eps: &se.endpoints,
-                        what,
+                        owner: s,
                         span: se.endpoints[0].0,
                     }),
                     _ => opaque = true,

@@ -567,7 +567,33 @@ fn go_atoi(t: &str) -> Option<i64> {
 /// flags other than `imsU`, `\u` escapes) and rewrites what Go accepts but `regex` rejects
 /// (`\Q...\E` literals, `{` that does not start a valid repeat) before compiling.
 mod re2 {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+
+    /// Regexes already found valid on this thread: manifests repeat the same few regexes
+    /// across many routes.
+    const REMEMBERED: usize = 4096;
+    thread_local! {
+        static VALID: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    }
+
     pub fn check(re: &str) -> Result<(), String> {
+        if VALID.with(|v| v.borrow().contains(re)) {
+            return Ok(());
+        }
+        let verdict = parse(re);
+        if verdict.is_ok() {
+            VALID.with(|v| {
+                let mut v = v.borrow_mut();
+                if v.len() < REMEMBERED {
+                    v.insert(re.to_string());
+                }
+            });
+        }
+        verdict
+    }
+
+    fn parse(re: &str) -> Result<(), String> {
         let translated = translate(re)?;
         // parsed, not compiled: the parser is the one `regex` builds with (same defaults), and
         // compiled-size limits are not syntax errors (RE2's limit is the 1024-byte length);
