@@ -1356,18 +1356,14 @@ fn run(
             .map(|m| m.span)
             .unwrap_or(rule.span);
         let mut row = RuleRow {
-            virtual_service: format!("{}/{}", s.res.namespace, s.res.name),
-            index: s.rule,
             kind: Some(s.route.kind.kind()),
-            section: None,
             rule_match: s.match_index,
             name: rule.name.as_ref().map(|n| n.value.to_string()),
-            via: None,
-            location: sim.location(span),
-            status: "not-reached",
-            matched_match: None,
-            reasons: Vec::new(),
-            detail: None,
+            ..RuleRow::new(
+                format!("{}/{}", s.res.namespace, s.res.name),
+                s.rule,
+                sim.location(span),
+            )
         };
         if let Some(why) = &s.not_applied {
             row.status = "not-applied";

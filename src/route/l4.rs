@@ -281,18 +281,8 @@ fn pick_by_sni(chains: &[Vec<String>], sni: &str) -> Option<(usize, String)> {
 
 fn row(sim: &Simulator, c: &Candidate, l4: L4) -> RuleRow {
     RuleRow {
-        virtual_service: sim.vs_name(c.vs),
-        index: c.route.index,
-        kind: None,
         section: Some(l4.section()),
-        rule_match: None,
-        name: None,
-        via: None,
-        location: sim.location(c.route.span),
-        status: "not-reached",
-        matched_match: None,
-        reasons: Vec::new(),
-        detail: None,
+        ..RuleRow::new(sim.vs_name(c.vs), c.route.index, sim.location(c.route.span))
     }
 }
 
@@ -467,32 +457,15 @@ fn sidecar(
             })
         }
         L4::Tls => {
-            // one filter chain per applying match, keyed by its SNI hosts and subnets
+            // one filter chain per applying match, keyed by its SNI hosts and subnets; the
+            // first of equal keys is kept
             let mut keys: Vec<String> = Vec::new();
-            let mut chains: Vec<(usize, usize, Vec<String>)> = Vec::new();
-            for (ci, c) in candidates.iter().enumerate() {
-                let mut r = row(sim, c, l4);
-                r.status = "no-match";
-                if c.route.route.is_empty() {
-                    r.status = "not-applied";
-                    r.detail = Some("no `route`: istiod skips it".to_string());
-                    rows.push(r);
-                    continue;
-                }
-                for (i, m) in c.route.matches.iter().flatten().enumerate() {
-                    let why = sidecar_mismatch(m, req);
-                    if !why.is_empty() {
-                        for mut w in why {
-                            w.match_index = Some(i);
-                            r.reasons.push(w);
-                        }
-                        continue;
-                    }
-                    let names: Vec<String> = m
-                        .sni_hosts
-                        .iter()
-                        .map(|h| h.value.as_str().to_ascii_lowercase())
-                        .collect();
+            let chains = tls_chains(
+                sim,
+                &candidates,
+                rows,
+                |_, m| sidecar_mismatch(m, req),
+                |_, i, m, names| {
                     let subnets: Vec<&str> = m
                         .destination_subnets
                         .iter()
@@ -500,19 +473,14 @@ fn sidecar(
                         .collect();
                     let key = format!("{}|{}", names.join(","), subnets.join(","));
                     if keys.contains(&key) {
-                        r.detail = Some(format!(
+                        return Some(format!(
                             "match #{i}: the same SNI hosts as an earlier route: istiod keeps the first"
                         ));
-                        continue;
                     }
                     keys.push(key);
-                    chains.push((ci, i, names));
-                }
-                if r.reasons.is_empty() && r.detail.is_some() && !chains.iter().any(|c| c.0 == ci) {
-                    r.status = "not-applied";
-                }
-                rows.push(r);
-            }
+                    None
+                },
+            );
             if chains.is_empty() {
                 notes.push(format!(
                     "no `tls` route applies: the sidecar sends the connection to `{fqdn}` itself"
@@ -533,6 +501,57 @@ fn sidecar(
     }
 }
 
+/// A filter chain of `tls` routes: (candidate index, match index, its SNI hosts).
+type Chain = (usize, usize, Vec<String>);
+
+/// One row per candidate and one chain per applying match of its `tls` route: `mismatch` says
+/// why a match does not apply; `skipped` says why an applying match makes no chain of its own
+/// (a duplicate), or records it and returns `None`.
+fn tls_chains(
+    sim: &Simulator,
+    candidates: &[Candidate],
+    rows: &mut Vec<RuleRow>,
+    mismatch: impl Fn(&Candidate, &L4Match) -> Vec<NoMatchReason>,
+    mut skipped: impl FnMut(&Candidate, usize, &L4Match, &[String]) -> Option<String>,
+) -> Vec<Chain> {
+    let mut chains = Vec::new();
+    for (ci, c) in candidates.iter().enumerate() {
+        let mut r = row(sim, c, L4::Tls);
+        r.status = "no-match";
+        if c.route.route.is_empty() {
+            r.status = "not-applied";
+            r.detail = Some("no `route`: istiod skips it".to_string());
+            rows.push(r);
+            continue;
+        }
+        for (i, m) in c.route.matches.iter().flatten().enumerate() {
+            let why = mismatch(c, m);
+            if !why.is_empty() {
+                for mut w in why {
+                    w.match_index = Some(i);
+                    r.reasons.push(w);
+                }
+                continue;
+            }
+            let names: Vec<String> = m
+                .sni_hosts
+                .iter()
+                .map(|h| h.value.as_str().to_ascii_lowercase())
+                .collect();
+            if let Some(why) = skipped(c, i, m, &names) {
+                r.detail = Some(why);
+                continue;
+            }
+            chains.push((ci, i, names));
+        }
+        if r.reasons.is_empty() && r.detail.is_some() && !chains.iter().any(|c: &Chain| c.0 == ci) {
+            r.status = "not-applied";
+        }
+        rows.push(r);
+    }
+    chains
+}
+
 /// The chain the SNI picks, marked in `rows` (one row per candidate, in order).
 #[allow(clippy::too_many_arguments)]
 fn by_sni(
@@ -541,7 +560,7 @@ fn by_sni(
     sni: &str,
     l4: L4,
     candidates: &[Candidate],
-    chains: &[(usize, usize, Vec<String>)],
+    chains: &[Chain],
     rows: &mut [RuleRow],
     proxy: &str,
 ) -> Outcome {
@@ -667,55 +686,32 @@ fn gateway(
         }
         // SNI hosts routed so far on the port, with the VirtualService that took each
         let mut taken: Vec<(String, ResourceId)> = Vec::new();
-        let mut order_noted = false;
-        let mut chains = Vec::new();
-        for (ci, c) in candidates.iter().enumerate() {
-            let mut r = row(sim, c, l4);
-            r.status = "no-match";
-            if c.route.route.is_empty() {
-                r.status = "not-applied";
-                r.detail = Some("no `route`: istiod skips it".to_string());
-                rows.push(r);
-                continue;
-            }
-            let vs_ns = sim.ix.resource(c.vs).namespace.to_string();
-            for (i, m) in c.route.matches.iter().flatten().enumerate() {
-                let why = gateway_mismatch(m, server_port, &gw, &vs_ns);
-                if !why.is_empty() {
-                    for mut w in why {
-                        w.match_index = Some(i);
-                        r.reasons.push(w);
-                    }
-                    continue;
-                }
-                let names: Vec<String> = m
-                    .sni_hosts
-                    .iter()
-                    .map(|h| h.value.as_str().to_ascii_lowercase())
-                    .collect();
-                let dup: Vec<&(String, ResourceId)> =
-                    taken.iter().filter(|(t, _)| names.contains(t)).collect();
-                if let Some((host, by)) = dup.first() {
-                    r.detail = Some(format!(
-                        "match #{i}: SNI host `{host}` is already routed on port {} by an earlier route; istiod skips this match (duplicate-sni-on-gateway)",
-                        req.port
-                    ));
-                    if *by != c.vs && !order_noted {
-                        order_noted = true;
-                        notes.push(format!(
+        let mut order_note = None;
+        let chains = tls_chains(
+            sim,
+            &candidates,
+            rows,
+            |c, m| {
+                let vs_ns = sim.ix.resource(c.vs).namespace.as_str();
+                gateway_mismatch(m, server_port, &gw, vs_ns)
+            },
+            |c, i, _, names| {
+                if let Some((host, by)) = taken.iter().find(|(t, _)| names.contains(t)) {
+                    if *by != c.vs && order_note.is_none() {
+                        order_note = Some(format!(
                             "several VirtualServices route SNI host `{host}`: istiod keeps the oldest; meshlint takes them by namespace/name"
                         ));
                     }
-                    continue;
+                    return Some(format!(
+                        "match #{i}: SNI host `{host}` is already routed on port {} by an earlier route; istiod skips this match (duplicate-sni-on-gateway)",
+                        req.port
+                    ));
                 }
                 taken.extend(names.iter().map(|n| (n.clone(), c.vs)));
-                chains.push((ci, i, names));
-            }
-            if r.reasons.is_empty() && r.detail.is_some() && !chains.iter().any(|c| c.0 == ci) {
-                r.status = "not-applied";
-            }
-            rows.push(r);
-        }
+                None
+            },
+        );
+        notes.extend(order_note);
         if chains.is_empty() {
             return Ok(Outcome::NoRoute {
                 reason: format!(

@@ -215,6 +215,27 @@ impl ResolvedDestination {
     }
 }
 
+impl RuleRow {
+    /// A row for rule `index` of `virtual_service` (`ns/name`) written at `location`, not
+    /// reached yet; the other fields are filled in by the caller.
+    pub fn new(virtual_service: String, index: usize, location: String) -> RuleRow {
+        RuleRow {
+            virtual_service,
+            index,
+            kind: None,
+            section: None,
+            rule_match: None,
+            name: None,
+            via: None,
+            location,
+            status: "not-reached",
+            matched_match: None,
+            reasons: Vec::new(),
+            detail: None,
+        }
+    }
+}
+
 /// A rule as the proxy sees it, after delegate merging.
 #[derive(Clone)]
 struct SimRule<'r> {
@@ -701,20 +722,11 @@ impl<'a, 'r> Simulator<'a, 'r> {
         let mut matched: Option<usize> = None;
         for (i, r) in rules.iter().enumerate() {
             let mut row = RuleRow {
-                virtual_service: self.vs_name(r.vs),
-                index: r.index,
-                kind: None,
-                section: None,
-                rule_match: None,
                 name: r.name.clone(),
                 via: r
                     .root
                     .map(|(rid, rh)| format!("{} http[{}]", self.vs_name(rid), rh.index)),
-                location: self.location(r.route.span),
-                status: "not-reached",
-                matched_match: None,
-                reasons: Vec::new(),
-                detail: None,
+                ..RuleRow::new(self.vs_name(r.vs), r.index, self.location(r.route.span))
             };
             if let Some(why) = &r.not_applied {
                 row.status = "not-applied";
