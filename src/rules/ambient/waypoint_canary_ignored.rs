@@ -40,7 +40,10 @@ type Entry = (Spanned<Str>, Spanned<Str>);
 
 /// A canary named by a set of labels (`getUseWaypointCanary`): `None` without the label, or
 /// when it is empty or `none`.
-fn canary<'r>(labels: &'r Labels, default_ns: &str) -> Option<(&'r Entry, Option<&'r Entry>, String)> {
+fn canary<'r>(
+    labels: &'r Labels,
+    default_ns: &str,
+) -> Option<(&'r Entry, Option<&'r Entry>, String)> {
     let l = label_entry(labels, USE_WAYPOINT_CANARY)?;
     if l.1.value.is_empty() || l.1.value == "none" {
         return None;
@@ -104,7 +107,11 @@ pub fn check(cx: &mut RuleCx) {
                     crate::rules::ambient::common::UseWaypoint::Named(n) => Binding::Own(n),
                     _ => Binding::None,
                 };
-                (r.name.as_str(), b, label_entry(&r.annotations, CANARY_WEIGHT))
+                (
+                    r.name.as_str(),
+                    b,
+                    label_entry(&r.annotations, CANARY_WEIGHT),
+                )
             }
             _ => continue,
         };
@@ -116,10 +123,8 @@ pub fn check(cx: &mut RuleCx) {
             {
                 if let Some((inherited, _, key)) = canary(&n.labels, ns) {
                     if !weight_ok(&w.1.value) {
-                        let d = invalid_weight(r, w, &key).related(
-                            inherited.1.span,
-                            "canary waypoint of the Namespace",
-                        );
+                        let d = invalid_weight(r, w, &key)
+                            .related(inherited.1.span, "canary waypoint of the Namespace");
                         cx.report(r, d);
                     }
                 }
@@ -131,7 +136,8 @@ pub fn check(cx: &mut RuleCx) {
             Binding::Own(n) | Binding::Namespace(n, _) => n,
             Binding::Unknown => continue,
             Binding::None => {
-                let opted = label_entry(&r.labels, USE_WAYPOINT).is_some_and(|l| l.1.value == "none");
+                let opted =
+                    label_entry(&r.labels, USE_WAYPOINT).is_some_and(|l| l.1.value == "none");
                 let why = if opted {
                     format!("opts out of waypoints (`{USE_WAYPOINT}: none`)")
                 } else {
@@ -251,7 +257,17 @@ mod tests {
         for ok in ["0", "10", "100", "+5", "007", "-0"] {
             assert!(weight_ok(ok), "{ok}");
         }
-        for bad in ["", "101", "-1", "10%", " 10", "1.5", "ten", "+", "99999999999999999999"] {
+        for bad in [
+            "",
+            "101",
+            "-1",
+            "10%",
+            " 10",
+            "1.5",
+            "ten",
+            "+",
+            "99999999999999999999",
+        ] {
             assert!(!weight_ok(bad), "{bad}");
         }
     }

@@ -12,10 +12,10 @@
 use crate::diagnostics::{Category, Diagnostic, RuleMeta, Severity};
 use crate::index::gateways::{istio_gateways, server_serves};
 use crate::index::{GatewayTarget, ResourceId};
+use crate::model::istio::Server;
 use crate::rules::gateways::common::selector_string;
 use crate::rules::RuleCx;
 use crate::source::Span;
-use crate::model::istio::Server;
 use std::collections::{BTreeMap, HashMap};
 
 pub static META: RuleMeta = RuleMeta {
@@ -66,7 +66,9 @@ pub fn check(cx: &mut RuleCx) {
             let key: Key = (
                 selector_string(&g.selector),
                 port.value,
-                s.bind.as_ref().map_or(String::new(), |b| b.value.to_string()),
+                s.bind
+                    .as_ref()
+                    .map_or(String::new(), |b| b.value.to_string()),
             );
             let gws = gateways_of.entry(key.clone()).or_default();
             if !gws.contains(&gid) {
@@ -104,16 +106,19 @@ pub fn check(cx: &mut RuleCx) {
                             .is_none_or(|p| p.value == 0 || p.value == key.1);
                         let gw_ok = m.gateways.is_empty()
                             || m.gateways.iter().any(|w| {
-                                let (ns, name) =
-                                    crate::index::host::resolve_gateway_ref(&w.value, &vr.namespace);
+                                let (ns, name) = crate::index::host::resolve_gateway_ref(
+                                    &w.value,
+                                    &vr.namespace,
+                                );
                                 format!("{ns}/{name}") == gw_name
                             });
                         if !port_ok || !gw_ok {
                             continue;
                         }
                         for h in &m.sni_hosts {
-                            let list =
-                                claims.entry((key.clone(), h.value.to_string())).or_default();
+                            let list = claims
+                                .entry((key.clone(), h.value.to_string()))
+                                .or_default();
                             // the same match seen through a second Gateway of these workloads
                             if list.iter().any(|c| {
                                 c.vs == vid && c.route == route.index && c.match_index == mi
@@ -183,7 +188,11 @@ pub fn check(cx: &mut RuleCx) {
         for c in list.iter().filter(|c| !std::ptr::eq(*c, primary)) {
             d = d.related(
                 c.span,
-                format!("also routed by VirtualService `{}` tls[{}]", name(c.vs), c.route),
+                format!(
+                    "also routed by VirtualService `{}` tls[{}]",
+                    name(c.vs),
+                    c.route
+                ),
             );
         }
         cx.report(ix.resource(primary.vs), d.help(help));

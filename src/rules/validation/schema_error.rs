@@ -81,7 +81,11 @@ fn virtual_service(vs: &VirtualService, out: &mut Vec<Diagnostic>) {
             }
         }
         route_ports(out, &h.route, &at);
-        destination_port(out, h.extras().mirror.as_deref(), &format_args!("{at}.mirror"));
+        destination_port(
+            out,
+            h.extras().mirror.as_deref(),
+            &format_args!("{at}.mirror"),
+        );
         for (k, m) in h.extras().mirrors.iter().enumerate() {
             destination_port(out, Some(m), &format_args!("{at}.mirrors[{k}].destination"));
         }
@@ -418,7 +422,12 @@ fn port(out: &mut Vec<Diagnostic>, p: &Spanned<i64>, field: &dyn Display) {
 }
 
 /// `agent.ValidateDuration`: at least 1ms, whole milliseconds.
-fn duration(out: &mut Vec<Diagnostic>, d: Option<&Spanned<Duration>>, field: &dyn Display, fix: &str) {
+fn duration(
+    out: &mut Vec<Diagnostic>,
+    d: Option<&Spanned<Duration>>,
+    field: &dyn Display,
+    fix: &str,
+) {
     let Some(d) = d else { return };
     match d.value.nanos {
         None => err(
@@ -817,9 +826,25 @@ mod re2 {
         #[test]
         fn parsing_agrees_with_compiling() {
             for re in [
-                "(a", "a)", "[z-a]", r"\p{Nope}", "(?<n>a)(?<n>b)", "a{2,1}", r"\8", "(?z)",
-                "^/api/v[0-9]+/.*$", "[[:alpha:]]+", "((((((a))))))", "(?i)abc", "x{1000}",
-                "[\\x{10FFFF}]", r"\bword\b", "a|b|(c", "[a", "*a", "(?P<1n>a)",
+                "(a",
+                "a)",
+                "[z-a]",
+                r"\p{Nope}",
+                "(?<n>a)(?<n>b)",
+                "a{2,1}",
+                r"\8",
+                "(?z)",
+                "^/api/v[0-9]+/.*$",
+                "[[:alpha:]]+",
+                "((((((a))))))",
+                "(?i)abc",
+                "x{1000}",
+                "[\\x{10FFFF}]",
+                r"\bword\b",
+                "a|b|(c",
+                "[a",
+                "*a",
+                "(?P<1n>a)",
             ] {
                 let translated = super::translate(re);
                 let Ok(t) = translated else { continue };
