@@ -521,6 +521,29 @@ fn tcp_and_tls_connections() {
     assert_eq!(v["rules"][1]["section"], "tls");
     assert_eq!(v["rules"][1]["status"], "matched");
     assert_eq!(v["outcome"]["destinations"][1]["percent"], 10.0);
+    // route test cases with `request.protocol`
+    let (t, code) = run(&["test", "testdata/route-tests/tcp-tls-tests.yaml", m]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("4 passed, 0 failed"), "{t}");
+    // a Gateway API Gateway: said, not guessed
+    let out = meshlint()
+        .args([
+            "route",
+            "x.example.com",
+            "testdata/gateway-api-route/",
+            "--gateway",
+            "infra/web",
+            "--protocol",
+            "tls",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Gateway API Gateway") && err.contains("not simulated"),
+        "{err}"
+    );
     // without --protocol, nothing changes for HTTP (no `protocol`, no `section`)
     let (j, _) = run(&["route", "reviews", "testdata/bookinfo/", "--format", "json"]);
     assert!(

@@ -88,6 +88,11 @@ pub fn run(args: RouteArgs) -> i32 {
         scheme: Some(args.scheme.clone()),
         gateway: Some(args.gateway.clone()),
         source_namespace: args.source_namespace.clone(),
+        protocol: match args.protocol {
+            RouteProtocol::Http => None,
+            RouteProtocol::Tcp => Some("tcp".to_string()),
+            RouteProtocol::Tls => Some("tls".to_string()),
+        },
         ..Query::default()
     };
     let pairs = |list: &[String]| -> Result<Vec<(String, String)>, String> {
@@ -112,12 +117,7 @@ pub fn run(args: RouteArgs) -> i32 {
         }
     }
     super::with_simulator(&args.paths, &args.namespace, |sim| {
-        let simulated = match args.protocol {
-            RouteProtocol::Http => sim.simulate(&q),
-            RouteProtocol::Tcp => crate::route::l4::simulate(sim, &q, crate::route::l4::L4::Tcp),
-            RouteProtocol::Tls => crate::route::l4::simulate(sim, &q, crate::route::l4::L4::Tls),
-        };
-        let s = match simulated {
+        let s = match sim.simulate(&q) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("meshlint: {e}");

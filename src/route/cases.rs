@@ -169,6 +169,7 @@ fn native_case(path: &str, i: usize, t: Value) -> Case {
         gateway: g("gateway"),
         source_labels: map_pairs(r.and_then(|r| r.get("sourceLabels"))),
         source_namespace: g("sourceNamespace"),
+        protocol: g("protocol"),
     };
     let mut expect = Vec::new();
     if let Some(e) = t.get("expect") {

@@ -48,6 +48,13 @@ struct Candidate<'r> {
 
 /// Simulates one connection.
 pub fn simulate(sim: &Simulator, q: &Query, l4: L4) -> Result<Simulation, String> {
+    if let Some((ns, name)) = q.gateway.as_deref().and_then(|g| g.split_once('/')) {
+        if sim.ix.gateway(ns, name).is_none() && sim.ix.kube_gateway(ns, name).is_some() {
+            return Err(format!(
+                "`{ns}/{name}` is a Gateway API Gateway: TCPRoute and TLSRoute are not simulated (only VirtualService `tcp`/`tls` routes)"
+            ));
+        }
+    }
     let (req, fqdn, mut notes) = sim.request(q)?;
     let sni = q.host.to_ascii_lowercase();
     let mut rows = Vec::new();

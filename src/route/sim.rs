@@ -34,6 +34,9 @@ pub struct Query {
     pub gateway: Option<String>,
     pub source_labels: Vec<(String, String)>,
     pub source_namespace: Option<String>,
+    /// `http` (the default), or `tcp`/`tls` for a connection routed by the VirtualServices'
+    /// `tcp`/`tls` sections ([`super::l4`]; for TLS, `host` is the SNI).
+    pub protocol: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -681,6 +684,17 @@ impl<'a, 'r> Simulator<'a, 'r> {
     }
 
     pub fn simulate(&self, q: &Query) -> Result<Simulation, String> {
+        match q
+            .protocol
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("http") => {}
+            Some("tcp") => return super::l4::simulate(self, q, super::l4::L4::Tcp),
+            Some("tls") => return super::l4::simulate(self, q, super::l4::L4::Tls),
+            Some(other) => return Err(format!("protocol `{other}` is not one of http, tcp, tls")),
+        }
         if let Some(s) = super::gateway_api::simulate(self, q)? {
             return Ok(s);
         }
