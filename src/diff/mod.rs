@@ -108,6 +108,10 @@ pub struct RouteChange {
     pub gateway: String,
     pub host: String,
     pub port: Option<u32>,
+    /// `tcp` or `tls` for connections through the `tcp`/`tls` routes (`host`: the SNI for
+    /// TLS); absent for HTTP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<&'static str>,
     pub classes: Vec<ClassChange>,
     /// Classes no witness request could be built for (e.g. a regex meshlint cannot sample):
     /// not compared.
@@ -248,6 +252,8 @@ pub fn routing(base: &Tree, head: &Tree, opts: &Options) -> (Vec<RouteChange>, V
         };
         let mut entries = classes::entry_points(&b);
         entries.extend(classes::entry_points(&h));
+        entries.extend(classes::l4_entry_points(&b));
+        entries.extend(classes::l4_entry_points(&h));
         for e in &entries {
             if let Some(c) = entry_diff(&b, &h, e, &name) {
                 routes.push(c);
@@ -264,6 +270,9 @@ fn entry_diff(
     e: &EntryPoint,
     env: &Option<String>,
 ) -> Option<RouteChange> {
+    if e.protocol.is_some() {
+        return l4_entry_diff(b, h, e, env);
+    }
     let bm = classes::entry_matches(b, e);
     let hm = classes::entry_matches(h, e);
     let mut all = bm.clone();
@@ -278,6 +287,7 @@ fn entry_diff(
         gateway: e.gateway.clone(),
         host: e.host.clone(),
         port: e.port,
+        protocol: None,
         classes: Vec::new(),
         unevaluated: Vec::new(),
     };
@@ -305,6 +315,42 @@ fn entry_diff(
     }
     let listed = !out.classes.is_empty() || (!out.unevaluated.is_empty() && bm != hm);
     listed.then_some(out)
+}
+
+/// The classes of a TCP or TLS entry point whose outcome changed.
+fn l4_entry_diff(
+    b: &Simulator,
+    h: &Simulator,
+    e: &EntryPoint,
+    env: &Option<String>,
+) -> Option<RouteChange> {
+    let mut out = RouteChange {
+        environment: env.clone(),
+        gateway: e.gateway.clone(),
+        host: e.host.clone(),
+        port: e.port,
+        protocol: e.protocol,
+        classes: Vec::new(),
+        unevaluated: Vec::new(),
+    };
+    for c in classes::l4_classes(&[b, h], e) {
+        let Some(q) = c.query else {
+            out.unevaluated.push(c.label);
+            continue;
+        };
+        let (before, rule_before) = classes::evaluate(b, &q);
+        let (after, rule_after) = classes::evaluate(h, &q);
+        if before != after {
+            out.classes.push(ClassChange {
+                class: c.label,
+                before,
+                after,
+                rule_before,
+                rule_after,
+            });
+        }
+    }
+    (!out.classes.is_empty()).then_some(out)
 }
 
 /// What a DestinationRule says, for comparing two versions.

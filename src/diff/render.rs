@@ -17,7 +17,8 @@ fn short_host(host: &str, domain: &str) -> String {
         .to_string()
 }
 
-/// `reviews.bookinfo (mesh), port 9080` / `bookinfo.example.com (gateway istio-system/gw), port 80`.
+/// `reviews.bookinfo (mesh), port 9080` / `bookinfo.example.com (gateway istio-system/gw), port 80`;
+/// `TCP postgres.shop (mesh), port 5432` / `TLS SNI api.example.com (gateway shop/edge), port 443`.
 pub fn entry_title(c: &RouteChange, domain: &str) -> String {
     let env = c
         .environment
@@ -30,7 +31,12 @@ pub fn entry_title(c: &RouteChange, domain: &str) -> String {
         format!("gateway {}", c.gateway)
     };
     let port = c.port.map(|p| format!(", port {p}")).unwrap_or_default();
-    format!("{env}{} ({via}){port}", short_host(&c.host, domain))
+    let what = match c.protocol {
+        Some("tls") => "TLS SNI ",
+        Some(_) => "TCP ",
+        None => "",
+    };
+    format!("{env}{what}{} ({via}){port}", short_host(&c.host, domain))
 }
 
 fn pct(p: f64) -> String {

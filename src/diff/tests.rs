@@ -136,3 +136,57 @@ fn gateway_entry_points() {
     assert_eq!(b, "reviews.bookinfo v1 100%");
     assert_eq!(a, "redirect 301 uri /v2/api");
 }
+
+/// TCP and TLS routes are compared per listener: sources at sidecars, SNI hosts at a
+/// passthrough gateway; a change that keeps the destination is no change.
+#[test]
+fn tcp_and_tls_routes_are_compared() {
+    const L4: &str = include_str!("../../testdata/route-l4/manifests.yaml");
+    let head = L4
+        .replace("      weight: 90", "      weight: 50")
+        .replace("      weight: 10", "      weight: 50")
+        .replace(
+            "sourceLabels: {app: reports}",
+            "sourceLabels: {app: analytics}",
+        )
+        .replace("sourceNamespace: checkout", "sourceNamespace: billing");
+    let r = run(L4, &head);
+    let entries: Vec<(Option<&str>, &str, &str, Option<u32>)> = r
+        .routing
+        .iter()
+        .map(|c| (c.protocol, c.gateway.as_str(), c.host.as_str(), c.port))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            (
+                Some("tcp"),
+                "mesh",
+                "postgres.shop.svc.cluster.local",
+                Some(5432)
+            ),
+            (Some("tls"), "shop/edge", "*.shop.example.com", Some(443)),
+        ],
+        "{:#?}",
+        r.routing
+    );
+    let labels: Vec<&str> = r.routing[0]
+        .classes
+        .iter()
+        .map(|c| c.class.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "connections from workloads app=reports",
+            "connections from workloads app=analytics"
+        ]
+    );
+    assert_eq!(r.routing[1].classes[0].class, "all connections");
+    assert!(render::pretty(&r).contains("TLS SNI *.shop.example.com (gateway shop/edge), port 443"));
+    assert!(render::json(&r).contains("\"protocol\": \"tls\""));
+    // the payments ServiceEntry: the moved sourceNamespace keeps every source on the same
+    // destination (the route, or the service itself), so it is no change
+    assert!(!r.routing.iter().any(|c| c.host.contains("payments")));
+    assert!(run(L4, L4).routing.is_empty());
+}

@@ -34,6 +34,10 @@ pub struct EntryPoint {
     pub host: String,
     /// The port requests arrive on (`None`: none is known; the simulator's default).
     pub port: Option<u32>,
+    /// `tcp` or `tls` for connections through the `tcp`/`tls` routes (for TLS, `host` is the
+    /// SNI); `None` for HTTP requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<&'static str>,
 }
 
 /// The entry points of the HTTP routes of one version: every (gateway or mesh, host) a
@@ -87,6 +91,7 @@ pub fn entry_points(sim: &Simulator) -> BTreeSet<EntryPoint> {
                         gateway: gw.clone(),
                         host: fqdn.clone(),
                         port: None,
+                        protocol: None,
                     });
                 }
                 for p in ports {
@@ -94,11 +99,195 @@ pub fn entry_points(sim: &Simulator) -> BTreeSet<EntryPoint> {
                         gateway: gw.clone(),
                         host: fqdn.clone(),
                         port: Some(p),
+                        protocol: None,
                     });
                 }
             }
         }
     }
+    out
+}
+
+/// The entry points of the `tcp` and `tls` routes of one version: for TCP, every (gateway or
+/// mesh, host) a VirtualService with `tcp` routes is bound to, on the Service's ports (mesh) or
+/// the TCP and TLS-terminating servers serving the host (gateway); for TLS, every SNI host of
+/// its `tls` matches (a wildcard stands for a name under it), on the Service's ports (mesh) or
+/// the passthrough servers serving the VirtualService (gateway). Hosts without a known port
+/// are left out.
+pub fn l4_entry_points(sim: &Simulator) -> BTreeSet<EntryPoint> {
+    let ix = sim.ix;
+    let domain = &ix.mesh.domain;
+    let mut out = BTreeSet::new();
+    // a connection is routed per listener port: without a known port (no Service port, no
+    // server for the host) there is nothing to compare
+    let mut add = |gateway: &str, host: String, ports: Vec<u32>, protocol: &'static str| {
+        for p in ports {
+            out.insert(EntryPoint {
+                gateway: gateway.to_string(),
+                host: host.clone(),
+                port: Some(p),
+                protocol: Some(protocol),
+            });
+        }
+    };
+    for (_, r, vs) in ix.virtual_services() {
+        if vs.hosts.is_empty() || (vs.tcp.is_empty() && vs.tls.is_empty()) {
+            continue;
+        }
+        let gateways: Vec<String> = if vs.gateways.is_empty() {
+            vec!["mesh".to_string()]
+        } else {
+            vs.gateways
+                .iter()
+                .map(|g| gateway_name(&g.value, &r.namespace))
+                .collect()
+        };
+        let mut snis: Vec<String> = vs
+            .tls
+            .iter()
+            .flat_map(|t| t.matches.iter().flatten())
+            .flat_map(|m| m.sni_hosts.iter())
+            .map(|h| h.value.as_str().to_ascii_lowercase())
+            .collect();
+        snis.sort();
+        snis.dedup();
+        for gw in &gateways {
+            if !vs.tcp.is_empty() {
+                for h in &vs.hosts {
+                    let written = h.value.as_str().to_ascii_lowercase();
+                    if gw == "mesh" {
+                        let fqdn = resolve_short(&written, &r.namespace, domain);
+                        let ports = host_ports(sim, &fqdn);
+                        add(gw, fqdn, ports, "tcp");
+                    } else {
+                        let ports = l4_server_ports(sim, gw, &written, false);
+                        add(gw, written, ports, "tcp");
+                    }
+                }
+            }
+            for sni in &snis {
+                if gw == "mesh" {
+                    let fqdn = resolve_short(&concrete_host(sni), &r.namespace, domain);
+                    let ports = host_ports(sim, &fqdn);
+                    add(gw, sni.clone(), ports, "tls");
+                } else {
+                    let ports = l4_server_ports(sim, gw, sni, true);
+                    add(gw, sni.clone(), ports, "tls");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The ports of a Gateway's servers serving `host` that pass TLS through (`passthrough`) or
+/// carry TCP (TCP, or TLS terminated at the gateway).
+fn l4_server_ports(sim: &Simulator, gw: &str, host_written: &str, passthrough: bool) -> Vec<u32> {
+    let Some((ns, name)) = gw.split_once('/') else {
+        return Vec::new();
+    };
+    let Some(id) = sim.ix.gateway(ns, name) else {
+        return Vec::new();
+    };
+    let Spec::Gateway(g) = &sim.ix.resource(id).spec else {
+        return Vec::new();
+    };
+    let mut out: Vec<u32> = g
+        .servers
+        .iter()
+        .filter(|s| {
+            let mode = s.tls_mode.as_ref().map(|m| m.value.as_str());
+            let protocol = s
+                .port_protocol
+                .as_ref()
+                .map(|p| p.value.as_str().to_ascii_uppercase());
+            let is_passthrough = mode == Some("PASSTHROUGH");
+            if passthrough {
+                is_passthrough
+            } else {
+                !is_passthrough
+                    && matches!(
+                        protocol.as_deref(),
+                        Some("TCP" | "TLS" | "MONGO" | "REDIS" | "MYSQL")
+                    )
+            }
+        })
+        .filter(|s| {
+            s.hosts.iter().any(|h| {
+                let h = h.value.rsplit('/').next().unwrap_or(&h.value);
+                host::matches(h, host_written)
+            })
+        })
+        .filter_map(|s| s.port_number.as_ref())
+        .filter_map(|p| u32::try_from(p.value).ok())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The classes of a TCP or TLS entry point: connections from each source (labels and
+/// namespace) a `tcp`/`tls` match of either version names, at a sidecar (gateways do not read
+/// sources), then "all other connections".
+pub fn l4_classes(sims: &[&Simulator], e: &EntryPoint) -> Vec<Class> {
+    let mut out = Vec::new();
+    let base = || Query {
+        protocol: e.protocol.map(str::to_string),
+        ..entry_query(e)
+    };
+    if e.gateway == "mesh" {
+        // (source labels, source namespace) already made a class
+        type Source = (Vec<(String, String)>, Option<String>);
+        let mut seen: Vec<Source> = Vec::new();
+        for sim in sims {
+            for (_, _, vs) in sim.ix.virtual_services() {
+                let section = if e.protocol == Some("tls") {
+                    &vs.tls
+                } else {
+                    &vs.tcp
+                };
+                for m in section.iter().flat_map(|t| t.matches.iter().flatten()) {
+                    let labels: Vec<(String, String)> = m
+                        .source_labels
+                        .iter()
+                        .map(|(k, v)| (k.value.to_string(), v.value.to_string()))
+                        .collect();
+                    let ns = m.source_namespace.as_ref().map(|n| n.value.to_string());
+                    if (labels.is_empty() && ns.is_none())
+                        || seen.contains(&(labels.clone(), ns.clone()))
+                    {
+                        continue;
+                    }
+                    seen.push((labels.clone(), ns.clone()));
+                    let mut label = String::from("connections from");
+                    if !labels.is_empty() {
+                        let l: Vec<String> =
+                            labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        label.push_str(&format!(" workloads {}", l.join(",")));
+                    }
+                    if let Some(ns) = &ns {
+                        label.push_str(&format!(" namespace {ns}"));
+                    }
+                    out.push(Class {
+                        label,
+                        query: Some(Query {
+                            source_labels: labels,
+                            source_namespace: ns,
+                            ..base()
+                        }),
+                    });
+                }
+            }
+        }
+    }
+    out.push(Class {
+        label: if out.is_empty() {
+            "all connections".to_string()
+        } else {
+            "all other connections".to_string()
+        },
+        query: Some(base()),
+    });
     out
 }
 
@@ -122,6 +311,24 @@ fn service_ports(sim: &Simulator, fqdn: &str) -> Vec<u32> {
             );
         }
     }
+    out
+}
+
+/// The ports of the Services and ServiceEntries of a host.
+fn host_ports(sim: &Simulator, fqdn: &str) -> Vec<u32> {
+    let mut out = service_ports(sim, fqdn);
+    for id in sim.ix.service_entries_for_host(fqdn) {
+        if let Spec::ServiceEntry(se) = &sim.ix.resource(id).spec {
+            out.extend(
+                se.ports
+                    .iter()
+                    .filter_map(|p| p.number.as_ref())
+                    .filter_map(|p| u32::try_from(p.value).ok()),
+            );
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -536,7 +743,10 @@ pub fn evaluate(sim: &Simulator, q: &Query) -> (OutcomeView, Option<String>) {
             };
             if let Some(d) = destination {
                 v.destinations.push(dest_view(d));
-                v.retries = default_retries;
+                // a TCP proxy has no retries
+                if s.protocol.is_none() {
+                    v.retries = default_retries;
+                }
             }
             return (v, None);
         }
@@ -571,6 +781,10 @@ pub fn evaluate(sim: &Simulator, q: &Query) -> (OutcomeView, Option<String>) {
             (extras, v)
         }
     };
+    if s.protocol.is_some() {
+        // a TCP proxy: destinations only
+        return (view, Some(extras.rule.clone()));
+    }
     view.timeout = extras.timeout.clone();
     let r = &extras.retries;
     view.retries = if r.mesh_default {
