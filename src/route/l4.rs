@@ -90,7 +90,7 @@ pub fn simulate(sim: &Simulator, q: &Query, l4: L4) -> Result<Simulation, String
 
 /// The protocol istiod gives port `port` of the Services and ServiceEntries of `fqdn`, when the
 /// input declares one.
-fn port_protocol(sim: &Simulator, fqdn: &str, port: u32) -> Option<String> {
+pub(crate) fn port_protocol(sim: &Simulator, fqdn: &str, port: u32) -> Option<String> {
     for &id in sim.ix.services_for_host(fqdn) {
         if let Spec::Service(s) = &sim.ix.resource(id).spec {
             for p in &s.ports {
@@ -128,7 +128,7 @@ fn is_tls(protocol: &str) -> bool {
     matches!(protocol, "TLS" | "HTTPS")
 }
 
-fn is_http(protocol: &str) -> bool {
+pub(crate) fn is_http(protocol: &str) -> bool {
     matches!(
         protocol,
         "HTTP" | "HTTP2" | "GRPC" | "GRPC-WEB" | "GRPC-Web" | "HTTP_PROXY"

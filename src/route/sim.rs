@@ -702,6 +702,21 @@ impl<'a, 'r> Simulator<'a, 'r> {
         if let Some(note) = self.l4_server_note(&req) {
             notes.push(note);
         }
+        if req.gateway == Gateway::Mesh {
+            if let Some(p) = super::l4::port_protocol(self, &fqdn, req.port) {
+                if !super::l4::is_http(&p.to_ascii_uppercase()) && p != "UDP" {
+                    let which = if matches!(p.to_ascii_uppercase().as_str(), "TLS" | "HTTPS") {
+                        "tls"
+                    } else {
+                        "tcp"
+                    };
+                    notes.push(format!(
+                        "port {} of `{fqdn}` is {p}: sidecars do not apply `http` routes there (routes-ignored-by-port-protocol); simulate a connection with --protocol {which}",
+                        req.port
+                    ));
+                }
+            }
+        }
         let vss = self.select_virtual_services(&req, &fqdn, &mut notes);
         let client_ns = req.source_namespace.clone();
         if vss.is_empty() {
