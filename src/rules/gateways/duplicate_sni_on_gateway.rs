@@ -36,6 +36,9 @@ struct Claim {
     route: usize,
     match_index: usize,
     span: Span,
+    /// The match's duplicate key: a repeat of an earlier match of the same VirtualService is
+    /// IST0130/IST0131's finding.
+    key: crate::model::istio::MatchKey,
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -130,6 +133,7 @@ pub fn check(cx: &mut RuleCx) {
                                 route: route.index,
                                 match_index: mi,
                                 span: h.span,
+                                key: m.canonical,
                             });
                         }
                     }
@@ -156,10 +160,21 @@ pub fn check(cx: &mut RuleCx) {
             and_list(&gws)
         );
         let one_vs = list.iter().all(|c| c.vs == list[0].vs);
+        // within one VirtualService, matches that repeat an earlier one are unreachable
+        // (IST0130/IST0131 report them): only the others are this rule's
+        let list: Vec<&Claim> = list
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| !one_vs || !list[..*i].iter().any(|e| e.key == c.key))
+            .map(|(_, c)| c)
+            .collect();
+        if list.len() < 2 {
+            continue;
+        }
         // within one VirtualService the order is known: the later matches are skipped
-        let (first, rest) = list.split_first().expect("two claims");
+        let (first, rest) = (list[0], &list[1..]);
         let (primary, message, help) = if one_vs {
-            let later = &rest[0];
+            let later = rest[0];
             (
                 later,
                 format!(
@@ -176,7 +191,7 @@ pub fn check(cx: &mut RuleCx) {
             let mut vss: Vec<String> = list.iter().map(|c| format!("`{}`", name(c.vs))).collect();
             vss.dedup();
             (
-                rest.iter().find(|c| c.vs != first.vs).unwrap_or(&rest[0]),
+                rest.iter().find(|c| c.vs != first.vs).copied().unwrap_or(rest[0]),
                 format!(
                     "SNI host `{sni}` is routed on {on} by VirtualServices {}; istiod keeps the route of the oldest and skips the others' match (duplicate SNI host), so each connection for `{sni}` goes to one of them only",
                     and_list(&vss)
@@ -185,7 +200,7 @@ pub fn check(cx: &mut RuleCx) {
             )
         };
         let mut d = Diagnostic::new(&META, message).at(primary.span, "SNI host claimed twice");
-        for c in list.iter().filter(|c| !std::ptr::eq(*c, primary)) {
+        for c in list.iter().filter(|c| !std::ptr::eq(**c, primary)) {
             d = d.related(
                 c.span,
                 format!(
