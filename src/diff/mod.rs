@@ -119,6 +119,21 @@ pub struct RouteChange {
     pub unevaluated: Vec<String>,
 }
 
+impl RouteChange {
+    /// An entry point with no change found yet.
+    fn of(e: &EntryPoint, env: &Option<String>) -> RouteChange {
+        RouteChange {
+            environment: env.clone(),
+            gateway: e.gateway.clone(),
+            host: e.host.clone(),
+            port: e.port,
+            protocol: e.protocol,
+            classes: Vec::new(),
+            unevaluated: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassChange {
     /// `requests with header end-user: jason`, `all other requests`.
@@ -282,15 +297,7 @@ fn entry_diff(
         }
     }
     // the witnesses are built against HEAD (BASE when HEAD does not serve the entry)
-    let mut out = RouteChange {
-        environment: env.clone(),
-        gateway: e.gateway.clone(),
-        host: e.host.clone(),
-        port: e.port,
-        protocol: None,
-        classes: Vec::new(),
-        unevaluated: Vec::new(),
-    };
+    let mut out = RouteChange::of(e, env);
     for c in classes::classes(h, e, &all) {
         let Some(q) = c.query.or_else(|| {
             classes::classes(b, e, &all)
@@ -301,17 +308,7 @@ fn entry_diff(
             out.unevaluated.push(c.label);
             continue;
         };
-        let (before, rule_before) = classes::evaluate(b, &q);
-        let (after, rule_after) = classes::evaluate(h, &q);
-        if before != after {
-            out.classes.push(ClassChange {
-                class: c.label,
-                before,
-                after,
-                rule_before,
-                rule_after,
-            });
-        }
+        out.classes.extend(compare_class(b, h, c.label, &q));
     }
     let listed = !out.classes.is_empty() || (!out.unevaluated.is_empty() && bm != hm);
     listed.then_some(out)
@@ -324,33 +321,33 @@ fn l4_entry_diff(
     e: &EntryPoint,
     env: &Option<String>,
 ) -> Option<RouteChange> {
-    let mut out = RouteChange {
-        environment: env.clone(),
-        gateway: e.gateway.clone(),
-        host: e.host.clone(),
-        port: e.port,
-        protocol: e.protocol,
-        classes: Vec::new(),
-        unevaluated: Vec::new(),
-    };
+    let mut out = RouteChange::of(e, env);
     for c in classes::l4_classes(&[b, h], e) {
         let Some(q) = c.query else {
             out.unevaluated.push(c.label);
             continue;
         };
-        let (before, rule_before) = classes::evaluate(b, &q);
-        let (after, rule_after) = classes::evaluate(h, &q);
-        if before != after {
-            out.classes.push(ClassChange {
-                class: c.label,
-                before,
-                after,
-                rule_before,
-                rule_after,
-            });
-        }
+        out.classes.extend(compare_class(b, h, c.label, &q));
     }
     (!out.classes.is_empty()).then_some(out)
+}
+
+/// The witness `q` of class `label` through both versions: a change when the outcomes differ.
+fn compare_class(
+    b: &Simulator,
+    h: &Simulator,
+    label: String,
+    q: &crate::route::sim::Query,
+) -> Option<ClassChange> {
+    let (before, rule_before) = classes::evaluate(b, q);
+    let (after, rule_after) = classes::evaluate(h, q);
+    (before != after).then_some(ClassChange {
+        class: label,
+        before,
+        after,
+        rule_before,
+        rule_after,
+    })
 }
 
 /// What a DestinationRule says, for comparing two versions.

@@ -52,14 +52,7 @@ pub fn entry_points(sim: &Simulator) -> BTreeSet<EntryPoint> {
         if vs.hosts.is_empty() || vs.http.is_empty() {
             continue;
         }
-        let gateways: Vec<String> = if vs.gateways.is_empty() {
-            vec!["mesh".to_string()]
-        } else {
-            vs.gateways
-                .iter()
-                .map(|g| gateway_name(&g.value, &r.namespace))
-                .collect()
-        };
+        let gateways = bound_gateways(&vs.gateways, &r.namespace);
         let mut match_ports: Vec<u32> = vs
             .http
             .iter()
@@ -134,14 +127,7 @@ pub fn l4_entry_points(sim: &Simulator) -> BTreeSet<EntryPoint> {
         if vs.hosts.is_empty() || (vs.tcp.is_empty() && vs.tls.is_empty()) {
             continue;
         }
-        let gateways: Vec<String> = if vs.gateways.is_empty() {
-            vec!["mesh".to_string()]
-        } else {
-            vs.gateways
-                .iter()
-                .map(|g| gateway_name(&g.value, &r.namespace))
-                .collect()
-        };
+        let gateways = bound_gateways(&vs.gateways, &r.namespace);
         let mut snis: Vec<String> = vs
             .tls
             .iter()
@@ -289,6 +275,21 @@ pub fn l4_classes(sims: &[&Simulator], e: &EntryPoint) -> Vec<Class> {
         query: Some(base()),
     });
     out
+}
+
+/// The proxies a VirtualService binds: `mesh` when it names none, else each gateway as
+/// `namespace/name` (or `mesh`).
+fn bound_gateways(
+    gateways: &[crate::source::Spanned<crate::source::Str>],
+    vs_ns: &str,
+) -> Vec<String> {
+    if gateways.is_empty() {
+        return vec!["mesh".to_string()];
+    }
+    gateways
+        .iter()
+        .map(|g| gateway_name(&g.value, vs_ns))
+        .collect()
 }
 
 fn gateway_name(written: &str, vs_ns: &str) -> String {
