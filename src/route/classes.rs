@@ -169,13 +169,7 @@ pub fn l4_entry_points(sim: &Simulator) -> BTreeSet<EntryPoint> {
 /// The ports of a Gateway's servers serving `host` that pass TLS through (`passthrough`) or
 /// carry TCP (TCP, or TLS terminated at the gateway).
 fn l4_server_ports(sim: &Simulator, gw: &str, host_written: &str, passthrough: bool) -> Vec<u32> {
-    let Some((ns, name)) = gw.split_once('/') else {
-        return Vec::new();
-    };
-    let Some(id) = sim.ix.gateway(ns, name) else {
-        return Vec::new();
-    };
-    let Spec::Gateway(g) = &sim.ix.resource(id).spec else {
+    let Some(g) = istio_gateway(sim, gw) else {
         return Vec::new();
     };
     let mut out: Vec<u32> = g
@@ -333,14 +327,20 @@ fn host_ports(sim: &Simulator, fqdn: &str) -> Vec<u32> {
     out
 }
 
+/// The Istio Gateway `namespace/name` of the input.
+fn istio_gateway<'s>(
+    sim: &Simulator<'s, '_>,
+    gw: &str,
+) -> Option<&'s crate::model::istio::Gateway> {
+    let (ns, name) = gw.split_once('/')?;
+    match &sim.ix.resource(sim.ix.gateway(ns, name)?).spec {
+        Spec::Gateway(g) => Some(g),
+        _ => None,
+    }
+}
+
 fn server_ports(sim: &Simulator, gw: &str, host_written: &str) -> Vec<u32> {
-    let Some((ns, name)) = gw.split_once('/') else {
-        return Vec::new();
-    };
-    let Some(id) = sim.ix.gateway(ns, name) else {
-        return Vec::new();
-    };
-    let Spec::Gateway(g) = &sim.ix.resource(id).spec else {
+    let Some(g) = istio_gateway(sim, gw) else {
         return Vec::new();
     };
     g.servers

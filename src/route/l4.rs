@@ -301,25 +301,9 @@ fn destinations(
     vs: ResourceId,
     req: &Request,
 ) -> Vec<ResolvedDestination> {
-    let single = route.len() == 1;
-    let total: i64 = route
-        .iter()
-        .map(|d| d.weight.as_ref().map_or(0, |w| w.value).max(0))
-        .sum();
     let ns = &sim.ix.resource(vs).namespace;
     let mut out = Vec::new();
-    for d in route {
-        let w = d.weight.as_ref().map(|w| w.value);
-        if !single && w.unwrap_or(0) <= 0 {
-            continue;
-        }
-        let pct = if single {
-            100.0
-        } else if total > 0 {
-            w.unwrap_or(0) as f64 * 100.0 / total as f64
-        } else {
-            0.0
-        };
+    for (d, pct, w) in super::sim::shares(route) {
         if let Some(dest) = &d.destination {
             out.push(sim.resolve_dest(dest, ns, &req.source_namespace, req.port, pct, w));
         }

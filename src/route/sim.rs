@@ -218,6 +218,32 @@ impl ResolvedDestination {
     }
 }
 
+/// Each destination of a route with its share of the traffic in percent and its weight; Istio
+/// drops weight-0 destinations when there are several.
+pub(crate) fn shares(
+    route: &[crate::model::istio::RouteDestination],
+) -> impl Iterator<Item = (&crate::model::istio::RouteDestination, f64, Option<i64>)> {
+    let single = route.len() == 1;
+    let total: i64 = route
+        .iter()
+        .map(|d| d.weight.as_ref().map_or(0, |w| w.value).max(0))
+        .sum();
+    route.iter().filter_map(move |d| {
+        let w = d.weight.as_ref().map(|w| w.value);
+        if !single && w.unwrap_or(0) <= 0 {
+            return None;
+        }
+        let pct = if single {
+            100.0
+        } else if total > 0 {
+            w.unwrap_or(0) as f64 * 100.0 / total as f64
+        } else {
+            0.0
+        };
+        Some((d, pct, w))
+    })
+}
+
 impl RuleRow {
     /// A row for rule `index` of `virtual_service` (`ns/name`) written at `location`, not
     /// reached yet; the other fields are filled in by the caller.
@@ -972,25 +998,8 @@ impl<'a, 'r> Simulator<'a, 'r> {
                 reason: format!("{} has no route, redirect or directResponse", extras.rule),
             };
         }
-        let single = h.route.len() == 1;
-        let total: i64 = h
-            .route
-            .iter()
-            .map(|d| d.weight.as_ref().map(|w| w.value).unwrap_or(0).max(0))
-            .sum();
         let mut dests = Vec::new();
-        for d in &h.route {
-            let w = d.weight.as_ref().map(|w| w.value);
-            if !single && w.unwrap_or(0) <= 0 {
-                continue; // Istio drops weight-0 destinations when there are several
-            }
-            let pct = if single {
-                100.0
-            } else if total > 0 {
-                w.unwrap_or(0) as f64 * 100.0 / total as f64
-            } else {
-                0.0
-            };
+        for (d, pct, w) in shares(&h.route) {
             let Some(dest) = &d.destination else { continue };
             let mut rd = self.resolve_dest(dest, ns, client_ns, req.port, pct, w);
             if let Some(fb) = &d.fallback {
